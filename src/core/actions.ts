@@ -1,0 +1,69 @@
+/**
+ * Button actions. They travel through platforms as short strings (Telegram callback data is limited
+ * to 64 bytes), so each action has a compact, versionless encoding and a strict decoder: anything
+ * that does not decode is rejected, never guessed.
+ */
+export type Action =
+  | { type: 'detail'; patentId: string }
+  | { type: 'interest'; patentId: string }
+  | { type: 'more'; page: number }
+  | { type: 'help' }
+  | { type: 'subscribe' }
+  | { type: 'unsubscribe' }
+  | { type: 'forget_confirm' }
+  | { type: 'forget_cancel' }
+  | { type: 'lang'; locale: 'zh' | 'en' };
+
+const ID = /^[A-Z0-9.]{4,32}$/;
+
+export function encodeAction(a: Action): string {
+  switch (a.type) {
+    case 'detail':
+      return `d:${a.patentId}`;
+    case 'interest':
+      return `i:${a.patentId}`;
+    case 'more':
+      return `m:${a.page}`;
+    case 'help':
+      return 'h';
+    case 'subscribe':
+      return 's';
+    case 'unsubscribe':
+      return 'u';
+    case 'forget_confirm':
+      return 'fy';
+    case 'forget_cancel':
+      return 'fn';
+    case 'lang':
+      return `l:${a.locale}`;
+  }
+}
+
+export function decodeAction(s: string): Action | undefined {
+  if (typeof s !== 'string' || s.length > 64) return undefined;
+  const [tag, arg] = s.split(':', 2) as [string, string | undefined];
+  switch (tag) {
+    case 'd':
+      return arg && ID.test(arg) ? { type: 'detail', patentId: arg } : undefined;
+    case 'i':
+      return arg && ID.test(arg) ? { type: 'interest', patentId: arg } : undefined;
+    case 'm': {
+      const page = Number(arg);
+      return Number.isInteger(page) && page >= 1 && page <= 50 ? { type: 'more', page } : undefined;
+    }
+    case 'h':
+      return arg === undefined ? { type: 'help' } : undefined;
+    case 's':
+      return arg === undefined ? { type: 'subscribe' } : undefined;
+    case 'u':
+      return arg === undefined ? { type: 'unsubscribe' } : undefined;
+    case 'fy':
+      return arg === undefined ? { type: 'forget_confirm' } : undefined;
+    case 'fn':
+      return arg === undefined ? { type: 'forget_cancel' } : undefined;
+    case 'l':
+      return arg === 'zh' || arg === 'en' ? { type: 'lang', locale: arg } : undefined;
+    default:
+      return undefined;
+  }
+}

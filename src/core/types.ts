@@ -1,0 +1,52 @@
+/**
+ * The only two types that cross between `bots/` (platform adapters) and `src/` (the product).
+ * Handlers never see a platform payload; adapters never decide anything about patents or users.
+ */
+import type { Action } from './actions.js';
+
+export type Platform = 'web' | 'telegram' | 'slack' | 'cli';
+export type Locale = 'zh' | 'en';
+
+export interface InboundMessage {
+  platform: Platform;
+  /** Unique per platform; the pipeline dedupes on (platform, updateId) before any side effect. */
+  updateId: string;
+  /** The platform's stable id of the person (Telegram user id, Slack user id, web session id). */
+  userId: string;
+  /** Where replies go (chat id, channel id, session id). */
+  chatId: string;
+  /** What the person typed, if anything. */
+  text?: string;
+  /** A pressed button, if any (decoded from callback data / action value). */
+  action?: Action;
+  /** Display name as the platform gives it; never logged. */
+  displayName?: string;
+  /** Language hint from the platform (Telegram language_code), if any. */
+  localeHint?: string;
+  receivedAt: Date;
+  /** The platform payload, kept for adapters and debugging; handlers must not read it. */
+  raw?: unknown;
+}
+
+export interface Button {
+  label: string;
+  action: Action;
+}
+
+/** One entry of a list reply (a search hit, a registration, …). Plain text only: adapters escape. */
+export interface ReplyItem {
+  title: string;
+  lines: string[];
+  buttons?: Button[];
+}
+
+/**
+ * A message to the person. All strings are plain text; each adapter escapes for its own markup
+ * (Telegram HTML, Slack mrkdwn, web DOM text) in one place.
+ */
+export interface Reply {
+  text: string;
+  items?: ReplyItem[];
+  /** Rows of buttons under the message. */
+  buttons?: Button[][];
+}
