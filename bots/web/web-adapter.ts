@@ -1,0 +1,64 @@
+/**
+ * The web chat channel: `POST /api/chat {sessionId?, text?, action?, messageId?}` →
+ * `{sessionId, replies}`. The session id is the web user's identity; `messageId` (optional, sent by
+ * our page) makes browser retries of the same message idempotent.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { decodeAction, encodeAction, type Action } from '../../src/core/actions.js';
+import type { InboundMessage, Reply } from '../../src/core/types.js';
+
+export const chatRequestSchema = z
+  .object({
+    sessionId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'sessionId must be 8–64 letters, digits, _ or -').optional(),
+    text: z.string().max(200_000, 'text is longer than 200000 characters').optional(),
+    action: z.string().max(64, 'action is longer than 64 characters').optional(),
+    messageId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'messageId must be 8–64 letters, digits, _ or -').optional(),
+  })
+  .strict()
+  .refine((b) => b.text !== undefined || b.action !== undefined, 'send text or action');
+
+export type ChatRequest = z.infer<typeof chatRequestSchema>;
+
+export interface WebButton {
+  label: string;
+  action: string;
+}
+export interface WebReply {
+  text: string;
+  items?: { title: string; lines: string[]; buttons?: WebButton[] }[];
+  buttons?: WebButton[][];
+}
+
+export class BadActionError extends Error {
+  readonly code = 'BAD_ACTION';
+}
+
+export function toInbound(req: ChatRequest, now: Date): InboundMessage {
+  const sessionId = req.sessionId ?? randomUUID();
+  let action: Action | undefined;
+  if (req.action !== undefined) {
+    action = decodeAction(req.action);
+    if (!action) throw new BadActionError('action is not a known button action');
+  }
+  return {
+    platform: 'web',
+    updateId: req.messageId ? `${sessionId}:${req.messageId}` : randomUUID(),
+    userId: sessionId,
+    chatId: sessionId,
+    ...(req.text !== undefined && action === undefined ? { text: req.text } : {}),
+    ...(action ? { action } : {}),
+    receivedAt: now,
+    raw: req,
+  };
+}
+
+const button = (b: { label: string; action: Action }): WebButton => ({ label: b.label, action: encodeAction(b.action) });
+
+export function renderWeb(replies: Reply[]): WebReply[] {
+  return replies.map((r) => ({
+    text: r.text,
+    ...(r.items ? { items: r.items.map((i) => ({ title: i.title, lines: i.lines, ...(i.buttons ? { buttons: i.buttons.map(button) } : {}) })) } : {}),
+    ...(r.buttons ? { buttons: r.buttons.map((row) => row.map(button)) } : {}),
+  }));
+}

@@ -1,0 +1,142 @@
+/**
+ * The bilingual technology glossary (search/glossary/*.tsv, written for this project) and the
+ * Chinese word list derived from it. English query words are translated by longest match; Chinese
+ * topic strings are segmented by forward maximum matching against the glossary's Chinese forms.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hasCjk, normText } from './text.js';
+
+export const GLOSSARY_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'glossary');
+
+export interface Glossary {
+  /** English phrase (lower case, singular) → Chinese forms, preferred first. */
+  en: Map<string, string[]>;
+  /** Longest English key, in words. */
+  maxEnWords: number;
+  /** Chinese form → every form of its synonym groups and glossary entries (itself first). */
+  zhAlts: Map<string, string[]>;
+  /** Chinese forms used for segmentation. */
+  zhWords: Set<string>;
+  maxZhLen: number;
+}
+
+function lines(file: string): string[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter((l) => l && !l.startsWith('#'));
+}
+
+export function loadGlossary(dir = GLOSSARY_DIR): Glossary {
+  const en = new Map<string, string[]>();
+  const zhAlts = new Map<string, string[]>();
+  const link = (forms: string[]) => {
+    for (const f of forms) {
+      const cur = zhAlts.get(f) ?? [f];
+      for (const g of forms) if (!cur.includes(g)) cur.push(g);
+      zhAlts.set(f, cur);
+    }
+  };
+  for (const l of lines(path.join(dir, 'terms.tsv'))) {
+    const [k, v] = l.split('\t');
+    if (!k || !v) continue;
+    const forms = v.split('|').map((s) => normText(s)).filter(Boolean);
+    if (forms.length === 0) continue;
+    en.set(normEnglish(k), forms);
+    link(forms.filter(hasCjk));
+  }
+  for (const l of lines(path.join(dir, 'zh-synonyms.tsv'))) {
+    const forms = l.split('|').map((s) => normText(s)).filter(Boolean);
+    if (forms.length > 1) link(forms);
+  }
+  const zhWords = new Set([...zhAlts.keys()].filter(hasCjk));
+  let maxZhLen = 0;
+  for (const w of zhWords) maxZhLen = Math.max(maxZhLen, w.length);
+  let maxEnWords = 1;
+  for (const k of en.keys()) maxEnWords = Math.max(maxEnWords, k.split(' ').length);
+  return { en, maxEnWords, zhAlts, zhWords, maxZhLen };
+}
+
+/** Lower case, hyphens and punctuation as spaces, each word singular. */
+export function normEnglish(s: string): string {
+  return normText(s)
+    .replace(/[^a-z0-9+.\s]/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(singular)
+    .join(' ');
+}
+
+const INVARIANT = /(?:ss|us|is|ics|sis|ous|as)$/;
+export function singular(w: string): string {
+  if (w.length <= 3 || INVARIANT.test(w)) return w;
+  if (/ies$/.test(w)) return w.slice(0, -3) + 'y';
+  if (/(?:ches|shes|sses|xes|zes)$/.test(w)) return w.slice(0, -2);
+  if (/s$/.test(w)) return w.slice(0, -1);
+  return w;
+}
+
+export interface EnglishPiece {
+  /** The English words this piece covers. */
+  en: string;
+  /** Chinese forms when the glossary knows the phrase. */
+  zh?: string[];
+}
+
+/** Longest-match translation of English words; unknown words come back without `zh`. */
+export function translateEnglish(g: Glossary, text: string): EnglishPiece[] {
+  const words = normEnglish(text).split(' ').filter(Boolean);
+  const out: EnglishPiece[] = [];
+  for (let i = 0; i < words.length; ) {
+    let hit: EnglishPiece | undefined;
+    for (let n = Math.min(g.maxEnWords, words.length - i); n >= 1 && !hit; n--) {
+      const key = words.slice(i, i + n).join(' ');
+      const zh = g.en.get(key);
+      if (zh) hit = { en: key, zh };
+      else if (n > 1) {
+        const joined = words.slice(i, i + n).join('');
+        const zj = g.en.get(joined);
+        if (zj) hit = { en: key, zh: zj };
+      }
+    }
+    if (hit) {
+      out.push(hit);
+      i += hit.en.split(' ').length;
+    } else {
+      out.push({ en: words[i]! });
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * Forward maximum matching over the glossary's Chinese forms. Runs of characters the glossary does
+ * not know stay together as one piece, so an unknown compound is searched as written.
+ */
+export function segmentChinese(g: Glossary, s: string, exclude?: string): string[] {
+  const out: string[] = [];
+  let unknown = '';
+  for (let i = 0; i < s.length; ) {
+    let word = '';
+    for (let n = Math.min(g.maxZhLen, s.length - i); n >= 2; n--) {
+      const w = s.slice(i, i + n);
+      if (w !== exclude && g.zhWords.has(w)) {
+        word = w;
+        break;
+      }
+    }
+    if (word) {
+      if (unknown) out.push(unknown), (unknown = '');
+      out.push(word);
+      i += word.length;
+    } else {
+      unknown += s[i];
+      i++;
+    }
+  }
+  if (unknown) out.push(unknown);
+  return out;
+}

@@ -1,0 +1,92 @@
+/**
+ * The composition root: the one place that opens the database and the search engine and wires
+ * every service. Nothing is started on import; `createServices` does it and `close` undoes it.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createMeiliClient } from '../search/client.js';
+import { startEmbeddedMeilisearch, type EmbeddedMeilisearch } from '../search/embedded-meilisearch.js';
+import { loadGlossary } from '../search/glossary.js';
+import { PatentIndex } from '../search/patent-index.js';
+import { PatentSearch } from '../search/patent-search.js';
+import type { Config } from './config/config.js';
+import { Pipeline } from './core/pipeline.js';
+import { openDatabase, type Database } from './db/database.js';
+import { classify } from './nlu/classify.js';
+import { importPatents, syncIndex, type ImportReport } from './services/patent-importer.js';
+import { PatentStore } from './services/patent-store.js';
+import { UserStore } from './services/user-store.js';
+import type { Logger } from './util/log.js';
+
+export interface Services {
+  config: Config;
+  log: Logger;
+  database: Database;
+  index: PatentIndex;
+  store: PatentStore;
+  users: UserStore;
+  search: PatentSearch;
+  pipeline: Pipeline;
+  meiliHealth(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** Load content/demo-patents.jsonl when the patent store is empty (embedded mode default). */
+  loadDemo?: boolean;
+  clock?: () => Date;
+}
+
+export async function createServices(config: Config, log: Logger, opts: ServiceOptions = {}): Promise<Services> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const c of cleanups.reverse()) await c().catch((err) => log.warn('shutdown step failed', { err }));
+  };
+  try {
+    const database = await openDatabase(config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: path.join(config.dataDir, 'pg') });
+    cleanups.push(() => database.close());
+    await database.migrate();
+
+    let meili: EmbeddedMeilisearch | undefined;
+    if (config.embeddedSearch) {
+      meili = await startEmbeddedMeilisearch({ dir: path.join(config.dataDir, 'meili') });
+      cleanups.push(() => meili!.stop());
+    }
+    const url = meili?.url ?? config.MEILI_URL!;
+    const client = createMeiliClient(url, meili?.masterKey ?? config.MEILI_MASTER_KEY!);
+    const index = new PatentIndex(client);
+    const store = new PatentStore(database.db);
+    await index.ensureSettings();
+    // Rows written to Postgres but not confirmed by Meilisearch (a crash mid-import) are indexed now.
+    const pending = await syncIndex({ store, index }, 'pending');
+    if (pending) log.info('indexed pending patents', { count: pending });
+
+    const demoFile = path.join(config.contentDir, 'demo-patents.jsonl');
+    if ((opts.loadDemo ?? config.embeddedDb) && existsSync(demoFile) && (await store.count()) === 0) {
+      const report: ImportReport = await importPatents(demoFile, { store, index });
+      log.info('loaded demo patents', { inserted: report.inserted, rejected: report.rejected.length });
+    }
+
+    const users = new UserStore(database.db);
+    const search = new PatentSearch(client, loadGlossary());
+    const clock = opts.clock ?? (() => new Date());
+    const pipeline = new Pipeline({ users, search, log, clock, classify });
+    return {
+      config,
+      log,
+      database,
+      index,
+      store,
+      users,
+      search,
+      pipeline,
+      meiliHealth: async () => {
+        await client.health();
+      },
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

@@ -1,0 +1,42 @@
+/** `patent-bridge serve`: HTTP server and adapters until SIGTERM/SIGINT, then a clean drain. */
+import { serve as serveHttp } from '@hono/node-server';
+import { createServices } from '../app.js';
+import type { Config } from '../config/config.js';
+import { createHttpApp } from '../http/http-app.js';
+import type { Logger } from '../util/log.js';
+
+export async function serve(config: Config, log: Logger): Promise<void> {
+  const services = await createServices(config, log);
+  const app = createHttpApp({
+    pipeline: services.pipeline,
+    log,
+    clock: () => new Date(),
+    readiness: { postgres: () => services.database.ping(), meilisearch: () => services.meiliHealth() },
+  });
+  const server = serveHttp({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  }).catch(async (err) => {
+    await services.close();
+    throw new Error(`cannot listen on ${config.HOST}:${config.PORT}: ${(err as Error).message}`);
+  });
+  log.info('patent-bridge ready', { url: `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`, database: services.database.kind });
+  process.stderr.write(`\npatent-bridge: web chat at http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}\n\n`);
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info('shutting down', { signal });
+      // Stop accepting, let in-flight requests finish, then close stores.
+      server.close(() => resolve());
+      setTimeout(() => resolve(), 10_000).unref();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await services.close();
+  log.info('stopped');
+}

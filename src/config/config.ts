@@ -1,0 +1,82 @@
+/**
+ * Configuration, parsed once from the environment (SPEC §4). This is the only module that reads
+ * `process.env`; everything else receives a `Config`. A bad value fails fast with one line naming
+ * the variable (ConfigError), which the CLI prints without a stack.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const url = (protocols: string[]) =>
+  z.string().refine((s) => {
+    try {
+      return protocols.includes(new URL(s).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL (${protocols.join(' or ')})`);
+
+const optional = <T extends z.ZodTypeAny>(t: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), t.optional());
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  CONTENT_DIR: z.string().min(1).default('./content'),
+  DATABASE_URL: optional(url(['postgres:', 'postgresql:'])),
+  MEILI_URL: optional(url(['http:', 'https:'])),
+  MEILI_MASTER_KEY: optional(z.string().min(16, 'must be at least 16 characters')),
+  TELEGRAM_BOT_TOKEN: optional(z.string().regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-DEF…')),
+  TELEGRAM_API_ROOT: url(['http:', 'https:']).default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_SECRET: optional(z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'may only contain A-Z a-z 0-9 _ -')),
+  PUBLIC_URL: optional(url(['https:', 'http:'])),
+  SLACK_BOT_TOKEN: optional(z.string().min(1)),
+  SLACK_SIGNING_SECRET: optional(z.string().min(1)),
+  SLACK_API_URL: url(['http:', 'https:']).default('https://slack.com/api/'),
+  OPENAI_API_KEY: optional(z.string().min(1)),
+  OPENAI_BASE_URL: optional(url(['http:', 'https:'])),
+  OPENAI_MODEL: optional(z.string().min(1)),
+  ADMIN_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config extends Env {
+  dataDir: string;
+  contentDir: string;
+  /** true when no DATABASE_URL/MEILI_URL: PGlite in-process and a spawned Meilisearch. */
+  embeddedDb: boolean;
+  embeddedSearch: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    // Never echo the value: it may be a secret.
+    throw new ConfigError(variable, `invalid value (${issue.message})`);
+  }
+  const e = parsed.data;
+  if (e.MEILI_URL && !e.MEILI_MASTER_KEY) throw new ConfigError('MEILI_MASTER_KEY', 'is required when MEILI_URL is set');
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET)
+    throw new ConfigError('SLACK_SIGNING_SECRET', 'is required when SLACK_BOT_TOKEN is set');
+  return {
+    ...e,
+    dataDir: path.resolve(cwd, e.DATA_DIR),
+    contentDir: path.resolve(cwd, e.CONTENT_DIR),
+    embeddedDb: !e.DATABASE_URL,
+    embeddedSearch: !e.MEILI_URL,
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * The conversation core: dedupe → identity → input checks → state → classify → dispatch → save.
+ * Adapters call `handle` with a normalised InboundMessage and render the Reply[] it returns; tests
+ * drive it the same way without any server.
+ */
+import type { NluResult } from './intents.js';
+import { t } from './strings.js';
+import type { InboundMessage, Locale, Reply } from './types.js';
+import { dispatchAction, INTENT_HANDLERS } from '../handlers/index.js';
+import type { HandlerContext, HandlerServices } from '../handlers/context.js';
+import type { UserStore } from '../services/user-store.js';
+import { RateLimiter } from './rate-limiter.js';
+
+export const MAX_TEXT = 4000;
+
+export interface PipelineDeps extends HandlerServices {
+  users: UserStore;
+  classify: (text: string) => NluResult;
+  rateLimiter?: RateLimiter;
+}
+
+export interface HandleResult {
+  replies: Reply[];
+  /** The update was seen before; nothing was done again. */
+  duplicate: boolean;
+  locale: Locale;
+  intent?: string;
+}
+
+export class PipelineError extends Error {
+  constructor(
+    readonly code: 'HANDLER_FAILED',
+    message: string,
+    readonly locale: Locale,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'PipelineError';
+  }
+}
+
+const CJK = /[\u3400-\u9fff]/;
+const LATIN_WORD = /[A-Za-z]{2,}/;
+
+export function detectLocale(text: string | undefined): Locale | undefined {
+  if (!text) return undefined;
+  if (CJK.test(text)) return 'zh';
+  if (LATIN_WORD.test(text)) return 'en';
+  return undefined;
+}
+
+export type TextCheck = { ok: true; text: string } | { ok: false; reason: 'empty' | 'tooLong' | 'unreadable' };
+
+/** Control characters go; binary-looking input and over-long input are refused with a reason. */
+export function checkText(raw: string): TextCheck {
+  if (raw.length > MAX_TEXT * 4) return { ok: false, reason: 'tooLong' };
+  const bad = (raw.match(/[\u0000-\u0008\u000e-\u001f\ufffd\ufffe\uffff]/g) ?? []).length;
+  if (bad >= 3 && bad / raw.length > 0.1) return { ok: false, reason: 'unreadable' };
+  const text = raw
+    .normalize('NFC')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffd]/g, '')
+    .trim();
+  if (text === '') return { ok: false, reason: 'empty' };
+  if ([...text].length > MAX_TEXT) return { ok: false, reason: 'tooLong' };
+  return { ok: true, text };
+}
+
+export class Pipeline {
+  private readonly limiter: RateLimiter;
+
+  constructor(private readonly deps: PipelineDeps) {
+    this.limiter = deps.rateLimiter ?? new RateLimiter({ capacity: 20, refillPerSecond: 0.5 });
+  }
+
+  async handle(msg: InboundMessage): Promise<HandleResult> {
+    const { users, log } = this.deps;
+    const guessed = detectLocale(msg.text) ?? (msg.localeHint?.toLowerCase().startsWith('zh') ? 'zh' : msg.localeHint ? 'en' : undefined);
+    if (!(await users.claimUpdate(msg.platform, msg.updateId))) {
+      return { replies: [], duplicate: true, locale: guessed ?? 'zh' };
+    }
+    let user = await users.upsert(msg.platform, msg.userId, guessed ?? 'zh');
+    if (!user.localeFixed && guessed && guessed !== user.locale) {
+      await users.setLocale(user.id, guessed, false);
+      user = { ...user, locale: guessed };
+    }
+    const locale = user.locale;
+    if (!this.limiter.take(`${msg.platform}:${msg.userId}`, msg.receivedAt.getTime())) {
+      return { replies: [{ text: t(locale, 'rateLimited') }], duplicate: false, locale };
+    }
+    const state = await users.getState(user.id);
+    const before = JSON.stringify(state);
+    const ctx: HandlerContext = { msg, user, locale, state, services: this.deps };
+    let replies: Reply[];
+    let intent: string | undefined;
+    try {
+      if (msg.action) {
+        intent = `action:${msg.action.type}`;
+        replies = await dispatchAction(ctx, msg.action);
+      } else {
+        const checked = checkText(msg.text ?? '');
+        if (!checked.ok) {
+          intent = `invalid:${checked.reason}`;
+          replies = [{ text: checked.reason === 'tooLong' ? t(locale, 'tooLong')(MAX_TEXT) : t(locale, checked.reason) }];
+        } else {
+          ctx.msg = { ...msg, text: checked.text };
+          ctx.nlu = this.deps.classify(checked.text);
+          intent = ctx.nlu.intent;
+          // Any other message answers an open "delete my data?" question with "no".
+          if (ctx.nlu.intent !== 'forget_me') delete ctx.state.pendingForget;
+          replies = await INTENT_HANDLERS[ctx.nlu.intent](ctx);
+        }
+      }
+      if (!ctx.forgotten && JSON.stringify(ctx.state) !== before) await users.setState(user.id, ctx.state);
+    } catch (cause) {
+      log.error('handler failed', { platform: msg.platform, intent, err: cause });
+      await users.releaseUpdate(msg.platform, msg.updateId).catch(() => {});
+      throw new PipelineError('HANDLER_FAILED', `handling ${intent ?? 'message'} failed`, locale, { cause });
+    }
+    log.debug('handled', { platform: msg.platform, intent, replies: replies.length });
+    return { replies, duplicate: false, locale, ...(intent ? { intent } : {}) };
+  }
+}

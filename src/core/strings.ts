@@ -1,0 +1,124 @@
+/**
+ * Every user-facing sentence, in both languages, in one place. Keys are typed, so a missing
+ * translation is a compile error.
+ */
+import type { Locale } from './types.js';
+
+type Msg = string | ((...args: never[]) => string);
+type Pair<M extends Msg> = { zh: M; en: M };
+
+export const STRINGS = {
+  welcome: {
+    zh: '您好！这里是中部六省专利技术转化服务平台。可以直接告诉我您想找的技术，例如“湖北 锂电池 专利”，或输入“帮助”查看全部功能。',
+    en: 'Hello! This is the Patent Technology Conversion Service Platform of six central Chinese provinces. Tell me what technology you are looking for, e.g. "lithium battery patents in Hubei", or type "help" to see everything I can do.',
+  },
+  help: {
+    zh: '我可以：\n• 检索专利：如“湖南 工程机械 发明专利”“CN218751475U”\n• 查看专利详情：发送专利号或申请号\n• 订阅/退订平台公告：“订阅”“退订”\n• 删除您的个人数据：“删除我的信息”\n即将上线：各省政策解读、博览会报名、交易线索对接。',
+    en: 'I can:\n• search patents, e.g. "construction machinery invention patents in Hunan" or "CN218751475U"\n• show a patent in detail: send its publication or application number\n• subscribe to or unsubscribe from platform announcements: "subscribe", "unsubscribe"\n• delete your personal data: "forget me"\nComing soon: provincial policies, expo registration, trade leads to agencies.',
+  },
+  unknown: {
+    zh: '抱歉，我没听懂。您可以直接描述想找的技术，或输入“帮助”查看我能做什么。',
+    en: "Sorry, I didn't understand that. Describe the technology you are looking for, or type \"help\" to see what I can do.",
+  },
+  notYet: {
+    zh: (what: string) => `“${what}”功能正在建设中，暂时还不能使用。目前可以检索专利、查看专利详情和订阅公告。`,
+    en: (what: string) => `${what} is not available yet. For now I can search patents, show patent details and manage announcement subscriptions.`,
+  },
+  empty: { zh: '消息是空的，请输入您的问题。', en: 'That message was empty. Please type your question.' },
+  tooLong: {
+    zh: (max: number) => `消息太长了（上限 ${max} 字）。请精简后再发。`,
+    en: (max: number) => `That message is too long (limit ${max} characters). Please shorten it.`,
+  },
+  unreadable: { zh: '这条消息无法识别（可能包含乱码或二进制内容），请用文字重新描述。', en: "I couldn't read that message (it looks like binary or garbled content). Please describe it in words." },
+  searchFailed: { zh: '检索服务暂时不可用，请稍后再试。', en: 'The search service is unavailable right now. Please try again in a moment.' },
+  internalError: { zh: '处理您的消息时出了问题，请稍后再试。', en: 'Something went wrong while handling your message. Please try again shortly.' },
+  results: {
+    zh: (total: number, from: number, to: number) => `找到 ${total} 件相关专利，以下是第 ${from}–${to} 件：`,
+    en: (total: number, from: number, to: number) => `Found ${total} matching patents; showing ${from}–${to}:`,
+  },
+  resultsFilters: { zh: (f: string) => `筛选条件：${f}`, en: (f: string) => `Filters: ${f}` },
+  noResults: {
+    zh: '没有找到匹配的专利。可以试试更宽泛的词（如把“锂电池隔膜”换成“电池”），去掉省份或类型限制；技术需求发布功能上线后，也可以把需求发给服务机构。',
+    en: 'No matching patents. Try broader words (e.g. "battery" instead of "lithium battery separator") or drop the province or type filter; once technology demands open, you can also post your need to the agencies.',
+  },
+  noQuery: { zh: '请告诉我要检索的技术关键词，例如“锂电池”或“无人机”。', en: 'Tell me the technology to search for, e.g. "lithium battery" or "drone".' },
+  notCovered: {
+    zh: '您提到的省份不在本平台覆盖的中部六省（山西、河南、湖北、湖南、安徽、江西）范围内，以下结果不限省份。',
+    en: 'The province you named is outside the six central provinces this platform covers (Shanxi, Henan, Hubei, Hunan, Anhui, Jiangxi); the results below are not limited by province.',
+  },
+  noMorePages: { zh: '没有更多结果了。', en: 'There are no more results.' },
+  searchExpired: { zh: '上一次的检索已失效，请重新输入关键词。', en: 'That search has expired. Please type your keywords again.' },
+  patentNotFound: {
+    zh: (n: string) => `平台库中没有找到专利 ${n}。请核对号码，或发送关键词检索。`,
+    en: (n: string) => `Patent ${n} is not in the platform's database. Please check the number, or search by keywords.`,
+  },
+  askNumber: { zh: '请发送专利号（如 CN218751475U）或申请号（如 202223220665.2）。', en: 'Please send the publication number (e.g. CN218751475U) or the application number (e.g. 202223220665.2).' },
+  interestNoted: {
+    zh: (title: string) => `已记下您对“${title}”的兴趣。交易线索转交服务机构的功能正在建设中，上线后会据此为您对接。`,
+    en: (title: string) => `Noted your interest in "${title}". Forwarding trade leads to agencies is not available yet; once it is, we will follow up on this.`,
+  },
+  subscribed: { zh: '已订阅平台公告。随时发送“退订”即可取消。', en: 'You are subscribed to platform announcements. Send "unsubscribe" at any time to stop.' },
+  alreadySubscribed: { zh: '您已经订阅了平台公告。', en: 'You are already subscribed to announcements.' },
+  unsubscribed: { zh: '已退订，不会再向您推送公告。', en: 'Unsubscribed: you will not receive announcements any more.' },
+  notSubscribed: { zh: '您目前没有订阅公告。', en: 'You are not subscribed to announcements.' },
+  forgetAsk: {
+    zh: '确认删除您在本平台的全部个人数据（语言设置、订阅、检索记录、关注的专利）吗？此操作不可撤销。',
+    en: 'Delete all your personal data on this platform (language setting, subscription, search state, patents you marked)? This cannot be undone.',
+  },
+  forgotten: { zh: '您的个人数据已删除。再次发消息将作为新用户开始。', en: 'Your personal data has been deleted. Writing again starts afresh as a new user.' },
+  forgetCancelled: { zh: '已取消，您的数据保持不变。', en: 'Cancelled; your data is unchanged.' },
+  languageSet: { zh: '好的，之后我用中文回复。', en: 'OK, I will reply in English from now on.' },
+  buttonExpired: { zh: '这个按钮已失效，请重新发起。', en: 'That button has expired; please start again.' },
+  rateLimited: { zh: '消息太频繁了，请稍等片刻再发。', en: 'You are sending messages too quickly; please wait a moment.' },
+  // Labels
+  btnDetail: { zh: '详情', en: 'Details' },
+  btnInterest: { zh: '我感兴趣', en: "I'm interested" },
+  btnMore: { zh: '下一页', en: 'Next page' },
+  btnHelp: { zh: '帮助', en: 'Help' },
+  btnSubscribe: { zh: '订阅公告', en: 'Subscribe' },
+  btnConfirmDelete: { zh: '确认删除', en: 'Yes, delete' },
+  btnCancel: { zh: '取消', en: 'Cancel' },
+  fApplicant: { zh: '申请人', en: 'Applicant' },
+  fProvince: { zh: '省份', en: 'Province' },
+  fType: { zh: '类型', en: 'Type' },
+  fStatus: { zh: '法律状态', en: 'Legal status' },
+  fPublished: { zh: '公开日', en: 'Published' },
+  fApplication: { zh: '申请号', en: 'Application no.' },
+  fIpc: { zh: 'IPC', en: 'IPC' },
+  fYear: { zh: '年份', en: 'Year' },
+  fTrade: { zh: '交易方式', en: 'Open to' },
+  fAbstract: { zh: '摘要', en: 'Abstract' },
+  unknownValue: { zh: '未载明', en: 'not stated' },
+  demoNote: { zh: '（演示数据）', en: '(demo data)' },
+  zhOnly: { zh: '', en: '(abstract in Chinese)' },
+} satisfies Record<string, Pair<Msg>>;
+
+export type StringKey = keyof typeof STRINGS;
+
+export function t<K extends StringKey>(locale: Locale, key: K): (typeof STRINGS)[K]['zh'] {
+  return STRINGS[key][locale] as (typeof STRINGS)[K]['zh'];
+}
+
+export const TYPE_LABEL: Record<string, Pair<string>> = {
+  invention: { zh: '发明', en: 'Invention' },
+  utility_model: { zh: '实用新型', en: 'Utility model' },
+  design: { zh: '外观设计', en: 'Design' },
+};
+
+export const TRADE_LABEL: Record<string, Pair<string>> = {
+  transfer: { zh: '转让', en: 'transfer' },
+  license: { zh: '许可', en: 'licence' },
+  pledge: { zh: '质押融资', en: 'pledge financing' },
+  cooperate: { zh: '合作开发', en: 'co-development' },
+  invest: { zh: '作价入股', en: 'equity investment' },
+};
+
+export const FEATURE_LABEL: Record<string, Pair<string>> = {
+  explain_policy: { zh: '政策解读', en: 'Provincial policies' },
+  expo_info: { zh: '博览会信息', en: 'Expo information' },
+  register_expo: { zh: '博览会报名', en: 'Expo registration' },
+  cancel_registration: { zh: '取消报名', en: 'Cancelling a registration' },
+  my_registrations: { zh: '我的报名', en: 'My registrations' },
+  submit_lead: { zh: '交易线索对接', en: 'Trade leads to agencies' },
+  alliance_info: { zh: '服务联盟介绍', en: 'The IP service alliance directory' },
+};

@@ -1,0 +1,106 @@
+/**
+ * The system of record (SPEC §2). Meilisearch indexes are derived from these tables and can be
+ * rebuilt at any time with `reindex`. Migrations under drizzle/ are generated from this file by
+ * drizzle-kit and applied unchanged to PGlite (PostgreSQL 18) and the server (PostgreSQL ≥ 15).
+ */
+import { sql } from 'drizzle-orm';
+import { boolean, date, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+/** One row per person per platform. Personal fields live elsewhere so forget_me can drop them. */
+export const users = pgTable(
+  'users',
+  {
+    id: serial('id').primaryKey(),
+    platform: text('platform').notNull(),
+    platformUserId: text('platform_user_id').notNull(),
+    locale: text('locale').notNull().default('zh'),
+    /** True when the person chose the language; otherwise it follows each message. */
+    localeFixed: boolean('locale_fixed').notNull().default(false),
+    subscribed: boolean('subscribed').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('users_platform_user_uq').on(t.platform, t.platformUserId)],
+);
+
+/** Dialogue state per user: the last search (for paging) and any open multi-step dialogue. */
+export const conversations = pgTable('conversations', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  state: jsonb('state').notNull().default(sql`'{}'::jsonb`),
+  updatedAt: updatedAt(),
+});
+
+/** Dedupe key of every inbound update; inserted before any side effect. */
+export const processedUpdates = pgTable(
+  'processed_updates',
+  {
+    platform: text('platform').notNull(),
+    updateId: text('update_id').notNull(),
+    processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.updateId] }), index('processed_updates_at_idx').on(t.processedAt)],
+);
+
+export const patents = pgTable(
+  'patents',
+  {
+    /** The publication number as published (e.g. CN218751475U): the upsert key. */
+    id: text('id').primaryKey(),
+    title: text('title').notNull(),
+    titleEn: text('title_en'),
+    abstract: text('abstract'),
+    applicants: text('applicants').array().notNull().default(sql`'{}'::text[]`),
+    inventors: text('inventors').array().notNull().default(sql`'{}'::text[]`),
+    applicationNumber: text('application_number'),
+    grantPublicationNumber: text('grant_publication_number'),
+    applicationDate: date('application_date'),
+    publicationDate: date('publication_date'),
+    grantDate: date('grant_date'),
+    ipc: text('ipc').array().notNull().default(sql`'{}'::text[]`),
+    /** invention | utility_model | design, or null when the source does not say. */
+    patentType: text('patent_type'),
+    legalStatus: text('legal_status'),
+    applicantAddress: text('applicant_address'),
+    /** One of the six provinces (canonical English) or null when outside them. */
+    province: text('province'),
+    /** The province as the source wrote it (e.g. 广东省), for display. */
+    provinceRaw: text('province_raw'),
+    city: text('city'),
+    language: text('language'),
+    source: text('source'),
+    sourceCategory: text('source_category').array().notNull().default(sql`'{}'::text[]`),
+    tradeModes: text('trade_modes').array().notNull().default(sql`'{}'::text[]`),
+    demo: boolean('demo').notNull().default(false),
+    /** Hash of the normalised record; an import that would not change it skips the row. */
+    contentHash: text('content_hash').notNull(),
+    /** content_hash of the version last confirmed in Meilisearch; differs → the row must be (re)indexed. */
+    indexedHash: text('indexed_hash'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('patents_application_number_idx').on(t.applicationNumber),
+    index('patents_grant_number_idx').on(t.grantPublicationNumber),
+    index('patents_updated_at_idx').on(t.updatedAt),
+  ],
+);
+
+/** "I'm interested" presses, kept so the trade-lead flow can follow up on them. */
+export const patentInterests = pgTable(
+  'patent_interests',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    patentId: text('patent_id')
+      .notNull()
+      .references(() => patents.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.patentId] })],
+);

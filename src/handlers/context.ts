@@ -1,0 +1,27 @@
+import type { PatentSearch } from '../../search/patent-search.js';
+import type { NluResult } from '../core/intents.js';
+import type { InboundMessage, Locale, Reply } from '../core/types.js';
+import type { ConversationState, User, UserStore } from '../services/user-store.js';
+import type { Logger } from '../util/log.js';
+
+/** What a handler may use. Everything arrives from the composition root. */
+export interface HandlerServices {
+  users: UserStore;
+  search: PatentSearch;
+  log: Logger;
+  clock: () => Date;
+}
+
+export interface HandlerContext {
+  msg: InboundMessage;
+  user: User;
+  locale: Locale;
+  /** Mutable: the pipeline persists it after the handler returns. */
+  state: ConversationState;
+  nlu?: NluResult;
+  services: HandlerServices;
+  /** Set by forget_me: the user no longer exists, so nothing must be saved for them. */
+  forgotten?: boolean;
+}
+
+export type Handler = (ctx: HandlerContext) => Promise<Reply[]>;

@@ -1,0 +1,46 @@
+/**
+ * Dispatch tables. `Record<Intent, Handler>` and the action table make a missing case a compile
+ * error when an intent or a button type is added.
+ */
+import type { Action } from '../core/actions.js';
+import type { Intent } from '../core/intents.js';
+import type { Reply } from '../core/types.js';
+import { forgetCancel, forgetConfirm, forgetMe, setLanguage, subscribe, unsubscribe } from './account.js';
+import { greet, help, notYet, unknown } from './basic.js';
+import type { Handler, HandlerContext } from './context.js';
+import { markInterest, nextPage, patentDetail, searchPatents, showPatent } from './search.js';
+
+export const INTENT_HANDLERS: Record<Intent, Handler> = {
+  greet,
+  help,
+  search_patents: searchPatents,
+  patent_detail: patentDetail,
+  explain_policy: notYet('explain_policy'),
+  expo_info: notYet('expo_info'),
+  register_expo: notYet('register_expo'),
+  cancel_registration: notYet('cancel_registration'),
+  my_registrations: notYet('my_registrations'),
+  submit_lead: notYet('submit_lead'),
+  alliance_info: notYet('alliance_info'),
+  subscribe,
+  unsubscribe,
+  forget_me: forgetMe,
+  unknown,
+};
+
+type ActionOf<T extends Action['type']> = Extract<Action, { type: T }>;
+export const ACTION_HANDLERS: { [T in Action['type']]: (ctx: HandlerContext, a: ActionOf<T>) => Promise<Reply[]> } = {
+  detail: (ctx, a) => showPatent(ctx, a.patentId),
+  interest: (ctx, a) => markInterest(ctx, a.patentId),
+  more: (ctx, a) => nextPage(ctx, a.page),
+  help: (ctx) => help(ctx),
+  subscribe: (ctx) => subscribe(ctx),
+  unsubscribe: (ctx) => unsubscribe(ctx),
+  forget_confirm: (ctx) => forgetConfirm(ctx),
+  forget_cancel: (ctx) => forgetCancel(ctx),
+  lang: (ctx, a) => setLanguage(ctx, a.locale),
+};
+
+export function dispatchAction(ctx: HandlerContext, a: Action): Promise<Reply[]> {
+  return (ACTION_HANDLERS[a.type] as (ctx: HandlerContext, a: Action) => Promise<Reply[]>)(ctx, a);
+}

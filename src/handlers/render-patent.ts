@@ -1,0 +1,65 @@
+/** Patent → reply pieces, in the user's language. Plain text only: adapters escape. */
+import type { PatentHit } from '../../search/patent-search.js';
+import { PROVINCE_INFO } from '../domain/geo.js';
+import type { Province } from '../core/intents.js';
+import { t, TRADE_LABEL, TYPE_LABEL } from '../core/strings.js';
+import type { Locale, ReplyItem } from '../core/types.js';
+
+export function provinceLabel(h: Pick<PatentHit, 'province' | 'provinceRaw'>, locale: Locale): string {
+  if (h.province) {
+    const info = PROVINCE_INFO[h.province as Province];
+    return locale === 'zh' ? info.zhFull : info.en;
+  }
+  return h.provinceRaw ?? t(locale, 'unknownValue');
+}
+
+export function typeLabel(type: string | null, locale: Locale): string {
+  return type ? (TYPE_LABEL[type]?.[locale] ?? type) : t(locale, 'unknownValue');
+}
+
+export function titleFor(h: Pick<PatentHit, 'title' | 'titleEn'>, locale: Locale): string {
+  return locale === 'en' && h.titleEn ? h.titleEn : h.title;
+}
+
+function applicantsLine(h: PatentHit, locale: Locale): string {
+  const a = h.applicants.slice(0, 3).join(locale === 'zh' ? '；' : '; ');
+  const more = h.applicants.length > 3 ? (locale === 'zh' ? ` 等${h.applicants.length}家` : ` +${h.applicants.length - 3}`) : '';
+  return `${t(locale, 'fApplicant')}: ${a || t(locale, 'unknownValue')}${more}`;
+}
+
+export function hitItem(h: PatentHit, locale: Locale): ReplyItem {
+  const sep = locale === 'zh' ? ' · ' : ' · ';
+  const status = h.legalStatus ?? t(locale, 'unknownValue');
+  return {
+    title: `${h.id}  ${titleFor(h, locale)}${h.demo ? ' ' + t(locale, 'demoNote') : ''}`,
+    lines: [
+      applicantsLine(h, locale),
+      [provinceLabel(h, locale), typeLabel(h.patentType, locale), `${t(locale, 'fStatus')}: ${status}`, h.year ? String(h.year) : ''].filter(Boolean).join(sep),
+    ],
+    buttons: [
+      { label: t(locale, 'btnDetail'), action: { type: 'detail', patentId: h.id } },
+      { label: t(locale, 'btnInterest'), action: { type: 'interest', patentId: h.id } },
+    ],
+  };
+}
+
+export function detailText(h: PatentHit & { applicationNumber?: string | null }, locale: Locale): string {
+  const lines = [
+    `${h.id}  ${titleFor(h, locale)}${h.demo ? ' ' + t(locale, 'demoNote') : ''}`,
+    locale === 'en' && h.titleEn ? h.title : '',
+    applicantsLine(h, locale),
+    `${t(locale, 'fProvince')}: ${provinceLabel(h, locale)}`,
+    `${t(locale, 'fType')}: ${typeLabel(h.patentType, locale)}`,
+    `${t(locale, 'fStatus')}: ${h.legalStatus ?? t(locale, 'unknownValue')}`,
+    h.publicationDate ? `${t(locale, 'fPublished')}: ${h.publicationDate}` : '',
+    h.ipc.length ? `${t(locale, 'fIpc')}: ${h.ipc.slice(0, 6).join(', ')}` : '',
+    h.tradeModes.length ? `${t(locale, 'fTrade')}: ${h.tradeModes.map((m) => TRADE_LABEL[m]?.[locale] ?? m).join(locale === 'zh' ? '、' : ', ')}` : '',
+    h.abstract ? `${t(locale, 'fAbstract')}${locale === 'en' ? ' ' + t(locale, 'zhOnly') : ''}: ${truncate(h.abstract, 600)}` : '',
+  ];
+  return lines.filter(Boolean).join('\n');
+}
+
+export function truncate(s: string, max: number): string {
+  const chars = [...s];
+  return chars.length <= max ? s : chars.slice(0, max - 1).join('') + '…';
+}

@@ -1,0 +1,97 @@
+/** search_patents, patent_detail and the buttons on search results. */
+import { SearchError } from '../../search/errors.js';
+import type { SearchFilters } from '../../search/query-understanding.js';
+import type { Action } from '../core/actions.js';
+import { PROVINCE_INFO } from '../domain/geo.js';
+import { t, TYPE_LABEL } from '../core/strings.js';
+import type { Locale, Reply } from '../core/types.js';
+import type { Handler, HandlerContext } from './context.js';
+import { detailText, hitItem, truncate } from './render-patent.js';
+
+export const PAGE_SIZE = 5;
+
+function filtersLabel(f: SearchFilters, locale: Locale): string {
+  const parts: string[] = [];
+  if (f.province) parts.push(locale === 'zh' ? PROVINCE_INFO[f.province].zhFull : PROVINCE_INFO[f.province].en);
+  if (f.patentType) parts.push(TYPE_LABEL[f.patentType]![locale]);
+  if (f.ipc) parts.push(`IPC ${f.ipc}`);
+  if (f.yearFrom || f.yearTo) parts.push(`${f.yearFrom ?? '…'}–${f.yearTo ?? '…'}`);
+  if (f.applicant) parts.push(f.applicant);
+  return parts.join(locale === 'zh' ? '，' : ', ');
+}
+
+async function guarded(ctx: HandlerContext, fn: () => Promise<Reply[]>): Promise<Reply[]> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof SearchError) {
+      ctx.services.log.error('search failed', { code: err.code, err });
+      return [{ text: t(ctx.locale, 'searchFailed') }];
+    }
+    throw err;
+  }
+}
+
+export async function runSearch(ctx: HandlerContext, text: string, page: number): Promise<Reply[]> {
+  const { locale } = ctx;
+  return guarded(ctx, async () => {
+    const res = await ctx.services.search.search(text, { page, pageSize: PAGE_SIZE });
+    const q = res.query;
+    if (!q.number && q.concepts.length === 0 && Object.keys(q.filters).length === 0) return [{ text: t(locale, 'noQuery') }];
+    const replies: Reply[] = [];
+    if (q.provinceNotCovered) replies.push({ text: t(locale, 'notCovered') });
+    if (res.hits.length === 0) {
+      if (page > 1) return [{ text: t(locale, 'noMorePages') }];
+      if (q.number && q.concepts.length === 0) return [...replies, { text: t(locale, 'patentNotFound')(q.number) }];
+      return [...replies, { text: t(locale, 'noResults'), buttons: [[{ label: t(locale, 'btnHelp'), action: { type: 'help' } }]] }];
+    }
+    ctx.state.lastSearch = { text: truncate(text, 500), page, at: ctx.services.clock().toISOString() };
+    const from = (page - 1) * PAGE_SIZE + 1;
+    const to = from + res.hits.length - 1;
+    const filters = filtersLabel(q.filters, locale);
+    const header = [t(locale, 'results')(res.total, from, to), filters ? t(locale, 'resultsFilters')(filters) : ''].filter(Boolean).join('\n');
+    const more: Action = { type: 'more', page: page + 1 };
+    replies.push({
+      text: header,
+      items: res.hits.map((h) => hitItem(h, locale)),
+      ...(to < res.total && page < 50 ? { buttons: [[{ label: t(locale, 'btnMore'), action: more }]] } : {}),
+    });
+    return replies;
+  });
+}
+
+export const searchPatents: Handler = async (ctx) => {
+  const text = ctx.msg.text ?? '';
+  // A bare number asked as a search goes to the record, as patent_detail would.
+  return runSearch(ctx, text, 1);
+};
+
+export async function showPatent(ctx: HandlerContext, number: string): Promise<Reply[]> {
+  const { locale } = ctx;
+  return guarded(ctx, async () => {
+    const hit = await ctx.services.search.get(number);
+    if (!hit) return [{ text: t(locale, 'patentNotFound')(number) }];
+    return [{ text: detailText(hit, locale), buttons: [[{ label: t(locale, 'btnInterest'), action: { type: 'interest', patentId: hit.id } }]] }];
+  });
+}
+
+export const patentDetail: Handler = async (ctx) => {
+  const n = ctx.nlu?.entities.patentNumber;
+  if (!n) return [{ text: t(ctx.locale, 'askNumber') }];
+  return showPatent(ctx, n);
+};
+
+export async function nextPage(ctx: HandlerContext, page: number): Promise<Reply[]> {
+  const last = ctx.state.lastSearch;
+  if (!last) return [{ text: t(ctx.locale, 'searchExpired') }];
+  return runSearch(ctx, last.text, page);
+}
+
+export async function markInterest(ctx: HandlerContext, patentId: string): Promise<Reply[]> {
+  return guarded(ctx, async () => {
+    const hit = await ctx.services.search.get(patentId);
+    if (!hit) return [{ text: t(ctx.locale, 'patentNotFound')(patentId) }];
+    await ctx.services.users.recordInterest(ctx.user.id, hit.id);
+    return [{ text: t(ctx.locale, 'interestNoted')(truncate(ctx.locale === 'en' && hit.titleEn ? hit.titleEn : hit.title, 80)) }];
+  });
+}

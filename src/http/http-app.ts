@@ -1,0 +1,94 @@
+/**
+ * The HTTP surface: web chat page and API, health and readiness. Built as a Hono app so tests call
+ * `app.request()` without a listening socket.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { BadActionError, chatRequestSchema, renderWeb, toInbound } from '../../bots/web/web-adapter.js';
+import { PipelineError, type Pipeline } from '../core/pipeline.js';
+import type { Logger } from '../util/log.js';
+import { PACKAGE_ROOT } from '../util/paths.js';
+
+export interface HttpDeps {
+  pipeline: Pipeline;
+  log: Logger;
+  clock: () => Date;
+  /** Each check throws when its dependency is unreachable. */
+  readiness: Record<string, () => Promise<void>>;
+}
+
+const MAX_BODY = 256 * 1024;
+
+function error(code: string, message: string) {
+  return { error: { code, message } };
+}
+
+export function createHttpApp(deps: HttpDeps): Hono {
+  const page = readFileSync(path.join(PACKAGE_ROOT, 'src/web/index.html'), 'utf8');
+  const app = new Hono();
+
+  app.get('/', (c) => c.html(page, 200, { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' }));
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  app.get('/readyz', async (c) => {
+    const results: Record<string, string> = {};
+    let ok = true;
+    await Promise.all(
+      Object.entries(deps.readiness).map(async ([name, check]) => {
+        try {
+          await check();
+          results[name] = 'ok';
+        } catch (err) {
+          ok = false;
+          results[name] = `unreachable: ${(err as Error).message}`.slice(0, 200);
+        }
+      }),
+    );
+    return c.json({ status: ok ? 'ready' : 'not ready', checks: results }, ok ? 200 : 503);
+  });
+
+  app.post(
+    '/api/chat',
+    bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.json(error('PAYLOAD_TOO_LARGE', `request body is larger than ${MAX_BODY} bytes`), 413) }),
+    async (c) => {
+      if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json'))
+        return c.json(error('UNSUPPORTED_MEDIA_TYPE', 'send JSON with content-type: application/json'), 415);
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        return c.json(error('BAD_JSON', 'request body is not valid JSON'), 400);
+      }
+      const parsed = chatRequestSchema.safeParse(body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        return c.json(error('BAD_REQUEST', `${issue.path.join('.') || 'body'}: ${issue.message}`), 400);
+      }
+      let msg;
+      try {
+        msg = toInbound(parsed.data, deps.clock());
+      } catch (err) {
+        if (err instanceof BadActionError) return c.json(error(err.code, err.message), 400);
+        throw err;
+      }
+      try {
+        const res = await deps.pipeline.handle(msg);
+        return c.json({ sessionId: msg.userId, replies: renderWeb(res.replies), ...(res.duplicate ? { duplicate: true } : {}) });
+      } catch (err) {
+        if (err instanceof PipelineError)
+          return c.json(error('INTERNAL', err.locale === 'en' ? 'Something went wrong; please try again.' : '处理消息时出错了，请稍后再试。'), 500);
+        throw err;
+      }
+    },
+  );
+
+  app.notFound((c) => c.json(error('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404));
+  app.onError((err, c) => {
+    deps.log.error('unhandled http error', { path: c.req.path, err });
+    return c.json(error('INTERNAL', 'internal error'), 500);
+  });
+  return app;
+}

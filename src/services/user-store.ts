@@ -1,0 +1,85 @@
+/**
+ * People, their dialogue state and the update dedupe log. Each method is one short statement or
+ * transaction: nothing here is held open across a network call.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/database.js';
+import { conversations, patentInterests, processedUpdates, users } from '../db/schema.js';
+import type { Locale, Platform } from '../core/types.js';
+
+export interface User {
+  id: number;
+  platform: string;
+  platformUserId: string;
+  locale: Locale;
+  localeFixed: boolean;
+  subscribed: boolean;
+}
+
+export interface ConversationState {
+  lastSearch?: { text: string; page: number; at: string };
+  pendingForget?: boolean;
+}
+
+export class UserStore {
+  constructor(private readonly db: Db) {}
+
+  /** True the first time (platform, updateId) is seen; false for a redelivery. */
+  async claimUpdate(platform: Platform, updateId: string): Promise<boolean> {
+    const rows = await this.db
+      .insert(processedUpdates)
+      .values({ platform, updateId })
+      .onConflictDoNothing()
+      .returning({ id: processedUpdates.updateId });
+    return rows.length === 1;
+  }
+
+  /** Undo a claim when handling failed, so a redelivery of the same update is processed again. */
+  async releaseUpdate(platform: Platform, updateId: string): Promise<void> {
+    await this.db.delete(processedUpdates).where(and(eq(processedUpdates.platform, platform), eq(processedUpdates.updateId, updateId)));
+  }
+
+  async upsert(platform: Platform, platformUserId: string, locale: Locale): Promise<User> {
+    const [row] = await this.db
+      .insert(users)
+      .values({ platform, platformUserId, locale })
+      .onConflictDoUpdate({ target: [users.platform, users.platformUserId], set: { updatedAt: sql`now()` } })
+      .returning();
+    return row as User;
+  }
+
+  async setLocale(userId: number, locale: Locale, fixed: boolean): Promise<void> {
+    await this.db.update(users).set({ locale, localeFixed: fixed, updatedAt: sql`now()` }).where(eq(users.id, userId));
+  }
+
+  /** Returns whether the flag changed. */
+  async setSubscribed(userId: number, subscribed: boolean): Promise<boolean> {
+    const rows = await this.db
+      .update(users)
+      .set({ subscribed, updatedAt: sql`now()` })
+      .where(and(eq(users.id, userId), eq(users.subscribed, !subscribed)))
+      .returning({ id: users.id });
+    return rows.length === 1;
+  }
+
+  async getState(userId: number): Promise<ConversationState> {
+    const [row] = await this.db.select({ state: conversations.state }).from(conversations).where(eq(conversations.userId, userId));
+    return (row?.state as ConversationState | undefined) ?? {};
+  }
+
+  async setState(userId: number, state: ConversationState): Promise<void> {
+    await this.db
+      .insert(conversations)
+      .values({ userId, state })
+      .onConflictDoUpdate({ target: conversations.userId, set: { state, updatedAt: sql`now()` } });
+  }
+
+  async recordInterest(userId: number, patentId: string): Promise<void> {
+    await this.db.insert(patentInterests).values({ userId, patentId }).onConflictDoNothing();
+  }
+
+  /** forget_me: the user row and everything hanging off it (state, interests) go in one statement. */
+  async forget(userId: number): Promise<void> {
+    await this.db.delete(users).where(eq(users.id, userId));
+  }
+}

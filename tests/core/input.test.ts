@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { checkText, detectLocale, MAX_TEXT } from '../../src/core/pipeline.js';
+
+describe('checkText', () => {
+  it('strips control and bidi characters but keeps the words', () => {
+    expect(checkText('\u0007湖北\u202e 锂电池\u0000')).toEqual({ ok: true, text: '湖北 锂电池' });
+  });
+  it('refuses empty, whitespace-only and control-only input', () => {
+    expect(checkText('')).toEqual({ ok: false, reason: 'empty' });
+    expect(checkText('  \n\t ')).toEqual({ ok: false, reason: 'empty' });
+    expect(checkText('\u200b\u200b')).toEqual({ ok: false, reason: 'empty' });
+  });
+  it('refuses binary-looking input', () => {
+    const bin = Buffer.from(Array.from({ length: 200 }, (_, i) => (i * 37) % 256)).toString('utf8');
+    expect(checkText(bin)).toEqual({ ok: false, reason: 'unreadable' });
+  });
+  it('refuses over-long input, counting characters not bytes', () => {
+    expect(checkText('专'.repeat(MAX_TEXT)).ok).toBe(true);
+    expect(checkText('专'.repeat(MAX_TEXT + 1))).toEqual({ ok: false, reason: 'tooLong' });
+    expect(checkText('a'.repeat(100_000))).toEqual({ ok: false, reason: 'tooLong' });
+  });
+});
+
+describe('detectLocale', () => {
+  it('follows the script of the message', () => {
+    expect(detectLocale('湖北 锂电池')).toBe('zh');
+    expect(detectLocale('lithium battery in Hubei')).toBe('en');
+    expect(detectLocale('hello 在不在')).toBe('zh');
+    expect(detectLocale('CN 2')).toBe('en');
+    expect(detectLocale('123 456')).toBeUndefined();
+  });
+});
