@@ -1,0 +1,159 @@
+/**
+ * The web chat end to end: HTTP app → pipeline → handlers → real Meilisearch and PGlite, with the
+ * demo content the embedded mode loads.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServices, type Services } from '../../src/app.js';
+import { loadConfig } from '../../src/config/config.js';
+import { createHttpApp } from '../../src/http/http-app.js';
+import { createLogger } from '../../src/util/log.js';
+import { PACKAGE_ROOT } from '../../src/util/paths.js';
+
+let services: Services;
+let app: ReturnType<typeof createHttpApp>;
+let dir: string;
+
+interface Body {
+  sessionId: string;
+  replies: { text: string; items?: { title: string; lines: string[]; buttons?: { label: string; action: string }[] }[]; buttons?: { label: string; action: string }[][] }[];
+  duplicate?: boolean;
+  error?: { code: string; message: string };
+}
+
+async function chat(body: unknown, raw = false): Promise<{ status: number; body: Body }> {
+  const res = await app.request('/api/chat', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: raw ? (body as string) : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Body };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'pb-chat-'));
+  const config = loadConfig({ DATA_DIR: dir, CONTENT_DIR: path.join(PACKAGE_ROOT, 'content'), LOG_LEVEL: 'silent' });
+  services = await createServices(config, createLogger('silent'), { loadDemo: true });
+  app = createHttpApp({
+    pipeline: services.pipeline,
+    log: createLogger('silent'),
+    clock: () => new Date(),
+    readiness: { postgres: () => services.database.ping(), meilisearch: () => services.meiliHealth() },
+  });
+});
+
+afterAll(async () => {
+  await services?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('web chat', () => {
+  it('serves the page, health and readiness', async () => {
+    const page = await app.request('/');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('/api/chat');
+    expect((await app.request('/healthz')).status).toBe(200);
+    const ready = await app.request('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ checks: { postgres: 'ok', meilisearch: 'ok' } });
+  });
+
+  it('finds Hubei lithium-battery demo patents in Chinese and in English, with working buttons', async () => {
+    for (const text of ['湖北 锂电池 专利', 'lithium battery patents in Hubei']) {
+      const { status, body } = await chat({ text });
+      expect(status).toBe(200);
+      const list = body.replies.find((r) => r.items?.length);
+      expect(list, text).toBeDefined();
+      for (const item of list!.items!) {
+        expect(item.lines.join(' ')).toMatch(/湖北省|Hubei/);
+        expect(item.buttons?.map((b) => b.action)).toEqual([expect.stringMatching(/^d:/), expect.stringMatching(/^i:/)]);
+      }
+      // English question → English reply; Chinese → Chinese.
+      expect(list!.text).toMatch(text.startsWith('l') ? /Found \d+/ : /找到 \d+/);
+
+      const detail = await chat({ sessionId: body.sessionId, action: list!.items![0]!.buttons![0]!.action });
+      expect(detail.status).toBe(200);
+      expect(detail.body.replies[0]!.text).toContain(list!.items![0]!.title.split(' ')[0]);
+
+      const interest = await chat({ sessionId: body.sessionId, action: list!.items![0]!.buttons![1]!.action });
+      expect(interest.body.replies[0]!.text).toMatch(/兴趣|interest/);
+    }
+  });
+
+  it('pages through results with the next-page button', async () => {
+    const first = await chat({ text: '锂电池' });
+    const list = first.body.replies.find((r) => r.items?.length)!;
+    const more = list.buttons?.[0]?.[0];
+    expect(more?.action).toBe('m:2');
+    const second = await chat({ sessionId: first.body.sessionId, action: more!.action });
+    const list2 = second.body.replies.find((r) => r.items?.length)!;
+    const ids1 = list.items!.map((i) => i.title.split(' ')[0]);
+    const ids2 = list2.items!.map((i) => i.title.split(' ')[0]);
+    expect(ids2.length).toBeGreaterThan(0);
+    expect(ids2.filter((id) => ids1.includes(id))).toEqual([]);
+  });
+
+  it('answers bad input clearly and never with a 5xx', async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ text: '' }, /空|empty/],
+      [{ text: '   \u0000\u0001  ' }, /空|empty|识别|read/],
+      [{ text: '专利'.repeat(50_000) }, /太长|too long/],
+      [{ text: Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 91) % 256)).toString('latin1') }, /识别|read/],
+      [{ text: '\u202e\u0007 湖北 \u0008锂电池' }, /找到|Found/],
+    ];
+    for (const [body, re] of cases) {
+      const res = await chat(body);
+      expect(res.status).toBe(200);
+      expect(res.body.replies.map((r) => r.text).join('\n')).toMatch(re);
+    }
+  });
+
+  it('rejects malformed requests with a clear 4xx', async () => {
+    expect((await chat('{not json', true)).status).toBe(400);
+    expect((await chat({})).body.error?.code).toBe('BAD_REQUEST');
+    expect((await chat({ text: 5 })).status).toBe(400);
+    expect((await chat({ text: 'hi', extra: 1 })).status).toBe(400);
+    expect((await chat({ sessionId: '../../etc', text: 'hi' })).status).toBe(400);
+    const bad = await chat({ action: 'd:<script>' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.code).toBe('BAD_ACTION');
+    const big = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'x'.repeat(300_000) }) });
+    expect(big.status).toBe(413);
+    const form = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
+    expect(form.status).toBe(415);
+    expect((await app.request('/nope')).status).toBe(404);
+  });
+
+  it('processes a retried message once', async () => {
+    const first = await chat({ text: '订阅', messageId: 'msg-00000001' });
+    const again = await chat({ sessionId: first.body.sessionId, text: '订阅', messageId: 'msg-00000001' });
+    expect(first.body.replies[0]!.text).toMatch(/已订阅/);
+    expect(again.body.duplicate).toBe(true);
+    expect(again.body.replies).toEqual([]);
+  });
+
+  it('subscribes, unsubscribes and forgets a user on confirmation only', async () => {
+    const s = (await chat({ text: 'subscribe me to announcements' })).body;
+    expect(s.replies[0]!.text).toMatch(/subscribed/i);
+    const sessionId = s.sessionId;
+    expect((await chat({ sessionId, text: 'subscribe' })).body.replies[0]!.text).toMatch(/already/i);
+    const ask = (await chat({ sessionId, text: 'delete all my personal data' })).body.replies[0]!;
+    expect(ask.buttons?.[0]?.map((b) => b.action)).toEqual(['fy', 'fn']);
+    expect((await chat({ sessionId, action: 'fn' })).body.replies[0]!.text).toMatch(/Cancelled/);
+    // After cancelling, the confirm button no longer deletes anything.
+    expect((await chat({ sessionId, action: 'fy' })).body.replies[0]!.text).toMatch(/expired/);
+    await chat({ sessionId, text: 'forget me' });
+    expect((await chat({ sessionId, action: 'fy' })).body.replies[0]!.text).toMatch(/deleted/);
+    const rows = await services.database.rows<{ n: number }>(
+      (await import('drizzle-orm')).sql`select count(*)::int as n from users where platform = 'web' and platform_user_id = ${sessionId}`,
+    );
+    expect(rows[0]!.n).toBe(0);
+  });
+
+  it('answers intents whose features have not landed honestly', async () => {
+    const r = await chat({ text: '湖北省的专利补贴政策有哪些' });
+    expect(r.body.replies[0]!.text).toMatch(/建设中|not available yet/);
+  });
+});
