@@ -70,7 +70,16 @@ export function normEnglish(s: string): string {
 }
 
 const INVARIANT = /(?:ss|us|is|ics|sis|ous|as)$/;
+const IRREGULAR: Record<string, string> = {
+  bacteria: 'bacterium', mitochondria: 'mitochondrion', media: 'medium', criteria: 'criterion', phenomena: 'phenomenon',
+  fungi: 'fungus', nuclei: 'nucleus', stimuli: 'stimulus', larvae: 'larva', algae: 'alga', antennae: 'antenna',
+  formulae: 'formula', matrices: 'matrix', indices: 'index', vertices: 'vertex', analyses: 'analysis', diagnoses: 'diagnosis',
+  syntheses: 'synthesis', leaves: 'leaf', knives: 'knife', teeth: 'tooth', feet: 'foot', mice: 'mouse', children: 'child',
+  people: 'person', men: 'man', women: 'woman', batteries: 'battery', alloys: 'alloy', data: 'data', species: 'species',
+};
 export function singular(w: string): string {
+  const irregular = IRREGULAR[w];
+  if (irregular) return irregular;
   if (w.length <= 3 || INVARIANT.test(w)) return w;
   if (/ies$/.test(w)) return w.slice(0, -3) + 'y';
   if (/(?:ches|shes|sses|xes|zes)$/.test(w)) return w.slice(0, -2);
@@ -116,14 +125,14 @@ export function translateEnglish(g: Glossary, text: string): EnglishPiece[] {
  * Forward maximum matching over the glossary's Chinese forms. Runs of characters the glossary does
  * not know stay together as one piece, so an unknown compound is searched as written.
  */
-export function segmentChinese(g: Glossary, s: string, exclude?: string): string[] {
+export function segmentChinese(g: Glossary, s: string, exclude?: ReadonlySet<string>): string[] {
   const out: string[] = [];
   let unknown = '';
   for (let i = 0; i < s.length; ) {
     let word = '';
     for (let n = Math.min(g.maxZhLen, s.length - i); n >= 2; n--) {
       const w = s.slice(i, i + n);
-      if (w !== exclude && g.zhWords.has(w)) {
+      if (!exclude?.has(w) && g.zhWords.has(w)) {
         word = w;
         break;
       }
