@@ -75,7 +75,8 @@ const IRREGULAR: Record<string, string> = {
   fungi: 'fungus', nuclei: 'nucleus', stimuli: 'stimulus', larvae: 'larva', algae: 'alga', antennae: 'antenna',
   formulae: 'formula', matrices: 'matrix', indices: 'index', vertices: 'vertex', analyses: 'analysis', diagnoses: 'diagnosis',
   syntheses: 'synthesis', leaves: 'leaf', knives: 'knife', teeth: 'tooth', feet: 'foot', mice: 'mouse', children: 'child',
-  people: 'person', men: 'man', women: 'woman', batteries: 'battery', alloys: 'alloy', data: 'data', species: 'species',
+  people: 'person', men: 'man', women: 'woman', lenses: 'lens', data: 'data', species: 'species', series: 'series',
+  diabetes: 'diabetes', rabies: 'rabies', herpes: 'herpes', scabies: 'scabies', gas: 'gas', gases: 'gas', glasses: 'glass',
 };
 export function singular(w: string): string {
   const irregular = IRREGULAR[w];
