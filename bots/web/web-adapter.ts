@@ -11,7 +11,7 @@ import type { InboundMessage, Reply } from '../../src/core/types.js';
 export const chatRequestSchema = z
   .object({
     sessionId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'sessionId must be 8–64 letters, digits, _ or -').optional(),
-    text: z.string().max(200_000, 'text is longer than 200000 characters').optional(),
+    text: z.string().max(400_000, 'text is longer than 400000 characters').optional(),
     action: z.string().max(64, 'action is longer than 64 characters').optional(),
     messageId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'messageId must be 8–64 letters, digits, _ or -').optional(),
   })

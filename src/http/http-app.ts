@@ -19,7 +19,8 @@ export interface HttpDeps {
   readiness: Record<string, () => Promise<void>>;
 }
 
-const MAX_BODY = 256 * 1024;
+/** Large enough that a 100 KB message (300 KB of UTF-8 Chinese) gets a polite "too long" reply. */
+const MAX_BODY = 1024 * 1024;
 
 function error(code: string, message: string) {
   return { error: { code, message } };

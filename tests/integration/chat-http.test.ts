@@ -119,7 +119,7 @@ describe('web chat', () => {
     const bad = await chat({ action: 'd:<script>' });
     expect(bad.status).toBe(400);
     expect(bad.body.error?.code).toBe('BAD_ACTION');
-    const big = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'x'.repeat(300_000) }) });
+    const big = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'x'.repeat(1_100_000) }) });
     expect(big.status).toBe(413);
     const form = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
     expect(form.status).toBe(415);
