@@ -1,0 +1,93 @@
+/**
+ * Evaluate the offline classifier on a labelled JSONL file (`{"text","intent","entities"}` per line).
+ *   npx tsx scripts/eval-nlu.ts [path]     (default: ../shared/nlu/dev.jsonl relative to the repo root)
+ * Prints intent accuracy, macro F1 and per-intent P/R/F1, per-entity accuracy, and the confusions.
+ * Entity accuracy for a key: correct / utterances where the gold OR the prediction has that key
+ * (a key present with value null counts as present and must match null).
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { INTENTS, type Entities, type Intent } from '../src/core/intents.js';
+import { classify } from '../src/nlu/classify.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const path = resolve(process.cwd(), process.argv[2] ?? resolve(root, '../shared/nlu/dev.jsonl'));
+const KEYS = ['province', 'patentType', 'leadType', 'patentNumber', 'ipc'] as const satisfies readonly (keyof Entities)[];
+
+interface Gold {
+  text: string;
+  intent: Intent;
+  entities: Entities;
+}
+const rows: Gold[] = readFileSync(path, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l) as Gold);
+
+const pct = (n: number, d: number): string => (d ? `${((100 * n) / d).toFixed(1)}%` : 'n/a');
+const tp = new Map<Intent, number>();
+const fp = new Map<Intent, number>();
+const fn = new Map<Intent, number>();
+const inc = (m: Map<Intent, number>, k: Intent): void => void m.set(k, (m.get(k) ?? 0) + 1);
+const confusions = new Map<string, string[]>();
+const entityStats = Object.fromEntries(KEYS.map((k) => [k, { ok: 0, n: 0, errors: [] as string[] }]));
+let correct = 0;
+const t0 = performance.now();
+for (const row of rows) {
+  const got = classify(row.text);
+  if (got.intent === row.intent) {
+    correct++;
+    inc(tp, row.intent);
+  } else {
+    inc(fp, got.intent);
+    inc(fn, row.intent);
+    const key = `${row.intent} → ${got.intent}`;
+    confusions.set(key, [...(confusions.get(key) ?? []), row.text]);
+  }
+  for (const k of KEYS) {
+    const inGold = k in row.entities;
+    const inPred = k in got.entities;
+    if (!inGold && !inPred) continue;
+    const st = entityStats[k]!;
+    st.n++;
+    if (inGold && inPred && row.entities[k] === got.entities[k]) st.ok++;
+    else st.errors.push(`${JSON.stringify(row.text)}: gold ${JSON.stringify(row.entities[k])} got ${JSON.stringify(got.entities[k])}`);
+  }
+}
+const ms = performance.now() - t0;
+
+console.log(`file: ${path}`);
+console.log(`utterances: ${rows.length}   (${(ms / Math.max(1, rows.length)).toFixed(3)} ms each)`);
+console.log(`intent accuracy: ${correct}/${rows.length} = ${pct(correct, rows.length)}`);
+let f1sum = 0;
+let f1n = 0;
+const lines: string[] = [];
+for (const intent of INTENTS) {
+  const t = tp.get(intent) ?? 0;
+  const p = t + (fp.get(intent) ?? 0);
+  const r = t + (fn.get(intent) ?? 0);
+  if (!r && !p) continue;
+  const prec = p ? t / p : 0;
+  const rec = r ? t / r : 0;
+  const f1 = prec + rec ? (2 * prec * rec) / (prec + rec) : 0;
+  f1sum += f1;
+  f1n++;
+  lines.push(`  ${intent.padEnd(20)} P ${prec.toFixed(2)}  R ${rec.toFixed(2)}  F1 ${f1.toFixed(2)}  (gold ${r})`);
+}
+console.log(`macro F1: ${(f1sum / Math.max(1, f1n)).toFixed(3)}`);
+console.log(lines.join('\n'));
+console.log('entities (correct / utterances where gold or prediction has the key):');
+for (const k of KEYS) {
+  const st = entityStats[k]!;
+  const goldHasKey = rows.some((r) => k in r.entities);
+  const note = !goldHasKey && st.n ? '   (note: no gold label in this file has this key)' : '';
+  console.log(`  ${k.padEnd(13)} ${st.ok}/${st.n} = ${pct(st.ok, st.n)}${note}`);
+  for (const e of st.errors.slice(0, 8)) console.log(`      ${e}`);
+}
+console.log('confusions (gold → predicted):');
+if (!confusions.size) console.log('  none');
+for (const [key, texts] of [...confusions].sort((a, b) => b[1].length - a[1].length)) {
+  console.log(`  ${key}: ${texts.length}`);
+  for (const t of texts.slice(0, 4)) console.log(`      ${JSON.stringify(t)}`);
+}

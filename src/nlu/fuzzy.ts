@@ -1,0 +1,42 @@
+/**
+ * Typo tolerance for English cue words: a token of 5+ letters that is one edit (insertion, deletion,
+ * substitution or transposition) away from a keyword is read as that keyword ("serach" → "search").
+ * Real words that sit one edit from a keyword ("cancer", "inventor", "patient") are left alone.
+ */
+
+const KEYWORDS = `search patent patents register registration registrations subscribe unsubscribe cancel policy policies
+  subsidy subsidies exhibition license licence invest investor investment infringement infringing agency attorney
+  alliance delete forget hello purchase acquire develop collaborate cooperation notifications incentive incentives
+  battery batteries lithium details status lawyer notify financing funding sign-up`.split(/\s+/).filter((w) => w.length >= 5);
+const KEYWORD_SET = new Set(KEYWORDS);
+const REAL_WORDS = new Set(
+  `cancer cancers invent invents invented inventor inventors patient patients parent parents parents' police lesson
+  licensed licenses licensee policed agenda status statue states seller sells fundings delta sight signs hollow
+  helps helped batter latent potent search searches searched registers registered`.split(/\s+/),
+);
+/** Only this many tokens are examined (long inputs stay linear and cheap). */
+const MAX_TOKENS = 300;
+
+function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a[i] === b[i]) i++;
+  if (la === lb) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true; // substitution
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // transposition
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/** The normalised text with misspelt English keywords corrected (length may change; used for cues only). */
+export function correctTypos(norm: string): string {
+  let count = 0;
+  return norm.replace(/[a-z][a-z-]{3,}[a-z]/g, (tok) => {
+    if (++count > MAX_TOKENS || KEYWORD_SET.has(tok) || REAL_WORDS.has(tok)) return tok;
+    for (const k of KEYWORDS) if (withinOneEdit(tok, k)) return k;
+    return tok;
+  });
+}
