@@ -8,9 +8,9 @@ import { patentNumberKind } from '../src/domain/patent-number.js';
 import { guard } from './client.js';
 import type { Glossary } from './glossary.js';
 import { PATENT_INDEX, type PatentDoc } from './patent-index.js';
-import { parseQuery, withApplicant, type Concept, type ParsedQuery, type SearchFilters } from './query-understanding.js';
+import { applicantCandidates, parseQuery, type Concept, type ParsedQuery, type SearchFilters } from './query-understanding.js';
 import { rank } from './rank.js';
-import { phrase } from './text.js';
+import { normText, phrase } from './text.js';
 
 export type PatentHit = Pick<
   PatentDoc,
@@ -29,7 +29,8 @@ export interface SearchResult {
 const RETRIEVE = ['id', 'title', 'titleEn', 'abstract', 'applicants', 'province', 'provinceRaw', 'patentType', 'legalStatus', 'year', 'ipc', 'publicationDate', 'tradeModes', 'demo'];
 /** Candidates per retrieval query; the ranked pool is their union. */
 const POOL = 60;
-const MAX_QUERIES = 16;
+const MAX_QUERIES = 20;
+const TITLE_VARIANTS = 6;
 
 function quote(v: string): string {
   return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -47,18 +48,32 @@ export function filterExpression(f: SearchFilters): string[] {
   return out;
 }
 
-/** The phrase lists to retrieve candidates with: the query as asked, its alternatives, its parts. */
+/** Ways to express one concept in a query: each alternative form, and combinations of its parts. */
+function options(c: Concept): string[][] {
+  const opts = c.alts.slice(0, 5).map((a) => [phrase(a)]);
+  const parts = c.parts?.filter((p) => !p.optional) ?? [];
+  if (parts.length > 1) {
+    let combos: string[][] = [[]];
+    for (const p of parts) combos = combos.flatMap((combo) => p.alts.slice(0, 4).map((a) => [...combo, phrase(a)])).slice(0, 8);
+    opts.push(...combos);
+  }
+  return opts;
+}
+
+/**
+ * The phrase lists to retrieve candidates with: the query as asked first, then each concept's
+ * other forms in turn, then each concept alone (for when nothing carries every concept).
+ */
 export function retrievalVariants(concepts: Concept[]): string[][] {
   const req = concepts.filter((c) => !c.optional);
   const base = req.length ? req : concepts;
   if (base.length === 0) return [];
-  const variants: string[][] = [base.map((c) => phrase(c.alts[0] ?? c.term))];
-  base.forEach((c, i) => {
-    for (const a of c.alts.slice(1, 5)) variants.push(base.map((d, j) => phrase(j === i ? a : (d.alts[0] ?? d.term))));
-    if (c.parts) variants.push(base.flatMap((d, j) => (j === i ? c.parts!.filter((p) => !p.optional).map((p) => phrase(p.alts[0] ?? p.term)) : [phrase(d.alts[0] ?? d.term)])));
+  const opts = base.map(options);
+  const variants: string[][] = [opts.flatMap((o) => o[0]!)];
+  opts.forEach((o, i) => {
+    for (const alt of o.slice(1)) variants.push(opts.flatMap((p, j) => (j === i ? alt : p[0]!)));
   });
-  // Partial matches, for when nothing carries every concept.
-  if (base.length > 1) for (const c of base) variants.push([phrase(c.alts[0] ?? c.term)]);
+  if (base.length > 1) for (const o of opts) variants.push(...o.slice(0, 2));
   const seen = new Set<string>();
   return variants
     .map((v) => v.filter(Boolean))
@@ -74,17 +89,20 @@ export class PatentSearch {
   async search(text: string, opts: { page?: number; pageSize?: number } = {}): Promise<SearchResult> {
     const page = Math.max(1, Math.trunc(opts.page ?? 1));
     const pageSize = Math.min(50, Math.max(1, Math.trunc(opts.pageSize ?? 5)));
-    let q = parseQuery(this.glossary, text);
+    // An applicant's name goes first: it may contain place names (中山大学) that must not become filters.
+    let rest = normText(text).slice(0, 500);
+    let preset: SearchFilters = {};
+    for (const cand of applicantCandidates(rest)) {
+      if (await this.isApplicant(cand)) {
+        preset = { applicant: cand };
+        rest = rest.replace(cand, ' ');
+        break;
+      }
+    }
+    const q = parseQuery(this.glossary, rest, preset);
     if (q.number) {
       const hits = await this.byNumber(q.number);
       if (hits.length) return { query: q, hits: hits.slice((page - 1) * pageSize, page * pageSize), total: hits.length, page, pageSize };
-    }
-    for (const cand of q.applicantCandidates) {
-      const applicant = await this.confirmApplicant(cand);
-      if (applicant) {
-        q = withApplicant(this.glossary, q, applicant);
-        break;
-      }
     }
     const ranked = await this.retrieveAndRank(q);
     return { query: q, hits: ranked.slice((page - 1) * pageSize, page * pageSize), total: ranked.length, page, pageSize };
@@ -104,12 +122,12 @@ export class PatentSearch {
     return hits.find((h) => h.id === id) ?? hits[0];
   }
 
-  /** An applicant name the user typed, if the index knows it exactly (facet values are allow-listed). */
-  private async confirmApplicant(candidate: string): Promise<string | undefined> {
+  /** Whether some record names exactly this applicant (filter equality is case-insensitive). */
+  private async isApplicant(name: string): Promise<boolean> {
     const res = await guard('looking up an applicant', () =>
-      this.client.index(PATENT_INDEX).searchForFacetValues({ facetName: 'applicants', facetQuery: candidate, q: '' }),
+      this.client.index(PATENT_INDEX).search('', { filter: [`applicants = ${quote(name)}`], limit: 0 }),
     );
-    return res.facetHits.find((h) => h.value.toLowerCase() === candidate.toLowerCase())?.value;
+    return (res.estimatedTotalHits ?? 0) > 0;
   }
 
   private async retrieveAndRank(q: ParsedQuery): Promise<PatentHit[]> {
@@ -119,9 +137,10 @@ export class PatentSearch {
     if (variants.length === 0) {
       queries.push({ indexUid: PATENT_INDEX, q: '', filter, limit: POOL * 2, sort: ['year:desc'], attributesToRetrieve: RETRIEVE });
     }
-    for (const v of variants) {
+    for (const [i, v] of variants.entries()) {
       const common = { indexUid: PATENT_INDEX, q: v.join(' '), filter, matchingStrategy: 'all' as const, attributesToRetrieve: RETRIEVE, locales: ['cmn' as const] };
-      queries.push({ ...common, attributesToSearchOn: ['tc', 'te'], limit: POOL });
+      // Title matches rank first, so the leading variants fetch them separately.
+      if (i < TITLE_VARIANTS) queries.push({ ...common, attributesToSearchOn: ['tc', 'te'], limit: POOL });
       queries.push({ ...common, limit: POOL });
       if (queries.length >= MAX_QUERIES) break;
     }

@@ -39,8 +39,6 @@ export interface ParsedQuery {
   filters: SearchFilters;
   /** The text named a province outside the six. */
   provinceNotCovered?: boolean;
-  /** Candidate applicant strings for the caller to confirm against the index. */
-  applicantCandidates: string[];
 }
 
 /** Words that describe the kind of result rather than its topic. */
@@ -51,7 +49,23 @@ const STOP_EN = new Set(['a', 'an', 'the', 'of', 'for', 'in', 'on', 'with', 'and
 /** A generic tail whose removal leaves the core of a term: 传感器 → 传感, 正极材料 → 正极. */
 const STEM_SUFFIXES = ['材料', '装置', '系统', '方法', '器件', '设备', '技术', '工艺', '结构', '组件', '模块', '器', '仪', '剂'];
 
-const APPLICANT_HINT = /(?:大学|学院|医院|公司|研究院|研究所|集团|中心|实验室|厂|university|institute|hospital|company|co\.?|ltd|inc)$/i;
+const ORG_SUFFIX = /大学|学院|医院|公司|研究院|研究所|集团|中心|实验室|厂/g;
+
+/**
+ * Strings that may be an applicant's name: each run of text up to an organisation suffix
+ * (中山大学孙逸仙纪念医院 → itself and 中山大学), longest first. The caller confirms them against
+ * the index before any becomes a filter.
+ */
+export function applicantCandidates(text: string): string[] {
+  const out: string[] = [];
+  for (const run of normText(text).split(/[\s,，、;；:：。!！?？]+/)) {
+    for (const m of run.matchAll(ORG_SUFFIX)) {
+      const cand = run.slice(0, m.index + m[0].length);
+      if (cand.length >= 4 && cand.length <= 60 && !out.includes(cand)) out.push(cand);
+    }
+  }
+  return out.sort((a, b) => b.length - a.length);
+}
 const YEAR_RANGE: [RegExp, (m: RegExpExecArray) => { from?: number; to?: number }][] = [
   [/((?:19|20)\d{2})\s*(?:年)?\s*(?:-|~|—|至|到)\s*((?:19|20)\d{2})\s*年?/, (m) => ({ from: +m[1]!, to: +m[2]! })],
   [/((?:19|20)\d{2})\s*年?\s*(?:以后|之后|以来|后|起)/, (m) => ({ from: +m[1]! })],
@@ -74,7 +88,7 @@ function zhConcept(g: Glossary, term: string, optional = false): Concept {
   for (const a of [...alts]) for (const st of stemAlts(a)) if (!alts.includes(st)) alts.push(st);
   const c: Concept = { term, alts, optional };
   if (term.length >= 4) {
-    const pieces = segmentChinese(g, term, term).filter((p) => !STOP_ZH.has(p));
+    const pieces = segmentChinese(g, term, new Set(alts)).filter((p) => !STOP_ZH.has(p));
     if (pieces.length >= 2 && pieces.every((p) => p.length >= 2)) c.parts = pieces.map((p) => zhConcept(g, p, GENERIC_ZH.has(p)));
   }
   return c;
@@ -124,12 +138,12 @@ export function conceptsOf(g: Glossary, topic: string): Concept[] {
   return concepts.filter((c) => (seen.has(c.term) ? false : (seen.add(c.term), true)));
 }
 
-export function parseQuery(g: Glossary, text: string): ParsedQuery {
+export function parseQuery(g: Glossary, text: string, preset: SearchFilters = {}): ParsedQuery {
   const clean = normText(text).slice(0, 500);
   const num = findPatentNumber(clean);
   const { entities } = extractEntities(clean);
   let topic = topicWords(clean);
-  const filters: SearchFilters = {};
+  const filters: SearchFilters = { ...preset };
   if (entities.province) filters.province = entities.province;
   if (entities.patentType) filters.patentType = entities.patentType;
   if (entities.ipc && IPC_RE.test(entities.ipc)) filters.ipc = entities.ipc;
@@ -143,9 +157,6 @@ export function parseQuery(g: Glossary, text: string): ParsedQuery {
     topic = topic.replace(m[0], ' ');
     break;
   }
-  const applicantCandidates = topic
-    .split(/[\s,，、;；]+/)
-    .filter((t) => t.length >= 4 && APPLICANT_HINT.test(t));
   return {
     text: clean,
     topic: topic.replace(/\s+/g, ' ').trim(),
@@ -153,14 +164,7 @@ export function parseQuery(g: Glossary, text: string): ParsedQuery {
     concepts: conceptsOf(g, topic),
     filters,
     ...(entities.province === null ? { provinceNotCovered: true } : {}),
-    applicantCandidates,
   };
-}
-
-/** Removes an applicant confirmed by the index from the topic and makes it a filter. */
-export function withApplicant(g: Glossary, q: ParsedQuery, applicant: string): ParsedQuery {
-  const topic = q.topic.replace(normText(applicant), ' ').replace(/\s+/g, ' ').trim();
-  return { ...q, topic, filters: { ...q.filters, applicant }, concepts: conceptsOf(g, topic) };
 }
 
 export type { Entities };

@@ -56,7 +56,7 @@ export async function runSearch(config: Config, log: Logger, text: string | unde
     const one = async (q: string) => {
       const res = await s.search.search(q, { pageSize: opts.limit });
       if (opts.json || text === undefined) {
-        const hits = res.hits.map((h) => ({ id: h.id, title: h.title, applicants: h.applicants, province: h.province ?? h.provinceRaw, patentType: h.patentType, year: h.year }));
+        const hits = res.hits.map((h) => ({ id: h.id, title: h.title, applicants: h.applicants, province: h.province, provinceRaw: h.provinceRaw, patentType: h.patentType, year: h.year }));
         process.stdout.write(JSON.stringify({ query: q, hits, filters: res.query.filters, total: res.total }) + '\n');
       } else {
         process.stdout.write(`${res.total} results for "${q}"\n`);
