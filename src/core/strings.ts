@@ -113,6 +113,35 @@ export const TRADE_LABEL: Record<string, Pair<string>> = {
   invest: { zh: '作价入股', en: 'equity investment' },
 };
 
+/** CNIPA legal-status phrases as the corpus writes them (有权-审定授权 …), for English readers. */
+export const LEGAL_STATUS_EN: Record<string, string> = {
+  有权: 'in force',
+  无权: 'not in force',
+  审中: 'pending',
+  授权: 'granted',
+  审定授权: 'granted',
+  实质审查: 'substantive examination',
+  公开: 'published',
+  驳回: 'rejected',
+  撤回: 'withdrawn',
+  视为撤回: 'deemed withdrawn',
+  放弃: 'abandoned',
+  期限届满: 'expired',
+  未缴年费: 'annual fee unpaid',
+  权利终止: 'terminated',
+  转让: 'transferred',
+  许可: 'licensed',
+  质押: 'pledged',
+};
+
+export function legalStatusLabel(status: string | null, locale: Locale): string {
+  if (!status) return t(locale, 'unknownValue');
+  if (locale === 'zh') return status;
+  const parts = status.split(/[-－—,，、;；]/).map((p) => p.trim()).filter(Boolean);
+  const en = parts.map((p) => LEGAL_STATUS_EN[p]);
+  return en.every(Boolean) ? `${en.join(' – ')} (${status})` : status;
+}
+
 export const FEATURE_LABEL: Record<string, Pair<string>> = {
   explain_policy: { zh: '政策解读', en: 'Provincial policies' },
   expo_info: { zh: '博览会信息', en: 'Expo information' },

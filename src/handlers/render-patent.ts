@@ -2,7 +2,7 @@
 import type { PatentHit } from '../../search/patent-search.js';
 import { PROVINCE_INFO } from '../domain/geo.js';
 import type { Province } from '../core/intents.js';
-import { t, TRADE_LABEL, TYPE_LABEL } from '../core/strings.js';
+import { legalStatusLabel, t, TRADE_LABEL, TYPE_LABEL } from '../core/strings.js';
 import type { Locale, ReplyItem } from '../core/types.js';
 
 export function provinceLabel(h: Pick<PatentHit, 'province' | 'provinceRaw'>, locale: Locale): string {
@@ -28,8 +28,8 @@ function applicantsLine(h: PatentHit, locale: Locale): string {
 }
 
 export function hitItem(h: PatentHit, locale: Locale): ReplyItem {
-  const sep = locale === 'zh' ? ' · ' : ' · ';
-  const status = h.legalStatus ?? t(locale, 'unknownValue');
+  const sep = ' · ';
+  const status = legalStatusLabel(h.legalStatus, locale);
   return {
     title: `${h.id}  ${titleFor(h, locale)}${h.demo ? ' ' + t(locale, 'demoNote') : ''}`,
     lines: [
@@ -50,7 +50,7 @@ export function detailText(h: PatentHit & { applicationNumber?: string | null },
     applicantsLine(h, locale),
     `${t(locale, 'fProvince')}: ${provinceLabel(h, locale)}`,
     `${t(locale, 'fType')}: ${typeLabel(h.patentType, locale)}`,
-    `${t(locale, 'fStatus')}: ${h.legalStatus ?? t(locale, 'unknownValue')}`,
+    `${t(locale, 'fStatus')}: ${legalStatusLabel(h.legalStatus, locale)}`,
     h.publicationDate ? `${t(locale, 'fPublished')}: ${h.publicationDate}` : '',
     h.ipc.length ? `${t(locale, 'fIpc')}: ${h.ipc.slice(0, 6).join(', ')}` : '',
     h.tradeModes.length ? `${t(locale, 'fTrade')}: ${h.tradeModes.map((m) => TRADE_LABEL[m]?.[locale] ?? m).join(locale === 'zh' ? '、' : ', ')}` : '',
