@@ -1,6 +1,6 @@
 /** `patent-bridge chat`: the web chat's pipeline in a terminal, buttons as numbered choices. */
 import { randomUUID } from 'node:crypto';
-import readline from 'node:readline/promises';
+import readline from 'node:readline';
 import { createServices } from '../app.js';
 import type { Config } from '../config/config.js';
 import type { Action } from '../core/actions.js';
@@ -28,18 +28,15 @@ export function renderTerminal(replies: Reply[], choices: Action[]): string {
 
 export async function runChat(config: Config, log: Logger): Promise<number> {
   const s = await createServices(config, log);
-  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
   const session = randomUUID();
   let choices: Action[] = [];
   process.stdout.write('patent-bridge chat — type a message, a number to press a button, or Ctrl-D to quit.\n');
+  rl.setPrompt('> ');
+  rl.prompt();
   try {
-    for (;;) {
-      let line: string;
-      try {
-        line = await rl.question('> ');
-      } catch {
-        break;
-      }
+    // Iterating the interface (not rl.question) keeps lines that arrive while a reply is computed.
+    for await (const line of rl) {
       const n = /^\s*(\d{1,2})\s*$/.exec(line);
       const action = n ? choices[Number(n[1]) - 1] : undefined;
       choices = [];
@@ -57,6 +54,7 @@ export async function runChat(config: Config, log: Logger): Promise<number> {
         if (!(err instanceof PipelineError)) throw err;
         process.stdout.write((err.locale === 'en' ? 'Something went wrong; please try again.' : '出错了，请稍后再试。') + '\n');
       }
+      rl.prompt();
     }
   } finally {
     rl.close();
