@@ -45,6 +45,7 @@ export function filterExpression(f: SearchFilters): string[] {
   if (f.yearFrom) out.push(`year >= ${Math.trunc(f.yearFrom)}`);
   if (f.yearTo) out.push(`year <= ${Math.trunc(f.yearTo)}`);
   if (f.applicant) out.push(`applicants = ${quote(f.applicant)}`);
+  if (f.tradeMode) out.push(`tradeModes = ${quote(f.tradeMode)}`);
   return out;
 }
 

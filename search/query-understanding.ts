@@ -4,6 +4,7 @@
  * applicant names confirmed by the index); user text never reaches a filter string.
  */
 import type { Entities, PatentType, Province } from '../src/core/intents.js';
+import type { TradeMode } from '../src/domain/patent.js';
 import { findPatentNumber } from '../src/domain/patent-number.js';
 import { extractEntities, topicWords } from '../src/nlu/entities.js';
 import { segmentChinese, translateEnglish, type Glossary } from './glossary.js';
@@ -22,6 +23,8 @@ export interface Concept {
 
 export interface SearchFilters {
   province?: Province;
+  /** How the patentee is willing to deal (demo records carry it; the CNKI corpus does not). */
+  tradeMode?: TradeMode;
   patentType?: PatentType;
   ipc?: string;
   yearFrom?: number;
@@ -73,6 +76,13 @@ const YEAR_RANGE: [RegExp, (m: RegExpExecArray) => { from?: number; to?: number 
   [/((?:19|20)\d{2})\s*年?\s*(?:以前|之前|前)/, (m) => ({ to: +m[1]! })],
   [/(?:before|until)\s+((?:19|20)\d{2})/i, (m) => ({ to: +m[1]! })],
   [/(?:(?<!\d)((?:19|20)\d{2})\s*年)|(?:\bin\s+((?:19|20)\d{2})\b)/i, (m) => ({ from: +(m[1] ?? m[2])!, to: +(m[1] ?? m[2])! })],
+];
+const TRADE_MODE: [RegExp, TradeMode][] = [
+  [/可(?:以)?许可(?:使用)?的?|(?:available|open)\s+(?:for|to)\s+licen[cs]ing|licensable|for\s+licen[cs]e/i, 'license'],
+  [/可(?:以)?转让的?|(?:available|open)\s+(?:for|to)\s+(?:transfer|sale)|for\s+sale/i, 'transfer'],
+  [/可(?:以)?质押(?:融资)?的?|(?:available|open)\s+(?:for|to)\s+pledge/i, 'pledge'],
+  [/可(?:以)?作价入股的?|(?:available|open)\s+(?:for|to)\s+(?:equity|investment)/i, 'invest'],
+  [/可(?:以)?合作开发的?|(?:available|open)\s+(?:for|to)\s+co-?development/i, 'cooperate'],
 ];
 const IPC_RE = /^[A-H]\d{2}[A-Z](?:\d{1,4}\/\d{1,6})?$/;
 
@@ -148,6 +158,14 @@ export function parseQuery(g: Glossary, text: string, preset: SearchFilters = {}
   if (entities.patentType) filters.patentType = entities.patentType;
   if (entities.ipc && IPC_RE.test(entities.ipc)) filters.ipc = entities.ipc;
   topic = topic.replace(/\b[A-H]\d{2}[A-Z](?:\s*\d{1,4}\/\d{1,6})?\b/gi, ' ');
+  // Read from the whole text: the NLU may already have dropped these words as filler.
+  for (const [re, mode] of TRADE_MODE) {
+    const m = re.exec(clean);
+    if (!m) continue;
+    filters.tradeMode = mode;
+    topic = topic.replace(m[0], ' ');
+    break;
+  }
   for (const [re, f] of YEAR_RANGE) {
     const m = re.exec(topic);
     if (!m) continue;

@@ -3,7 +3,7 @@ import { SearchError } from '../../search/errors.js';
 import type { SearchFilters } from '../../search/query-understanding.js';
 import type { Action } from '../core/actions.js';
 import { PROVINCE_INFO } from '../domain/geo.js';
-import { t, TYPE_LABEL } from '../core/strings.js';
+import { t, TRADE_LABEL, TYPE_LABEL } from '../core/strings.js';
 import type { Locale, Reply } from '../core/types.js';
 import type { Handler, HandlerContext } from './context.js';
 import { detailText, hitItem, truncate } from './render-patent.js';
@@ -17,6 +17,7 @@ function filtersLabel(f: SearchFilters, locale: Locale): string {
   if (f.ipc) parts.push(`IPC ${f.ipc}`);
   if (f.yearFrom || f.yearTo) parts.push(`${f.yearFrom ?? '…'}–${f.yearTo ?? '…'}`);
   if (f.applicant) parts.push(f.applicant);
+  if (f.tradeMode) parts.push(TRADE_LABEL[f.tradeMode]![locale]);
   return parts.join(locale === 'zh' ? '，' : ', ');
 }
 

@@ -59,6 +59,13 @@ describe('parseQuery', () => {
     const many = parseQuery(g, '锂离子电池正极材料').concepts.map((x) => x.term);
     expect(many.length).toBeGreaterThanOrEqual(2);
   });
+  it('takes the trade mode a searcher asks for as a filter', () => {
+    const q = parseQuery(g, '湖南 可许可的 工程机械 专利');
+    expect(q.filters).toMatchObject({ province: 'Hunan', tradeMode: 'license' });
+    expect(q.topic).not.toMatch(/许可/);
+    expect(parseQuery(g, 'rare earth magnet patents available for licensing in Jiangxi').filters).toMatchObject({ province: 'Jiangxi', tradeMode: 'license' });
+    expect(parseQuery(g, '锂电池').filters.tradeMode).toBeUndefined();
+  });
   it('takes IPC symbols and patent numbers', () => {
     expect(parseQuery(g, 'H01M 电池').filters.ipc).toBe('H01M');
     expect(parseQuery(g, 'ZL 2020 1 0876543.2').number).toBe('202010876543.2');
