@@ -24,6 +24,11 @@ export async function serve(config: Config, log: Logger): Promise<void> {
   log.info('patent-bridge ready', { url: `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`, database: services.database.kind });
   process.stderr.write(`\npatent-bridge: web chat at http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}\n\n`);
 
+  const prune = setInterval(() => {
+    services.users.pruneUpdates().catch((err) => log.warn('pruning processed updates failed', { err }));
+  }, 3_600_000);
+  prune.unref();
+
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
@@ -37,6 +42,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  clearInterval(prune);
   await services.close();
   log.info('stopped');
 }

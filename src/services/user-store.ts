@@ -39,6 +39,15 @@ export class UserStore {
     await this.db.delete(processedUpdates).where(and(eq(processedUpdates.platform, platform), eq(processedUpdates.updateId, updateId)));
   }
 
+  /** Dedupe keys only matter while a platform may still redeliver; older ones are dropped. */
+  async pruneUpdates(olderThanDays = 7): Promise<number> {
+    const rows = await this.db
+      .delete(processedUpdates)
+      .where(sql`${processedUpdates.processedAt} < now() - make_interval(days => ${olderThanDays})`)
+      .returning({ id: processedUpdates.updateId });
+    return rows.length;
+  }
+
   async upsert(platform: Platform, platformUserId: string, locale: Locale): Promise<User> {
     const [row] = await this.db
       .insert(users)

@@ -152,6 +152,30 @@ describe('web chat', () => {
     expect(rows[0]!.n).toBe(0);
   });
 
+  it('tells the user when search is down, in their language, without a 5xx', async () => {
+    const { Pipeline } = await import('../../src/core/pipeline.js');
+    const { PatentSearch } = await import('../../search/patent-search.js');
+    const { createMeiliClient } = await import('../../search/client.js');
+    const { loadGlossary } = await import('../../search/glossary.js');
+    const { classify } = await import('../../src/nlu/classify.js');
+    const dead = new PatentSearch(createMeiliClient('http://127.0.0.1:9', 'x'.repeat(16), 500), loadGlossary());
+    const pipeline = new Pipeline({ users: services.users, search: dead, log: createLogger('silent'), clock: () => new Date(), classify });
+    const down = createHttpApp({ pipeline, log: createLogger('silent'), clock: () => new Date(), readiness: {} });
+    for (const [text, re] of [['湖北 锂电池 专利', /检索服务暂时不可用/], ['lithium battery patents', /search service is unavailable/]] as const) {
+      const res = await down.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as Body).replies[0]!.text).toMatch(re);
+    }
+  });
+
+  it('drops dedupe keys once platforms can no longer redeliver', async () => {
+    const { sql } = await import('drizzle-orm');
+    await services.users.claimUpdate('web', 'old-update');
+    await services.database.rows(sql`update processed_updates set processed_at = now() - interval '8 days' where update_id = 'old-update'`);
+    expect(await services.users.pruneUpdates(7)).toBe(1);
+    expect(await services.users.claimUpdate('web', 'old-update')).toBe(true);
+  });
+
   it('answers intents whose features have not landed honestly', async () => {
     const r = await chat({ text: '湖北省的专利补贴政策有哪些' });
     expect(r.body.replies[0]!.text).toMatch(/建设中|not available yet/);
