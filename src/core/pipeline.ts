@@ -49,6 +49,15 @@ export function detectLocale(text: string | undefined): Locale | undefined {
   return undefined;
 }
 
+/** "English please", "说中文", "切换到英文" … : an explicit language choice, which sticks. */
+export function languageRequest(text: string): Locale | undefined {
+  const s = text.trim().toLowerCase();
+  if (s.length > 40) return undefined;
+  if (/^(?:(?:please\s+)?(?:reply|answer|speak|talk|switch)(?:\s+to)?(?:\s+me)?\s+(?:in\s+)?english|english(?:\s+please)?|(?:请)?(?:用|说|讲|切换(?:到|成)?|改(?:成|为)?)英文(?:回复|回答)?(?:吧)?)[.!。！]?$/.test(s)) return 'en';
+  if (/^(?:(?:please\s+)?(?:reply|answer|speak|talk|switch)(?:\s+to)?(?:\s+me)?\s+(?:in\s+)?chinese|chinese(?:\s+please)?|(?:请)?(?:用|说|讲|切换(?:到|成)?|改(?:成|为)?)中文(?:回复|回答)?(?:吧)?)[.!。！]?$/.test(s)) return 'zh';
+  return undefined;
+}
+
 export type TextCheck = { ok: true; text: string } | { ok: false; reason: 'empty' | 'tooLong' | 'unreadable' };
 
 /** Control characters go; binary-looking input and over-long input are refused with a reason. */
@@ -101,6 +110,9 @@ export class Pipeline {
         if (!checked.ok) {
           intent = `invalid:${checked.reason}`;
           replies = [{ text: checked.reason === 'tooLong' ? t(locale, 'tooLong')(MAX_TEXT) : t(locale, checked.reason) }];
+        } else if (languageRequest(checked.text)) {
+          intent = 'language';
+          replies = await dispatchAction(ctx, { type: 'lang', locale: languageRequest(checked.text)! });
         } else {
           ctx.msg = { ...msg, text: checked.text };
           ctx.nlu = this.deps.classify(checked.text);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkText, detectLocale, MAX_TEXT } from '../../src/core/pipeline.js';
+import { checkText, detectLocale, languageRequest, MAX_TEXT } from '../../src/core/pipeline.js';
 
 describe('checkText', () => {
   it('strips control and bidi characters but keeps the words', () => {
@@ -28,5 +28,13 @@ describe('detectLocale', () => {
     expect(detectLocale('hello 在不在')).toBe('zh');
     expect(detectLocale('CN 2')).toBe('en');
     expect(detectLocale('123 456')).toBeUndefined();
+  });
+});
+
+describe('languageRequest', () => {
+  it('recognises an explicit choice of language and nothing else', () => {
+    for (const s of ['English please', 'reply in English', 'switch to english', '请用英文回复', '说英文', '切换到英文']) expect(languageRequest(s), s).toBe('en');
+    for (const s of ['中文', '请用中文', 'speak Chinese', '改成中文吧']) expect(languageRequest(s), s).toBe(s === '中文' ? undefined : 'zh');
+    for (const s of ['English patents about batteries', '英文摘要的专利', 'lithium battery']) expect(languageRequest(s), s).toBeUndefined();
   });
 });

@@ -176,6 +176,13 @@ describe('web chat', () => {
     expect(await services.users.claimUpdate('web', 'old-update')).toBe(true);
   });
 
+  it('keeps an explicitly chosen language even when the user writes the other one', async () => {
+    const first = (await chat({ text: 'English please' })).body;
+    expect(first.replies[0]!.text).toMatch(/English/);
+    const next = (await chat({ sessionId: first.sessionId, text: '湖北 锂电池 专利' })).body;
+    expect(next.replies.find((r) => r.items)!.text).toMatch(/^Found \d+/);
+  });
+
   it('answers intents whose features have not landed honestly', async () => {
     const r = await chat({ text: '湖北省的专利补贴政策有哪些' });
     expect(r.body.replies[0]!.text).toMatch(/建设中|not available yet/);
