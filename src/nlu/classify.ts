@@ -1,18 +1,37 @@
 /**
- * Offline intent classifier (SPEC §6). Deterministic and table-driven:
- *   normalise → entities with spans → weighted cue scores per intent (lexicon.ts) + structural features
- *   → best intent with a confidence; below THRESHOLD, or when chit-chat / prompt injection wins, `unknown`.
- * For `unknown` the confidence is that of the best rejected guess (always < THRESHOLD), 0 when nothing
- * matched or when the text was chit-chat or a prompt-injection attempt.
+ * Offline intent classifier (SPEC §6). Deterministic, two experts combined:
+ *   1. rules: normalise → entities with spans → weighted cue scores per intent (lexicon.ts) + structural
+ *      features (a patent number, an IPC code, a technology word …);
+ *   2. a learned model (model.ts): logistic regression over character/word n-grams, trained on a corpus
+ *      of templated and hand-written utterances, which generalises to phrasings no cue anticipates.
+ * Combination (a product of experts): each intent's score is  rule score / RULE_T + MODEL_W · ln P_model,
+ * with the model's weight scaled down when it knows few of the text's features (gibberish, other
+ * languages). Strong cues still decide; where cues are weak, absent or split, the model decides.
+ * `unknown` competes like an intent: its rule score is the chit-chat cue or UNKNOWN_BASE, so nothing
+ * is taken without a cue of that strength or the model's support. A prompt injection is `unknown` outright.
+ * The confidence is the combined probability of the intent; for `unknown` it is that of the best
+ * rejected guess (always < THRESHOLD), 0 for an injection or text without letters.
+ * The lead type of a `submit_lead` is chosen the same way from the lead cues and the lead-type model.
  */
-import type { Entities, Intent, NluResult } from '../core/intents.js';
-import { extractNormalized, topicFromSpans } from './entities.js';
+import { INTENTS, type Entities, type Intent, type NluResult } from '../core/intents.js';
+import { extractNormalized, leadCueScores, topicFromSpans } from './entities.js';
+import { features } from './features.js';
 import { correctTypos } from './fuzzy.js';
-import { CHITCHAT, COMMANDS, EXPO_QUESTION, INJECTION, INTENT_CUES, LEAD_CUES, ROLE_STATEMENT, TECH, type Cue } from './lexicon.js';
+import { CHITCHAT, COMMANDS, EXPO_QUESTION, greetingOnly, INJECTION, INTENT_CUES, LEAD_CUES, ROLE_STATEMENT, TECH, type Cue, type TextLeadType } from './lexicon.js';
+import { INTENT_MODEL, LEAD_MODEL, modelTextOf, type Prediction } from './model.js';
 import { normalize } from './normalize.js';
 
 /** Below this confidence the answer is `unknown`. */
-export const THRESHOLD = 0.4;
+export const THRESHOLD = 0.3;
+/** Rule scores are read as logits at this temperature (a strong cue, 4.5–7, is worth 3–4.7 nats). */
+const RULE_T = 1.5;
+/** Weight of the model's log-probability against the rules' logits. */
+const MODEL_W = 1;
+/** The rule score `unknown` has when no chit-chat cue fires (about one weak cue's worth). */
+const UNKNOWN_BASE = 1;
+/** Lead types: cue weights as logits at this temperature, plus LEAD_MODEL_W · ln P. */
+const LEAD_T = 1.5;
+const LEAD_MODEL_W = 1;
 
 /** Tie-break: the more specific intent first. */
 const PRIORITY: readonly Intent[] = [
@@ -37,7 +56,38 @@ const PRIORITY: readonly Intent[] = [
 const WEAK_RIVALS = new Set<Intent>(['search_patents', 'patent_detail', 'greet', 'help', 'unknown']);
 
 export interface Explained extends NluResult {
+  /** Rule scores per intent. */
   scores: Partial<Record<Intent, number>>;
+  /** Model probability per intent (absent when the model was not consulted). */
+  model?: Partial<Record<Intent, number>>;
+}
+
+/** How far to trust the model: 0 when it knows under 35% of the text's base units (see model.ts), 1 from 75% up. */
+function trust(p: Prediction<string>): number {
+  return Math.min(1, Math.max(0, (p.coverage - 0.35) / 0.4));
+}
+
+/** Softmax of `logits` (in place) — the combined distribution. */
+function normalizeLogits(logits: Float64Array): Float64Array {
+  const max = Math.max(...logits);
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += logits[i] = Math.exp(logits[i]! - max);
+  for (let i = 0; i < logits.length; i++) logits[i]! /= sum;
+  return logits;
+}
+
+/** The lead type of a `submit_lead`: cue weights and the lead model combined. */
+function chooseLead(cueText: string, feats: readonly string[]): TextLeadType | undefined {
+  const cues = leadCueScores(cueText);
+  const p = LEAD_MODEL.predict(feats);
+  const w = LEAD_MODEL_W * trust(p);
+  let best: TextLeadType | undefined;
+  let bestScore = -Infinity;
+  LEAD_MODEL.labels.forEach((lead, i) => {
+    const score = cues[lead] / LEAD_T + w * Math.log(Math.max(p.probs[i]!, 1e-4));
+    if (score > bestScore) [best, bestScore] = [lead, score];
+  });
+  return w > 0 || Object.values(cues).some((v) => v > 0) ? best : undefined;
 }
 
 function sum(cues: readonly Cue[], text: string): number {
@@ -81,33 +131,52 @@ export function explain(text: string): Explained {
     scores.patent_detail *= 0.5;
   }
   // Expo words with a question about time, place or capacity are a request for information.
-  if (scores.expo_info > 0 && EXPO_QUESTION.test(cue)) scores.expo_info += 2.5;
+  // ("notify me when the expo …" asks for a notice, not for the date.)
+  if (scores.expo_info > 0 && scores.subscribe < 5 && EXPO_QUESTION.test(cue)) scores.expo_info += 2.5;
   const topic = topicFromSpans(norm, spans);
   if (found('ipc')) scores.search_patents += 3.5;
   if (found('patentType')) scores.search_patents += 1.5;
-  if (TECH[0].test(cue)) scores.search_patents += TECH[1];
+  const tech = TECH[0].test(cue);
+  if (tech) scores.search_patents += TECH[1];
   if ((found('province') || found('patentType') || found('ipc')) && topic) scores.search_patents += 1.5;
 
   // Search is the default reading of anything patent-like; a strong cue for a specific intent outranks it.
   const strongest = Math.max(...PRIORITY.filter((i) => !WEAK_RIVALS.has(i)).map((i) => scores[i]));
   if (strongest >= 4.5) scores.search_patents *= 0.6;
+  // A bare technology topic ("石墨烯导热膜", "solar cells") with no request words around it is a search
+  // (short by nature: a long text that is "all topic" is noise, not a query).
+  const letters = norm.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
+  if (tech && strongest === 0 && letters <= 24 && topic.replace(/\s/g, '').length >= 0.7 * letters) scores.search_patents += 2;
 
-  // A greeting in front of a request does not make the request a greeting.
+  // A message that is nothing but a greeting is one, however it is spelt; in front of a request it is not.
+  if (greetingOnly(cue)) scores.greet += 4;
   if (strongest >= 3 || scores.search_patents >= 3) scores.greet *= 0.3;
 
-  const ranked = PRIORITY.filter((i) => i !== 'unknown').sort((x, y) => scores[y] - scores[x]);
+  // Combine: rule logits plus the model's log-probabilities, over all intents including `unknown`.
+  const feats = features(modelTextOf(norm, spans.find((s) => s.kind === 'patentNumber')));
+  const pred = INTENT_MODEL.predict(feats);
+  const w = MODEL_W * trust(pred);
+  scores.unknown = Math.max(scores.unknown, UNKNOWN_BASE);
+  const logits = Float64Array.from(INTENTS, (intent, i) => scores[intent] / RULE_T + w * Math.log(Math.max(pred.probs[i]!, 1e-4)));
+  const post = normalizeLogits(logits.slice());
+  const at = (intent: Intent): number => INTENTS.indexOf(intent);
+  const ranked = PRIORITY.filter((i) => i !== 'unknown').sort((x, y) => logits[at(y)]! - logits[at(x)]!);
   const best = ranked[0]!;
-  const top = scores[best];
-  const second = scores[ranked[1]!];
+  const model = Object.fromEntries(INTENTS.map((intent, i) => [intent, Math.round(pred.probs[i]! * 1000) / 1000]));
+  const confidence = Math.round(post[at(best)]! * 1000) / 1000;
   const { leadType: _lead, ...plain } = entities;
-  if (top <= 0 || scores.unknown >= top) return { ...unknown(plain), scores };
-  const confidence = (1 - Math.exp(-top / 2.5)) * (0.6 + (0.4 * (top - second)) / top);
-  if (confidence < THRESHOLD) return { ...unknown(plain, Math.round(confidence * 1000) / 1000), scores };
+  if (logits[at('unknown')]! >= logits[at(best)]! || confidence < THRESHOLD) {
+    return { ...unknown(plain, Math.min(confidence, THRESHOLD - 0.001)), scores, model };
+  }
 
   const out: Entities = { ...entities };
-  if (best !== 'submit_lead') delete out.leadType;
+  delete out.leadType;
+  if (best === 'submit_lead') {
+    const lead = chooseLead(cue, feats);
+    if (lead) out.leadType = lead;
+  }
   if (topic && (best === 'search_patents' || (best === 'submit_lead' && !found('patentNumber')))) out.query = topic;
-  return { intent: best, entities: out, confidence: Math.round(confidence * 1000) / 1000, scores };
+  return { intent: best, entities: out, confidence, scores, model };
 }
 
 export function classify(text: string): NluResult {

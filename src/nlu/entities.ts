@@ -54,6 +54,16 @@ function firstMatch(re: RegExp, s: string): { start: number; end: number } | und
   return m ? { start: m.index, end: m.index + m[0].length } : undefined;
 }
 
+/** The strongest cue weight per lead type (0 when none of its cues match). */
+export function leadCueScores(norm: string): Record<TextLeadType, number> {
+  const out = {} as Record<TextLeadType, number>;
+  for (const [leadType, cues] of Object.entries(LEAD_CUES) as [TextLeadType, (typeof LEAD_CUES)[TextLeadType]][]) {
+    out[leadType] = 0;
+    for (const [re, w] of cues) if (w > out[leadType] && re.test(norm)) out[leadType] = w;
+  }
+  return out;
+}
+
 /** The lead type with the strongest cue; ties go to the earliest mention. */
 export function findLeadType(norm: string): { leadType: TextLeadType; start: number; end: number } | undefined {
   let best: { leadType: TextLeadType; start: number; end: number; w: number } | undefined;

@@ -14,14 +14,16 @@ const c = (re: RegExp, w: number): Cue => [re, w];
 /** Cues that say which kind of trade lead the user wants. Their sum also scores `submit_lead`. */
 export const LEAD_CUES: Record<TextLeadType, Cue[]> = {
   buy: [
-    c(/购买|买下|买断|收购|求购|采购|受让|想买|要买|打算买|准备买/, 4.5),
+    c(/购买|买下|买断|收购|求购|采购|受让|想买|要买|打算买|准备买|(?:想|要|打算|准备)(?:把.{0,16})?(?:拿下|盘下|接手)/, 4.5),
+    c(/(?:有没有人|有人|谁|哪家|哪里)(?:在|想|要|愿意|肯)?(?:卖|出售|转让)|(?:我们|我)(?:来|可以)?收(?:了|下)?(?:$|[，,。!！?？ ])|(?:我们|我)要了(?:$|[，,。!！?？ ])/, 5),
     c(/(?<!不|不想|不会|不打算|票.{0,3})买(?!家|方|主|卖|了吗|票|门票|单|不到|不起|房|车票)/, 3.5),
     c(/(?:找|寻找|求)(?:个|一个)?卖(?:家|方|主)/, 5),
     c(/\b(?:buy|buying|purchase|purchasing|acquire|acquiring|acquisition|take over)\b/, 4.5),
     c(/\binterested in (?:buying|acquiring|purchasing)\b/, 2),
+    c(/\b(?:someone|somebody|anyone|a company) (?:to|who (?:will|would|can|wants to)) sell\b/, 5),
   ],
   license: [
-    c(/(?<!可|可以|开放|免费|支持|接受|允许|未经|未获)许可(?!的)|授权使用|使用授权|获得授权|授权给|使用权|实施权/, 4.5),
+    c(/(?<!可|可以|开放|免费|支持|接受|允许|未经|未获)许可(?!的)|授权使用|使用授权|获得授权|授权给|授权(?:我们|我)?(?:用|使用|生产|实施)|使用权|实施权|使用费|许可费|授权费|专利费|提成费|入门费/, 4.5),
     c(/(?<!available for |available to |open |for )\b(?:licen[cs]e|licen[cs]ing|licen[cs]ed|licen[cs]ee|royalt(?:y|ies))\b/, 4.5),
   ],
   invest: [
@@ -33,21 +35,22 @@ export const LEAD_CUES: Record<TextLeadType, Cue[]> = {
     c(/\b(?:co-?develop\w*|joint (?:r ?& ?d|r and d|research|development|venture)|collaborat\w*|partner(?:ship)?s?|cooperat\w*|work together)\b/, 4.5),
   ],
   sell: [
-    c(/(?<!不|不想|不会|不打算|被|已|已经|曾)(?:出售|卖掉|卖出|售卖|出让|变现|转手|挂牌|(?<!受|可|求|可以)转让(?!的|了吗|过))/, 4.5),
+    c(/(?<!不|不想|不会|不打算|被|已|已经|曾)(?:出售|卖掉|卖出|售卖|出让|变现|转手|挂牌|出手|脱手|(?<!受|可|求|可以)转让(?!的|了吗|过))/, 4.5),
     c(/(?<!不|不想|不会|不打算|拍|买)卖(?!家|方|主|了吗|票)/, 3.5),
     c(/(?<!不)(?:想|要|打算|准备|愿意|希望)(?:把.{0,16})?卖/, 4.5),
     c(/(?:找|寻找|求)(?:个|一个)?买(?:家|方|主)/, 5.5),
     c(/\b(?:sell|selling|for sale|transfer (?:my|our)|monetize|find (?:a )?buyers?|looking for (?:a )?buyers?|list (?:my|our))\b/, 4.5),
+    c(/\b(?:someone|somebody|anyone|a company|buyers?) (?:to|who (?:will|would|can|wants to)) (?:buy|purchase|acquire|take)\b/, 5.5),
   ],
   demand: [
-    c(/技术需求|发布需求|需求|找技术|寻找技术|求技术|征集技术|技术攻关|难题|卡脖子|解决.{0,16}(?:问题|难题|瓶颈)|(?:^|[^要])求(?:一种|一项|一个|一套|个).{0,24}(?:技术|方案|工艺|办法)|谁有.{0,8}(?:方案|技术|办法)/, 4),
+    c(/技术需求|发布需求|需求|找技术|寻找技术|求技术|征集技术|技术攻关|难题|卡脖子|解决.{0,16}(?:问题|难题|瓶颈)|(?:^|[^要])求(?:一种|一项|一个|一套|个).{0,24}(?:技术|方案|工艺|办法)|谁有.{0,8}(?:方案|技术|办法)|(?:有|有没有|谁有)(?:什么|啥)?(?:技术|办法|方案|法子)(?:能|可以)解决/, 4),
     c(/(?:需要|急需|寻求)(?!帮助|帮忙).{0,12}(?:技术|方案|工艺|解决|设备|方法)/, 4),
-    c(/\b(?:we need|i need|need (?:a|an|some) .{0,30}(?:technology|solution|process|method)|looking for (?:a |an )?(?:technology|solution|technical)|technical (?:problem|challenge|need)|solve|demand|requirement)\b/, 4),
+    c(/\b(?:we need|i need|needs? (?:a|an|some) (?:way|fix)|need (?:a|an|some) .{0,30}(?:technology|solution|process|method)|any (?:tech|technology|solutions?) (?:out there|that can)|looking for (?:a |an )?(?:technology|solution|technical)|technical (?:problem|challenge|need)|solve|demand|requirement)\b/, 4),
   ],
   protect: [
     c(/(?:一样|相同|类似|同样|一模一样)的产品|未经(?:我们|我方|我)?(?:的)?(?:授权|许可|允许|同意)|\bwithout (?:our |my )?(?:permission|authori[sz]ation|consent|a licen[cs]e)\b|\bsame (?:product|design) as (?:our|mine|my)\b/, 5.5),
     c(/侵权|维权|抄袭|模仿|照抄|仿造|盗版|仿冒|假冒|盗用|山寨|仿制|冒用|剽窃|被抄|被仿|被盗|起诉|诉讼|打官司|告他们|维护.{0,4}权益|保护我的专利/, 5.5),
-    c(/\b(?:infring\w*|counterfeit\w*|cop(?:ied|ying|ycat)|knock-?offs?|pirat\w*|stole|stolen|lawsuit|sue|suing|litigation|enforce\w*)\b/, 5.5),
+    c(/\b(?:infring\w*|counterfeit\w*|cop(?:ied|ying|ycat)|knock-?offs?|rip-?offs?|pirat\w*|stole|stolen|lawsuit|sue|suing|litigation|enforce\w*)\b/, 5.5),
   ],
 };
 
@@ -79,7 +82,8 @@ export const INTENT_CUES: Record<Exclude<Intent, 'unknown' | 'submit_lead'>, Cue
     c(/政策|补贴|补助|资助|奖补|专项资金|资金支持|质押|贴息|减免|税收|减税|免税|税费|退税|扶持|优惠/, 6),
     c(/奖励|激励|奖金|孵化器|孵化基地|产业化基地|(?:能|可以)(?:拿|领|得)(?:到)?多少(?:钱)?|给多少钱|拿多少钱|领多少钱/, 4.5),
     c(/(?:有|给|提供|能得到|能获得|可以获得)(?:什么|哪些|啥)(?:样的)?支持|\bwhat (?:kind of )?(?:support|help|benefits?)\b.{0,30}\b(?:get|receive|offer|provide|available)|\bsupport (?:can|do|does|will) (?:i|we|you|they)\b/, 4),
-    c(/跨省|跨区域|孵化|基地|贷款|申报|能拿多少|给多少钱|有什么支持|支持措施|措施|办法|条例|规定|税/, 2.5),
+    c(/跨省|跨区域|孵化|基地|贷款|申报|能拿多少|给多少钱|有什么支持|支持措施|措施|办法|条例|规定|税|政府|财政/, 2.5),
+    c(/收益(?:怎么|如何)?分(?:配|成)?|补不补|给不给钱|给钱吗|发不发钱|有钱拿|能拿钱|\b(?:gov(?:ernment|t)?) (?:money|funding|support|grants?)\b|\b(?:money|financial|funding|fund) support\b/, 4.5),
     c(/\b(?:polic(?:y|ies)|subsid(?:y|ies|ise|ize|ized)|grants?|incentives?|tax|taxes|pledge|preferential|allowance|rebates?|reimburse\w*)\b/, 6),
     c(/\b(?:rewards?|awards?|bonus)\b/, 4.5),
     c(/\b(?:loans?|financing|funding|incubators?|industrial bases?|support measures|support|how much money|benefits|apply for|cross-?province|cross-?regional)\b/, 2.5),
@@ -95,8 +99,9 @@ export const INTENT_CUES: Record<Exclude<Intent, 'unknown' | 'submit_lead'>, Cue
     c(/报个.{0,10}名(?!称|单|字)|报名|报个名|登记|参展|参会|布展|当展商|做展商|占个位|留个位|报名表|预订展位|订个展位/, 3.5),
     c(/(?:想|要|我|我们|报名|打算|准备|希望)参加|(?:想|要)去(?:参观|看看)?/, 3.5),
     c(/注册|预约|参观|参加/, 2.5),
+    c(/(?:帮我|给我|帮我们|给我们|我想|我要|我们想|我们要)(?:预约|预定|预订|登记|报名)/, 5),
     c(/以.{0,4}(?:投资人|投资方|买方|专利权人|观众|展商|参展商|机构)(?:的)?身份|\bas an? (?:investor|buyer|patentee|visitor|exhibitor|agency|attendee)\b/, 3),
-    c(/\b(?:sign (?:me |us )?up|register|enrol+|enrol+ment|rsvp|exhibitor|count me in|book (?:me |us )?(?:a |an )?(?:booth|stand|ticket|seat|spot|place))\b/, 4),
+    c(/\b(?:sign (?:me |us )?up|register|enrol+|enrol+ment|rsvp|exhibitor|count (?:me|us) in|book (?:me |us )?(?:a |an )?(?:booth|stand|ticket|seat|spot|place))\b/, 4),
     c(/\b(?:register|sign (?:me |us )?up|enrol+) (?:me |us )?(?:for|at|to) (?:the |this |next )?(?:expo|fair|exhibition|event)\b/, 2),
     c(/\b(?:registration|attend|attending|participate|join)\b/, 2.5),
     c(/\b(?:can|may) (?:i|we) (?:attend|join|register|sign up|come|visit|participate)\b|\bi(?:'d| would| want to)? (?:like to |want to )?(?:attend|join|participate|visit)\b/, 2),
@@ -104,15 +109,16 @@ export const INTENT_CUES: Record<Exclude<Intent, 'unknown' | 'submit_lead'>, Cue
   cancel_registration: [
     c(/(?:取消|撤销|撤回|退掉|删除|删掉)(?:我的|我们的)?.{0,6}(?:报名|参会|参展|登记|预约|预订|预定|展位|注册|行程|名额)|(?:报名|参会|预约|名额|展位).{0,4}(?:取消|撤销|作废|撤|不要了|不用了)/, 6),
     c(/(?:退掉|取消|撤销|不要)(?:了)?我(?:们)?(?:订|预订|预约|报名|登记|注册)的/, 6),
-    c(/不去了|去不了|来不了|参加不了|不参加了|无法参加|不能参加|不能来|没法去|没空去|退掉|退出|撤销|放弃参加/, 4.5),
+    c(/不去(?:参加)?(?:展会|博览会|交易会)了|不去了|去不了|来不了|参加不了|不参加了|无法参加|不能参加|不能来|没法去|没空去|退掉|退出|撤销|放弃参加/, 4.5),
     c(/取消/, 2.5),
+    c(/(?:从|在)(?:参展|参会|报名|展会|博览会|交易会|观众|展商)(?:的)?(?:名单|列表)/, 6.5),
     c(/\bcancel\w*\b.{0,20}\b(?:registration|booking|reservation|spot|seat|ticket|attendance|sign-?up)\b|\b(?:can'?t|cannot|won'?t be able to|unable to|no longer) (?:make it|attend|come|go|participate)\b|\bwithdraw\w*\b|\bderegister\b/, 6),
     c(/\bcancel\b/, 3),
     c(/报名.{0,8}\bcancel|\bcancel\b.{0,8}报名|cancel\s*掉/, 4),
   ],
   my_registrations: [
-    c(/我的(?:报名|预约|登记|参会|参展)|我(?:已经|都|是否|有没有)?报(?:了)?(?:过)?名(?:了)?(?:的)?.{0,4}(?:哪些|什么|几|吗|没|成功|情况|状态|记录)|报名(?:记录|信息|状态|情况|结果|列表|详情|成功)|确认码|报名码|参会码|报名编号|(?:查|看)(?:看|询|一下)?(?:我的)?报名|我(?:之前|已经|刚才|上次|以前)?(?:订|预订|预约|报名|登记|注册)(?:了)?的|我(?:之前|已经|上次|以前)?报(?:了)?的名|我的\s*(?:booking|registration|reservation)/, 5.5),
-    c(/\bmy (?:\w+ )?(?:registrations?|bookings?|reservations?|sign-?ups?|tickets?)\b|\bam i (?:registered|signed up|on the list)\b|\bdid (?:my|i) .{0,20}(?:registration|register|sign)|\bregistration status\b|\bconfirmation (?:code|number)\b|\bwhat (?:did|have) i (?:register|sign)|\bwhich (?:expos?|fairs?|events?) (?:am i|did i|have i)\b/, 5.5),
+    c(/我的(?:报名|预约|登记|参会|参展)|我(?:已经|都|是否|有没有)?报(?:了)?(?:过)?名(?:了)?(?:的)?.{0,4}(?:哪些|什么|几|吗|没|成功|情况|状态|记录)|报名(?:记录|信息|状态|情况|结果|列表|详情|成功)|确认码|报名码|参会码|报名编号|(?:查|看)(?:看|询|一下)?(?:我的)?报名|我(?:之前|已经|刚才|上次|以前)?(?:订|预订|预约|报名|登记|注册)(?:了)?的|我(?:之前|已经|上次|以前)?报(?:了)?的名|我(?:之前|已经|以前)?是不是(?:已经)?(?:报过|报了|登记过|预约过)|我(?:到底|一共|总共)?(?:报了|报名了|登记了)(?:几|多少|哪)|我的\s*(?:booking|registration|reservation)/, 5.5),
+    c(/\bmy (?:\w+ )?(?:registrations?|bookings?|reservations?|sign-?ups?|tickets?)\b|\bam i (?:registered|signed up|on the list)\b|\bdid (?:my|i) .{0,20}(?:registration|register|sign)|\bregistration status\b|\bconfirmation (?:code|number)\b|\bwhat (?:did|have) i (?:register|sign)|\bwhich (?:expos?|fairs?|events?) (?:am i|did i|have i)\b|\bwhat (?:i'?ve|i have|have i|did i) (?:booked|registered|signed up)\b|\b(?:i|we) (?:already|have already) (?:signed|registered|booked)\b/, 5.5),
   ],
   alliance_info: [
     c(/联盟|服务机构|代理机构|代理公司|专利代理|代理人|事务所|律师|律所|服务商|中介|成员单位|运营机构|评估机构|服务平台有哪些/, 5),
@@ -122,25 +128,40 @@ export const INTENT_CUES: Record<Exclude<Intent, 'unknown' | 'submit_lead'>, Cue
   ],
   subscribe: [
     c(/(?<!取消|退|取消所有|取消全部)订阅|开通(?:推送|通知|提醒|订阅)|(?:有|出)(?:了)?(?:新|最新)的?.{0,12}(?:告诉|通知|推送|发给|提醒)我|第一时间.{0,6}(?:通知|告诉|推送|提醒)/, 7),
-    c(/(?<!取消)关注|通知我|提醒我|消息提醒|开启(?:通知|提醒|推送|订阅)|(?:有|出)(?:了)?(?:新|最新)的?.{0,12}(?:告诉|通知|推送|发给|提醒)我|推送给我|第一时间/, 5),
+    c(/(?<!取消)关注|通知我|提醒我|消息提醒|开启(?:通知|提醒|推送|订阅)|(?:有|出)(?:了)?.{0,8}(?:新|最新)的?.{0,12}(?:告诉|通知|推送|推|发给|提醒)(?:给)?我|推送给我|推给我|第一时间|(?:每周|每天|每月|定期)(?:都)?(?:收到|推送|发我|发给我)|记得(?:告诉|通知|推|发|提醒)我|(?:开|设|定)(?:个|一个)提醒|(?:了|时|的时候)就?(?:叫|喊|通知|告诉|提醒)我/, 5),
     c(/(?<!不要|别|停止|关闭)推送|提醒/, 2),
     c(/关注.{0,12}(?:更新|动态|消息|通知|最新)|(?:更新|动态)(?:提醒|通知|推送)/, 3),
+    c(/\b(?:ping|notify|tell|alert|message|text|email|remind) me (?:when|once|if|as soon as|whenever)\b|\bsub me\b|\b(?:weekly|daily|monthly) (?:digest|newsletter|roundup|summary)\b/, 6),
     c(/\bsubscribe\b|\bnotify me\b|\bkeep me (?:posted|updated|informed)\b|\bnewsletter\b|\bsend me (?:updates|news|alerts|notifications)\b|\b(?:sign me up|subscribe me) (?:for|to) (?:updates|news|alerts|the newsletter|notifications)\b/, 6),
     c(/\b(?:alerts?|updates|notifications)\b/, 1.5),
   ],
   unsubscribe: [
-    c(/退订|取消.{0,4}(?:订阅|推送|通知|提醒|关注)|(?:不要|别|不用|不必|请勿)(?:再)?(?:给我)?(?:发|推|推送|通知|打扰)|不想(?:再)?收到|停止(?:推送|通知|发送|订阅|提醒|发消息)|关闭.{0,4}(?:通知|提醒|推送|订阅)|免打扰/, 7),
-    c(/\bunsubscribe\b|\bstop (?:sending|messaging|texting|notifying|the (?:messages|notifications|updates|alerts))\b|\b(?:no more|don'?t send(?: me)?(?: any)?(?: more)?) (?:messages|notifications|updates|alerts|emails|spam)\b|\bopt[- ]?out\b|\bmute\b|\b(?:turn off|disable|switch off) (?:all |the )?(?:notifications|alerts|messages|updates|push)\b|^\W*stop\W*$|\bleave me alone\b/, 7),
+    c(/退订|取消.{0,4}(?:订阅|推送|通知|提醒|关注)|(?:不要|别|不用|不必|请勿)(?:再)?(?:给我)?(?:发|推|推送|通知|打扰)|不想(?:再)?收到|停止(?:推送|通知|发送|订阅|提醒|发消息)|关闭.{0,4}(?:通知|提醒|推送|订阅)|(?:通知|提醒|推送|订阅|消息)(?:给我)?(?:关|停)(?:了|掉)|免打扰/, 7),
+    c(/\bunsubscribe\b|\bstop (?:spamming|bugging|pinging|sending|messaging|texting|notifying|the (?:messages|notifications|updates|alerts))\b|\b(?:no more|don'?t send(?: me)?(?: any)?(?: more)?) (?:messages|notifications|updates|alerts|emails|spam)\b|\bopt[- ]?out\b|\bmute\b|\b(?:turn off|disable|switch off) (?:all |the )?(?:notifications|alerts|messages|updates|push)\b|^\W*stop\W*$|\bleave me alone\b/, 7),
   ],
   forget_me: [
-    c(/(?:删除|删掉|删了|清除|清空|抹去|抹掉|销毁)(?:我的|我们的)?(?:所有|全部|一切)?(?:的)?.{0,8}(?:数据|信息|资料|记录|账号|账户|隐私|手机号|电话|邮箱|联系方式)|忘(?:记|掉)我|注销|把我的.{0,12}(?:删|清除)|不要保存我的|不(?:想|要|希望)(?:让)?(?:你们|平台|你)?(?:保存|保留|存储|记录|留着)(?:我的)?|(?:资料|数据|个人信息|记录|账号|手机号|联系方式).{0,6}(?:删除|删掉|清除|清空|抹掉)|把我(?:从|在).{0,12}(?:删|清除|移除|去掉)/, 6),
+    c(/(?:删除|删掉|删了|清除|清空|抹去|抹掉|销毁)(?:我的|我们的)?(?:所有|全部|一切)?(?:的)?.{0,8}(?:数据|信息|资料|记录|账号|账户|隐私|手机号|电话|邮箱|联系方式)|忘(?:记|掉)我|注销|把我的.{0,12}(?:删|清除)|不要保存我的|不(?:想|要|希望)(?:让)?(?:你们|平台|你)?(?:保存|保留|存储|记录|留着)(?:我的)?|(?:资料|数据|个人信息|记录|账号|手机号|联系方式).{0,6}(?:删除|删掉|清除|清空|抹掉)|把我(?:从|在)(?!.{0,6}(?:参展|参会|报名|展会|博览会|交易会|观众|展商)).{0,12}(?:删|清除|移除|去掉)|把我(?:留|存|登记|填|提交)的.{0,10}(?:删|清)/, 6),
     c(/\bforget (?:me|about me|my)\b|\b(?:delete|erase|wipe|remove|purge)\b.{0,40}\b(?:my|me|personal)\b|\bremove me from (?:your|the) (?:system|database|records?|platform)\b|\bright to be forgotten\b|\bgdpr\b|\bdelete (?:my )?account\b/, 6),
   ],
 };
 
+/** Greeting words and the forms of address that go with them; a message made only of these is a greeting. */
+export const GREETING_WORDS =
+  /你好|您好|大家好|哈喽|哈啰|哈罗|嗨|早上好|早安|早|上午好|中午好|下午好|晚上好|在吗|在么|在嘛|在的吗|在不在|在不|在线吗|在线不|有人吗|有人在吗|有人在线吗|有人没|有人不|喂|\b(?:hello|hallo|helo|hi|hey|hiya|heya|yo|howdy|greetings|good (?:morning|afternoon|evening|day)|morning|what'?s up|sup|how are (?:you|ya|u)|how'?s it going)\b/g;
+const GREETING_REST =
+  /我想问一下|想问一下|请问一下|问一下|想咨询一下|咨询一下|打扰一下|打扰了|请问|老师|各位|大家|朋友们?|小助手|助手|机器人|客服|亲|同学|嗯|那个|呀|啊|哈|呢|嘛|呐|哦|喽|哇|[你您](?=[\s\p{P}\p{S}]|$)|\b(?:there|everyone|all|team|folks|bot|assistant|friend|guys|again|you|u|anyone|anybody|oh|hi)\b|[\s\p{P}\p{S}\d]/gu;
+
+/** True when the text is a greeting and nothing else ("嗨", "在么在么", "yo what's up"). */
+export function greetingOnly(cue: string): boolean {
+  if (cue.length > 60) return false;
+  GREETING_WORDS.lastIndex = 0;
+  if (!GREETING_WORDS.test(cue)) return false;
+  return cue.replace(GREETING_WORDS, '').replace(GREETING_REST, '') === '';
+}
+
 /** Structural cues that argue for `unknown`: prompt injection and chit-chat. */
 export const INJECTION: RegExp =
-  /忽略(?:之前|以上|上面|前面|先前|所有|你的)?.{0,6}(?:指令|提示|规则|设定|要求)|系统提示|提示词|越狱|开发者模式|管理员模式|你现在是|扮演|导出.{0,12}(?:手机号|用户|数据|名单)|(?:所有|全部|其他)(?:的)?(?:用户|报名用户|人)|数据库(?:里|中)|\bignore (?:all |any |the |your )?(?:previous|prior|above|earlier|preceding)\b|\bsystem prompt\b|\bjailbreak\b|\bdeveloper mode\b|\bdan mode\b|\bpretend (?:to be|you are)\b|\byou are now\b|\b(?:all|other) users\b|\beveryone'?s\b|\bdrop table\b|\b(?:system|admin) (?:override|mode)\b|\bact as (?:an? )?(?:admin|root|developer)\b|\bdisregard\b.{0,20}\binstructions\b/;
+  /忽略(?:之前|以上|上面|前面|先前|所有|你的)?.{0,6}(?:指令|提示|规则|设定|要求|限制|约束)|从现在(?:开始|起)你(?:只能|必须|就是|要)|系统提示|提示词|越狱|开发者模式|管理员模式|你现在是|扮演|导出.{0,12}(?:手机号|用户|数据|名单)|(?:所有|全部|其他)(?:的)?(?:用户|报名用户|人)|数据库(?:里|中)|\bignore (?:all |any |the |your )?(?:previous|prior|above|earlier|preceding)\b|\bignore (?:everything|anything|all)(?: (?:above|before|else|you were told))?\b|\b(?:hidden|secret|original|initial|internal) (?:instructions|prompt|rules)\b|\bsystem prompt\b|\bjailbreak\b|\bdeveloper mode\b|\bdan mode\b|\bpretend (?:to be|you are)\b|\byou are now\b|\b(?:all|other) users\b|\beveryone'?s\b|\bdrop table\b|\b(?:system|admin) (?:override|mode)\b|\bact as (?:an? )?(?:admin|root|developer)\b|\bdisregard\b.{0,20}\binstructions\b/;
 
 export const CHITCHAT: Cue = c(
   /天气|下雨|气温|房价|买房|租房|工资|物价|热不热|冷不冷|几度|温度怎么样|笑话|段子|讲个故事|吃什么|吃饭|好吃|餐厅|饭店|美食|外卖|电影|电视剧|音乐|唱(?:首|个)?歌|写(?:一)?首诗|作诗|诗歌|星座|运势|算命|彩票|股票|比特币|游戏|足球|篮球|明星|八卦|恋爱|女朋友|男朋友|男的还是女的|几岁|多大了|你叫什么|无聊|陪我聊|聊天|旅游|景点|好玩|特产|火车票|机票|车票|高铁票|打车|订酒店|减肥|等于几|写代码|\b(?:weather|joke|jokes|poem|song|sing|movie|film|music|recipe|restaurant|lunch|dinner|football|soccer|basketball|who won|capital of|lottery|stock price|bitcoin|girlfriend|boyfriend|dating|how old are you|are you (?:a )?(?:human|robot|real)|meaning of life|tell me a story|how tall|scripts?|code|train tickets?|flights?|hotel booking)\b/,
