@@ -16,6 +16,7 @@ import { classify } from './nlu/classify.js';
 import { importPatents, syncIndex, type ImportReport } from './services/patent-importer.js';
 import { PatentStore } from './services/patent-store.js';
 import { UserStore } from './services/user-store.js';
+import { lockDataDir } from './util/dir-lock.js';
 import type { Logger } from './util/log.js';
 
 export interface Services {
@@ -43,6 +44,10 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
     for (const c of cleanups.reverse()) await c().catch((err) => log.warn('shutdown step failed', { err }));
   };
   try {
+    if (config.embeddedDb || config.embeddedSearch) {
+      const unlock = lockDataDir(config.dataDir);
+      cleanups.push(async () => unlock());
+    }
     const database = await openDatabase(config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: path.join(config.dataDir, 'pg') });
     cleanups.push(() => database.close());
     await database.migrate();

@@ -1,4 +1,5 @@
 /** The batch commands: import, reindex, search, classify. */
+import { accessSync, constants } from 'node:fs';
 import readline from 'node:readline';
 import { createServices } from '../app.js';
 import type { Config } from '../config/config.js';
@@ -21,6 +22,12 @@ function progressPrinter(): (p: ImportProgress) => void {
 }
 
 export async function runImport(config: Config, log: Logger, file: string, format?: 'jsonl' | 'csv'): Promise<number> {
+  try {
+    accessSync(file, constants.R_OK);
+  } catch {
+    process.stderr.write(`patent-bridge: import: cannot read ${file}\n`);
+    return 1;
+  }
   const s = await createServices(config, log, { loadDemo: false });
   try {
     const report = await importPatents(file, { store: s.store, index: s.index }, { ...(format ? { format } : {}), onProgress: progressPrinter() });

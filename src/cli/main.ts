@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { DatabaseError } from '../db/database.js';
 import { SearchError } from '../../search/errors.js';
+import { DataDirBusyError } from '../util/dir-lock.js';
 import { createLogger, type Logger } from '../util/log.js';
 
 const USAGE = `usage: patent-bridge <command>
@@ -37,6 +38,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof DatabaseError || err instanceof SearchError) {
       const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
       process.stderr.write(`patent-bridge: ${err.message} [${err instanceof DatabaseError ? err.code : err.code}]${cause}\n`);
+      return 1;
+    }
+    if (err instanceof DataDirBusyError) {
+      process.stderr.write(`patent-bridge: ${err.message}\n`);
       return 1;
     }
     if (err instanceof UsageError) {
