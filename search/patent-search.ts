@@ -20,8 +20,10 @@ export type PatentHit = Pick<
 export interface SearchResult {
   query: ParsedQuery;
   hits: PatentHit[];
-  /** Number of ranked results available for paging. */
+  /** Number of ranked results available for paging (the most relevant ones). */
   total: number;
+  /** Meilisearch's estimate of all records matching the whole query (≥ total when it is known). */
+  matched: number;
   page: number;
   pageSize: number;
 }
@@ -103,10 +105,11 @@ export class PatentSearch {
     const q = parseQuery(this.glossary, rest, preset);
     if (q.number) {
       const hits = await this.byNumber(q.number);
-      if (hits.length) return { query: q, hits: hits.slice((page - 1) * pageSize, page * pageSize), total: hits.length, page, pageSize };
+      if (hits.length) return { query: q, hits: hits.slice((page - 1) * pageSize, page * pageSize), total: hits.length, matched: hits.length, page, pageSize };
     }
-    const ranked = await this.retrieveAndRank(q);
-    return { query: q, hits: ranked.slice((page - 1) * pageSize, page * pageSize), total: ranked.length, page, pageSize };
+    const { ranked, estimated } = await this.retrieveAndRank(q);
+    const matched = Math.max(ranked.length, estimated);
+    return { query: q, hits: ranked.slice((page - 1) * pageSize, page * pageSize), total: ranked.length, matched, page, pageSize };
   }
 
   async byNumber(number: string): Promise<PatentHit[]> {
@@ -131,7 +134,7 @@ export class PatentSearch {
     return (res.estimatedTotalHits ?? 0) > 0;
   }
 
-  private async retrieveAndRank(q: ParsedQuery): Promise<PatentHit[]> {
+  private async retrieveAndRank(q: ParsedQuery): Promise<{ ranked: PatentHit[]; estimated: number }> {
     const filter = filterExpression(q.filters);
     const variants = retrievalVariants(q.concepts);
     const queries: MultiSearchQuery[] = [];
@@ -149,10 +152,14 @@ export class PatentSearch {
     const byId = new Map<string, PatentHit>();
     for (const r of res.results) for (const h of r.hits as PatentHit[]) if (!byId.has(h.id)) byId.set(h.id, h);
     const docs = [...byId.values()];
-    if (variants.length === 0) return docs;
+    // The query as asked, over all attributes (the second query when titles were fetched first).
+    const main = res.results[variants.length === 0 ? 0 : 1];
+    const estimated = main?.estimatedTotalHits ?? 0;
+    if (variants.length === 0) return { ranked: docs, estimated };
     const full = q.concepts.length > 1 ? q.concepts.map((c) => c.term).join('') : undefined;
-    return rank(docs, q.concepts, full)
+    const ranked = rank(docs, q.concepts, full)
       .filter((s) => s.coverage > 0 || q.concepts.every((c) => c.optional))
       .map((s) => s.doc);
+    return { ranked, estimated };
   }
 }

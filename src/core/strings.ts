@@ -36,6 +36,10 @@ export const STRINGS = {
     zh: (total: number, from: number, to: number) => `找到 ${total} 件相关专利，以下是第 ${from}–${to} 件：`,
     en: (total: number, from: number, to: number) => `Found ${total} matching patents; showing ${from}–${to}:`,
   },
+  narrowDown: {
+    zh: (n: number) => `以上是最相关的 ${n} 件。加上省份、专利类型或更具体的词可以缩小范围。`,
+    en: (n: number) => `These are the ${n} most relevant. Add a province, a patent type or more specific words to narrow the search.`,
+  },
   resultsFilters: { zh: (f: string) => `筛选条件：${f}`, en: (f: string) => `Filters: ${f}` },
   noResults: {
     zh: '没有找到匹配的专利。可以试试更宽泛的词（如把“锂电池隔膜”换成“电池”），去掉省份或类型限制；技术需求发布功能上线后，也可以把需求发给服务机构。',

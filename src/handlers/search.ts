@@ -50,7 +50,14 @@ export async function runSearch(ctx: HandlerContext, text: string, page: number)
     const from = (page - 1) * PAGE_SIZE + 1;
     const to = from + res.hits.length - 1;
     const filters = filtersLabel(q.filters, locale);
-    const header = [t(locale, 'results')(res.total, from, to), filters ? t(locale, 'resultsFilters')(filters) : ''].filter(Boolean).join('\n');
+    const lastPage = to >= res.total;
+    const header = [
+      t(locale, 'results')(res.matched, from, to),
+      filters ? t(locale, 'resultsFilters')(filters) : '',
+      lastPage && res.matched > res.total ? t(locale, 'narrowDown')(res.total) : '',
+    ]
+      .filter(Boolean)
+      .join('\n');
     const more: Action = { type: 'more', page: page + 1 };
     replies.push({
       text: header,

@@ -106,6 +106,9 @@ describe('patent search', () => {
     const p1 = (await search.search('一种', { page: 1, pageSize: 2 })).hits.map((h) => h.id);
     const p2 = (await search.search('一种', { page: 2, pageSize: 2 })).hits.map((h) => h.id);
     expect(p1).toHaveLength(2);
+    const all = await search.search('一种', { pageSize: 50 });
+    expect(all.matched).toBeGreaterThanOrEqual(all.total);
+    expect(all.total).toBe(CORPUS.filter((r) => r.title.includes('一种') || r.abstract?.includes('一种')).length);
     expect(p2.filter((id) => p1.includes(id))).toEqual([]);
   });
 });
