@@ -7,8 +7,8 @@
  * Combination (a product of experts): each intent's score is  rule score / RULE_T + MODEL_W · ln P_model,
  * with the model's weight scaled down when it knows few of the text's features (gibberish, other
  * languages). Strong cues still decide; where cues are weak, absent or split, the model decides.
- * `unknown` competes like an intent: its rule score is the chit-chat cue or UNKNOWN_BASE, so nothing
- * is taken without a cue of that strength or the model's support. A prompt injection is `unknown` outright.
+ * `unknown` competes like an intent: its rule score is the chit-chat and out-of-scope cues (scope.ts) or
+ * UNKNOWN_BASE, so nothing is taken without a cue of that strength or the model's support. A prompt injection is `unknown` outright.
  * The confidence is the combined probability of the intent; for `unknown` it is that of the best
  * rejected guess (always < THRESHOLD), 0 for an injection or text without letters.
  * The lead type of a `submit_lead` is chosen the same way from the lead cues and the lead-type model.
@@ -20,6 +20,7 @@ import { correctTypos } from './fuzzy.js';
 import { CHITCHAT, COMMANDS, EXPO_QUESTION, greetingOnly, INJECTION, INTENT_CUES, LEAD_CUES, ROLE_STATEMENT, TECH, type Cue, type TextLeadType } from './lexicon.js';
 import { INTENT_MODEL, LEAD_MODEL, modelTextOf, type Prediction } from './model.js';
 import { normalize } from './normalize.js';
+import { EXPO_ELIGIBILITY, OUT_OF_SCOPE, PAST_DEAL } from './scope.js';
 
 /** Below this confidence the answer is `unknown`. */
 export const THRESHOLD = 0.3;
@@ -117,7 +118,11 @@ export function explain(text: string): Explained {
   for (const intent of PRIORITY) scores[intent] = 0;
   for (const [intent, cues] of Object.entries(INTENT_CUES) as [Intent, Cue[]][]) scores[intent] = sum(cues, cue);
   for (const cues of Object.values(LEAD_CUES)) scores.submit_lead += sum(cues, cue);
-  scores.unknown = sum([CHITCHAT], cue);
+  // Other IP matters (trademarks, patents abroad, patent-law trivia, drafting) are out of scope (scope.ts);
+  // a patent number makes the question one about that record, and asking for an agency to do the work
+  // ("找个代理人帮我写专利申请") is a question about the alliance.
+  const outOfScope = found('patentNumber') ? 0 : sum(OUT_OF_SCOPE, cue) * (scores.alliance_info >= 5 ? 0.5 : 1);
+  scores.unknown = sum([CHITCHAT], cue) + outOfScope;
 
   const command = /^\s*\/([a-z]+)/.exec(cue);
   const commandIntent = command ? COMMANDS[command[1]!] : undefined;
@@ -133,12 +138,24 @@ export function explain(text: string): Explained {
   // Expo words with a question about time, place or capacity are a request for information.
   // ("notify me when the expo …" asks for a notice, not for the date.)
   if (scores.expo_info > 0 && scores.subscribe < 5 && EXPO_QUESTION.test(cue)) scores.expo_info += 2.5;
+  // Who may attend or exhibit is a question about the expo, not a sign-up.
+  if ((scores.expo_info > 0 || scores.register_expo > 0) && EXPO_ELIGIBILITY.test(cue)) {
+    scores.expo_info += 4;
+    scores.register_expo *= 0.5;
+  }
+  // Money back for a deal already made (or a licence taken in) is a policy question, not a new lead.
+  if (scores.explain_policy >= 6 && PAST_DEAL.test(cue)) scores.submit_lead *= 0.4;
   const topic = topicFromSpans(norm, spans);
   if (found('ipc')) scores.search_patents += 3.5;
-  if (found('patentType')) scores.search_patents += 1.5;
+  // A patent type in a question about awards or subsidies says which award, not what to search.
+  if (found('patentType')) scores[scores.explain_policy >= 4.5 ? 'explain_policy' : 'search_patents'] += 1.5;
   const tech = TECH[0].test(cue);
   if (tech) scores.search_patents += TECH[1];
-  if ((found('province') || found('patentType') || found('ipc')) && topic) scores.search_patents += 1.5;
+  if ((found('province') || found('patentType') || found('ipc')) && topic && scores.explain_policy < 4.5) scores.search_patents += 1.5;
+  if (outOfScope >= 5) {
+    scores.search_patents *= 0.3;
+    scores.explain_policy *= 0.7;
+  }
 
   // Search is the default reading of anything patent-like; a strong cue for a specific intent outranks it.
   const strongest = Math.max(...PRIORITY.filter((i) => !WEAK_RIVALS.has(i)).map((i) => scores[i]));

@@ -107,3 +107,44 @@ describe('classify: entities by intent', () => {
     expect(classify('长沙的工程机械专利')).toEqual(classify('长沙的工程机械专利'));
   });
 });
+
+/** The edges between intents (see scope.ts); utterances written for these tests. */
+const EDGES: [string, Intent][] = [
+  ['商标续展要交多少钱', 'unknown'],
+  ['how do I copyright my training videos', 'unknown'],
+  ['在欧洲申请发明专利要多长时间', 'unknown'],
+  ['what is the term of a Japanese patent', 'unknown'],
+  ['专利法里的优先权是怎么回事', 'unknown'],
+  ['帮我撰写一份权利要求书，关于新型插座', 'unknown'],
+  ['draft claims for my coffee grinder', 'unknown'],
+  ['找个代理机构帮我们写专利申请', 'alliance_info'],
+  ['湖北的专利资助政策有哪些', 'explain_policy'],
+  ['九江对授权的外观设计专利给奖励吗', 'explain_policy'],
+  ['any bonus for invention patents in Kaifeng?', 'explain_policy'],
+  ['从外省受让了一件专利，受让费能补贴吗', 'explain_policy'],
+  ['外地个人也能进博览会吗', 'expo_info'],
+  ['is the fair open to university students', 'expo_info'],
+  ['这回还是在合肥举办吗', 'expo_info'],
+  ['我的展位申请审批通过了吗', 'my_registrations'],
+  ['are we still on the waiting list for the expo', 'my_registrations'],
+  ['我们计划有变，不参展了', 'cancel_registration'],
+  ['ditch our expo booking', 'cancel_registration'],
+  ['请开启政策推送', 'subscribe'],
+  ['enable reminders for the expo', 'subscribe'],
+  ['从短信名单里把我删了吧', 'unsubscribe'],
+  ['remove me from your newsletter list', 'unsubscribe'],
+  ['哈喽，刚刚关注了公众号', 'greet'],
+  ['exploring licensing opportunities for a welding robot patent', 'submit_lead'],
+  ['谁能提供一套电池热失控预警技术，我们很急', 'submit_lead'],
+];
+
+describe('classify: out-of-scope IP questions and the edges between intents', () => {
+  it.each(EDGES)('%s → %s', (text, intent) => {
+    expect(classify(text).intent).toBe(intent);
+  });
+
+  it('the lead type of a lead without a strong verb', () => {
+    expect(classify('exploring licensing opportunities for a welding robot patent').entities.leadType).toBe('license');
+    expect(classify('谁能提供一套电池热失控预警技术，我们很急').entities.leadType).toBe('demand');
+  });
+});

@@ -10,6 +10,7 @@ import { PROVINCE_INFO } from '../../domain/geo.js';
 import * as V from './vocab.js';
 import { EN_SETS } from './templates-en.js';
 import { ZH_SETS } from './templates-zh.js';
+import { SCOPE_SETS } from './templates-scope.js';
 
 export interface TemplateSet {
   intent: Intent;
@@ -205,7 +206,7 @@ class Expander {
   }
 }
 
-export const TEMPLATE_SETS: readonly TemplateSet[] = [...ZH_SETS, ...EN_SETS];
+export const TEMPLATE_SETS: readonly TemplateSet[] = [...ZH_SETS, ...EN_SETS, ...SCOPE_SETS];
 
 /** All template sets expanded; each set yields up to `n` lines not seen before in the corpus. */
 export function generate(seed = 20240611): Row[] {
