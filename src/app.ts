@@ -75,7 +75,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
     const users = new UserStore(database.db);
     const search = new PatentSearch(client, loadGlossary());
     const clock = opts.clock ?? (() => new Date());
-    const pipeline = new Pipeline({ users, search, log, clock, classify });
+    const pipeline = new Pipeline({ users, search, patents: store, log, clock, classify });
     return {
       config,
       log,

@@ -88,6 +88,8 @@ export const STRINGS = {
   fStatus: { zh: '法律状态', en: 'Legal status' },
   fPublished: { zh: '公开日', en: 'Published' },
   fApplication: { zh: '申请号', en: 'Application no.' },
+  fInventors: { zh: '发明人', en: 'Inventors' },
+  fGranted: { zh: '授权公告日', en: 'Granted' },
   fIpc: { zh: 'IPC', en: 'IPC' },
   fYear: { zh: '年份', en: 'Year' },
   fTrade: { zh: '交易方式', en: 'Open to' },

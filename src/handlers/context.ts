@@ -1,6 +1,7 @@
 import type { PatentSearch } from '../../search/patent-search.js';
 import type { NluResult } from '../core/intents.js';
 import type { InboundMessage, Locale, Reply } from '../core/types.js';
+import type { PatentStore } from '../services/patent-store.js';
 import type { ConversationState, User, UserStore } from '../services/user-store.js';
 import type { Logger } from '../util/log.js';
 
@@ -8,6 +9,7 @@ import type { Logger } from '../util/log.js';
 export interface HandlerServices {
   users: UserStore;
   search: PatentSearch;
+  patents: PatentStore;
   log: Logger;
   clock: () => Date;
 }

@@ -1,5 +1,6 @@
 /** Patent → reply pieces, in the user's language. Plain text only: adapters escape. */
 import type { PatentHit } from '../../search/patent-search.js';
+import type { PatentRecord } from '../domain/patent.js';
 import { PROVINCE_INFO } from '../domain/geo.js';
 import type { Province } from '../core/intents.js';
 import { legalStatusLabel, t, TRADE_LABEL, TYPE_LABEL } from '../core/strings.js';
@@ -21,7 +22,7 @@ export function titleFor(h: Pick<PatentHit, 'title' | 'titleEn'>, locale: Locale
   return locale === 'en' && h.titleEn ? h.titleEn : h.title;
 }
 
-function applicantsLine(h: PatentHit, locale: Locale): string {
+function applicantsLine(h: Pick<PatentHit, 'applicants'>, locale: Locale): string {
   const a = h.applicants.slice(0, 3).join(locale === 'zh' ? '；' : '; ');
   const more = h.applicants.length > 3 ? (locale === 'zh' ? ` 等${h.applicants.length}家` : ` +${h.applicants.length - 3}`) : '';
   return `${t(locale, 'fApplicant')}: ${a || t(locale, 'unknownValue')}${more}`;
@@ -43,15 +44,20 @@ export function hitItem(h: PatentHit, locale: Locale): ReplyItem {
   };
 }
 
-export function detailText(h: PatentHit & { applicationNumber?: string | null }, locale: Locale): string {
+/** The full record from the system of record, as one message. */
+export function detailText(h: PatentRecord, locale: Locale): string {
+  const list = (xs: string[], n: number) => xs.slice(0, n).join(locale === 'zh' ? '；' : '; ') + (xs.length > n ? ' …' : '');
   const lines = [
     `${h.id}  ${titleFor(h, locale)}${h.demo ? ' ' + t(locale, 'demoNote') : ''}`,
     locale === 'en' && h.titleEn ? h.title : '',
     applicantsLine(h, locale),
-    `${t(locale, 'fProvince')}: ${provinceLabel(h, locale)}`,
+    h.inventors.length ? `${t(locale, 'fInventors')}: ${list(h.inventors, 6)}` : '',
+    `${t(locale, 'fProvince')}: ${provinceLabel(h, locale)}${h.city ? ` · ${h.city}` : ''}`,
     `${t(locale, 'fType')}: ${typeLabel(h.patentType, locale)}`,
     `${t(locale, 'fStatus')}: ${legalStatusLabel(h.legalStatus, locale)}`,
+    h.applicationNumber ? `${t(locale, 'fApplication')}: ${h.applicationNumber}${h.applicationDate ? ` (${h.applicationDate})` : ''}` : '',
     h.publicationDate ? `${t(locale, 'fPublished')}: ${h.publicationDate}` : '',
+    h.grantDate ? `${t(locale, 'fGranted')}: ${h.grantDate}${h.grantPublicationNumber && h.grantPublicationNumber !== h.id ? ` (${h.grantPublicationNumber})` : ''}` : '',
     h.ipc.length ? `${t(locale, 'fIpc')}: ${h.ipc.slice(0, 6).join(', ')}` : '',
     h.tradeModes.length ? `${t(locale, 'fTrade')}: ${h.tradeModes.map((m) => TRADE_LABEL[m]?.[locale] ?? m).join(locale === 'zh' ? '、' : ', ')}` : '',
     h.abstract ? `${t(locale, 'fAbstract')}${locale === 'en' ? ' ' + t(locale, 'zhOnly') : ''}: ${truncate(h.abstract, 600)}` : '',

@@ -77,9 +77,11 @@ export const searchPatents: Handler = async (ctx) => {
 export async function showPatent(ctx: HandlerContext, number: string): Promise<Reply[]> {
   const { locale } = ctx;
   return guarded(ctx, async () => {
+    // The index resolves any spelling of the number; the record itself comes from Postgres.
     const hit = await ctx.services.search.get(number);
-    if (!hit) return [{ text: t(locale, 'patentNotFound')(number) }];
-    return [{ text: detailText(hit, locale), buttons: [[{ label: t(locale, 'btnInterest'), action: { type: 'interest', patentId: hit.id } }]] }];
+    const record = hit ? await ctx.services.patents.get(hit.id) : undefined;
+    if (!record) return [{ text: t(locale, 'patentNotFound')(number) }];
+    return [{ text: detailText(record, locale), buttons: [[{ label: t(locale, 'btnInterest'), action: { type: 'interest', patentId: record.id } }]] }];
   });
 }
 

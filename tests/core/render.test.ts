@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { legalStatusLabel } from '../../src/core/strings.js';
 import { detailText, hitItem, truncate } from '../../src/handlers/render-patent.js';
 import type { PatentHit } from '../../search/patent-search.js';
+import type { PatentRecord } from '../../src/domain/patent.js';
 
 const hit: PatentHit = {
   id: 'CN119900001A',
@@ -20,6 +21,22 @@ const hit: PatentHit = {
   demo: true,
 };
 
+const record: PatentRecord = {
+  ...hit,
+  patentType: 'invention',
+  province: 'Hubei',
+  inventors: ['张三', '李四'],
+  applicationNumber: '202110000001.5',
+  grantPublicationNumber: 'CN119900001B',
+  applicationDate: '2021-01-05',
+  grantDate: '2023-02-01',
+  applicantAddress: null,
+  city: '武汉市',
+  language: 'zh',
+  source: 'demo',
+  sourceCategory: [],
+};
+
 describe('patent rendering', () => {
   it('renders a hit in Chinese with the Chinese title, province and buttons', () => {
     const item = hitItem(hit, 'zh');
@@ -36,13 +53,17 @@ describe('patent rendering', () => {
     const item = hitItem(hit, 'en');
     expect(item.title).toContain('Lithium battery separator');
     expect(item.lines[1]).toBe('Hubei · Invention · Legal status: in force – granted (有权-审定授权) · 2022');
-    const d = detailText(hit, 'en');
+    const d = detailText(record, 'en');
     expect(d).toContain('Open to: transfer, licence');
     expect(d).toContain('一种锂电池隔膜');
+    expect(d).toContain('Application no.: 202110000001.5 (2021-01-05)');
+    expect(d).toContain('Granted: 2023-02-01 (CN119900001B)');
+    expect(d).toContain('Province: Hubei · 武汉市');
   });
 
   it('keeps the detail short enough for one chat message', () => {
-    expect([...detailText(hit, 'zh')].length).toBeLessThan(1000);
+    expect([...detailText(record, 'zh')].length).toBeLessThan(1000);
+    expect(detailText(record, 'zh')).toContain('发明人: 张三；李四');
     expect(truncate('一二三四五', 3)).toBe('一二…');
   });
 
