@@ -24,6 +24,8 @@ export interface SearchResult {
   total: number;
   /** Meilisearch's estimate of all records matching the whole query (≥ total when it is known). */
   matched: number;
+  /** No record carries every topic word; the hits match some of them. */
+  partial: boolean;
   page: number;
   pageSize: number;
 }
@@ -105,11 +107,11 @@ export class PatentSearch {
     const q = parseQuery(this.glossary, rest, preset);
     if (q.number) {
       const hits = await this.byNumber(q.number);
-      if (hits.length) return { query: q, hits: hits.slice((page - 1) * pageSize, page * pageSize), total: hits.length, matched: hits.length, page, pageSize };
+      if (hits.length) return { query: q, hits: hits.slice((page - 1) * pageSize, page * pageSize), total: hits.length, matched: hits.length, partial: false, page, pageSize };
     }
-    const { ranked, estimated } = await this.retrieveAndRank(q);
+    const { ranked, estimated, partial } = await this.retrieveAndRank(q);
     const matched = Math.max(ranked.length, estimated);
-    return { query: q, hits: ranked.slice((page - 1) * pageSize, page * pageSize), total: ranked.length, matched, page, pageSize };
+    return { query: q, hits: ranked.slice((page - 1) * pageSize, page * pageSize), total: ranked.length, matched, partial, page, pageSize };
   }
 
   async byNumber(number: string): Promise<PatentHit[]> {
@@ -134,7 +136,7 @@ export class PatentSearch {
     return (res.estimatedTotalHits ?? 0) > 0;
   }
 
-  private async retrieveAndRank(q: ParsedQuery): Promise<{ ranked: PatentHit[]; estimated: number }> {
+  private async retrieveAndRank(q: ParsedQuery): Promise<{ ranked: PatentHit[]; estimated: number; partial: boolean }> {
     const filter = filterExpression(q.filters);
     const variants = retrievalVariants(q.concepts);
     const queries: MultiSearchQuery[] = [];
@@ -155,11 +157,11 @@ export class PatentSearch {
     // The query as asked, over all attributes (the second query when titles were fetched first).
     const main = res.results[variants.length === 0 ? 0 : 1];
     const estimated = main?.estimatedTotalHits ?? 0;
-    if (variants.length === 0) return { ranked: docs, estimated };
+    if (variants.length === 0) return { ranked: docs, estimated, partial: false };
     const full = q.concepts.length > 1 ? q.concepts.map((c) => c.term).join('') : undefined;
-    const ranked = rank(docs, q.concepts, full)
-      .filter((s) => s.coverage > 0 || q.concepts.every((c) => c.optional))
-      .map((s) => s.doc);
-    return { ranked, estimated };
+    const scored = rank(docs, q.concepts, full).filter((s) => s.coverage > 0 || q.concepts.every((c) => c.optional));
+    const required = q.concepts.filter((c) => !c.optional).length;
+    const partial = scored.length > 0 && scored[0]!.coverage < required;
+    return { ranked: scored.map((s) => s.doc), estimated, partial };
   }
 }

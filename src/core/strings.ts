@@ -36,6 +36,10 @@ export const STRINGS = {
     zh: (total: number, from: number, to: number) => `找到 ${total} 件相关专利，以下是第 ${from}–${to} 件：`,
     en: (total: number, from: number, to: number) => `Found ${total} matching patents; showing ${from}–${to}:`,
   },
+  partialResults: {
+    zh: '没有同时包含全部关键词的专利，以下是只匹配部分关键词的结果。',
+    en: 'No patent matches all of your words; these match some of them.',
+  },
   narrowDown: {
     zh: (n: number) => `以上是最相关的 ${n} 件。加上省份、专利类型或更具体的词可以缩小范围。`,
     en: (n: number) => `These are the ${n} most relevant. Add a province, a patent type or more specific words to narrow the search.`,

@@ -52,6 +52,7 @@ export async function runSearch(ctx: HandlerContext, text: string, page: number)
     const filters = filtersLabel(q.filters, locale);
     const lastPage = to >= res.total;
     const header = [
+      res.partial ? t(locale, 'partialResults') : '',
       t(locale, 'results')(res.matched, from, to),
       filters ? t(locale, 'resultsFilters')(filters) : '',
       lastPage && res.matched > res.total ? t(locale, 'narrowDown')(res.total) : '',

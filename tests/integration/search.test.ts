@@ -64,6 +64,13 @@ describe('patent search', () => {
     expect(got.slice(0, 2).sort()).toEqual(['CN119900003A', 'CN119900004A']);
   });
 
+  it('says when no record carries every word, and shows the closest', async () => {
+    const res = await search.search('激光 锂电池', { pageSize: 10 });
+    expect(res.partial).toBe(true);
+    expect(res.hits.length).toBeGreaterThan(0);
+    expect((await search.search('锂电池 隔膜', { pageSize: 10 })).partial).toBe(false);
+  });
+
   it('expands synonyms (二氧化碳捕集 → 吸附/捕获, CO2)', async () => {
     expect(await ids('二氧化碳捕集')).toContain('CN119900009B');
   });
