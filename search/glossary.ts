@@ -59,9 +59,27 @@ export function loadGlossary(dir = GLOSSARY_DIR): Glossary {
   return { en, maxEnWords, zhAlts, zhWords, maxZhLen };
 }
 
-/** Lower case, hyphens and punctuation as spaces, each word singular. */
+/** British spellings → the American ones the glossary keys use. */
+const BRITISH: [RegExp, string][] = [
+  [/fibre/g, 'fiber'],
+  [/aluminium/g, 'aluminum'],
+  [/sulph/g, 'sulf'],
+  [/colour/g, 'color'],
+  [/tumour/g, 'tumor'],
+  [/haem/g, 'hem'],
+  [/oestr/g, 'estr'],
+  [/anaesth/g, 'anesth'],
+  [/([a-z]{3})is(e|ed|ing|ation)\b/g, '$1iz$2'],
+  [/\b(cent|met|lit)re\b/g, '$1er'],
+  [/analys(e|ed|ing)\b/g, 'analyz$1'],
+  [/\bprogramme\b/g, 'program'],
+];
+
+/** Lower case, American spelling, hyphens and punctuation as spaces, each word singular. */
 export function normEnglish(s: string): string {
-  return normText(s)
+  let t = normText(s);
+  for (const [re, rep] of BRITISH) t = t.replace(re, rep);
+  return t
     .replace(/[^a-z0-9+.\s]/g, ' ')
     .split(/\s+/)
     .filter(Boolean)

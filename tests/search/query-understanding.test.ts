@@ -22,6 +22,8 @@ describe('glossary', () => {
     expect(singular('lenses')).toBe('lens');
     expect(singular('analysis')).toBe('analysis');
     expect(normEnglish('Lithium-Ion Batteries')).toBe('lithium ion battery');
+    expect(normEnglish('glass fibre reinforced aluminium')).toBe('glass fiber reinforced aluminum');
+    expect(normEnglish('tumour optimisation centre')).toBe('tumor optimization center');
   });
   it('translates by longest match and leaves unknown words alone', () => {
     const pieces = translateEnglish(g, 'stem cells for diabetes zzqx');
