@@ -4,7 +4,7 @@
  * character-split fields (see text.ts); English reaches Chinese records through the glossary.
  */
 import type { Meilisearch, MultiSearchQuery } from 'meilisearch';
-import { patentNumberKind } from '../src/domain/patent-number.js';
+import { applicationNumberVariants } from '../src/domain/patent-number.js';
 import { guard } from './client.js';
 import type { Glossary } from './glossary.js';
 import { PATENT_INDEX, type PatentDoc } from './patent-index.js';
@@ -115,8 +115,7 @@ export class PatentSearch {
   }
 
   async byNumber(number: string): Promise<PatentHit[]> {
-    const values = patentNumberKind(number) === 'application' ? [number, `CN${number}`] : [number];
-    const filter = [values.map((v) => `numbers = ${quote(v)}`).join(' OR ')];
+    const filter = [applicationNumberVariants(number).map((v) => `numbers = ${quote(v)}`).join(' OR ')];
     const res = await guard('looking up a patent number', () =>
       this.client.index<PatentDoc>(PATENT_INDEX).search('', { filter, limit: 10, attributesToRetrieve: RETRIEVE }),
     );
