@@ -1,17 +1,33 @@
 /** `patent-bridge serve`: HTTP server and adapters until SIGTERM/SIGINT, then a clean drain. */
 import { serve as serveHttp } from '@hono/node-server';
+import { TelegramChannel } from '../../bots/telegram/telegram-channel.js';
 import { createServices } from '../app.js';
+import { InboxStore } from '../services/inbox-store.js';
 import type { Config } from '../config/config.js';
 import { createHttpApp } from '../http/http-app.js';
 import type { Logger } from '../util/log.js';
 
 export async function serve(config: Config, log: Logger): Promise<void> {
   const services = await createServices(config, log);
+  const inbox = new InboxStore(services.database);
+  const telegram = config.TELEGRAM_BOT_TOKEN
+    ? new TelegramChannel({
+        token: config.TELEGRAM_BOT_TOKEN,
+        apiRoot: config.TELEGRAM_API_ROOT,
+        ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
+        ...(config.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: config.TELEGRAM_WEBHOOK_SECRET } : {}),
+        pipeline: services.pipeline,
+        inbox,
+        users: services.users,
+        log: log.child({ channel: 'telegram' }),
+      })
+    : undefined;
   const app = createHttpApp({
     pipeline: services.pipeline,
     log,
     clock: () => new Date(),
     readiness: { postgres: () => services.database.ping(), meilisearch: () => services.meiliHealth() },
+    ...(telegram?.mode === 'webhook' ? { telegramWebhook: (req: Request) => telegram.handleWebhook(req) } : {}),
   });
   const server = serveHttp({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
   await new Promise<void>((resolve, reject) => {
@@ -21,11 +37,21 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     await services.close();
     throw new Error(`cannot listen on ${config.HOST}:${config.PORT}: ${(err as Error).message}`);
   });
+  if (telegram) {
+    try {
+      await telegram.start();
+    } catch (err) {
+      server.close();
+      await services.close();
+      throw new Error(`Telegram did not answer at TELEGRAM_API_ROOT (check TELEGRAM_BOT_TOKEN): ${(err as Error).message}`);
+    }
+  }
   log.info('patent-bridge ready', { url: `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`, database: services.database.kind });
   process.stderr.write(`\npatent-bridge: web chat at http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}\n\n`);
 
   const prune = setInterval(() => {
     services.users.pruneUpdates().catch((err) => log.warn('pruning processed updates failed', { err }));
+    inbox.prune().catch((err) => log.warn('pruning the inbox failed', { err }));
   }, 3_600_000);
   prune.unref();
 
@@ -43,6 +69,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   clearInterval(prune);
+  await telegram?.stop();
   await services.close();
   log.info('stopped');
 }

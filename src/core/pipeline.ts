@@ -6,7 +6,7 @@
 import type { NluResult } from './intents.js';
 import { t } from './strings.js';
 import type { InboundMessage, Locale, Reply } from './types.js';
-import { dispatchAction, INTENT_HANDLERS } from '../handlers/index.js';
+import { chooseLanguage, COMMAND_INTENT, dispatchAction, INTENT_HANDLERS, joinCommand } from '../handlers/index.js';
 import type { HandlerContext, HandlerServices } from '../handlers/context.js';
 import type { UserStore } from '../services/user-store.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -105,6 +105,21 @@ export class Pipeline {
       if (msg.action) {
         intent = `action:${msg.action.type}`;
         replies = await dispatchAction(ctx, msg.action);
+      } else if (msg.command) {
+        const { name, args } = msg.command;
+        intent = `command:${name}`;
+        const checked = args.trim() ? checkText(args) : ({ ok: true, text: '' } as const);
+        if (!checked.ok) replies = [{ text: checked.reason === 'tooLong' ? t(locale, 'tooLong')(MAX_TEXT) : t(locale, checked.reason) }];
+        else if (name === 'language') replies = await chooseLanguage(ctx, checked.text);
+        else if (name === 'join') replies = await joinCommand(ctx);
+        else {
+          // The command fixes the intent; its arguments still give the entities (/search 湖北 锂电池).
+          const forced = COMMAND_INTENT[name];
+          ctx.msg = { ...msg, text: checked.text };
+          ctx.nlu = checked.text ? { ...this.deps.classify(checked.text), intent: forced } : { intent: forced, entities: {}, confidence: 1 };
+          if (forced !== 'forget_me') delete ctx.state.pendingForget;
+          replies = await INTENT_HANDLERS[forced](ctx);
+        }
       } else {
         const checked = checkText(msg.text ?? '');
         if (!checked.ok) {

@@ -75,6 +75,7 @@ export const STRINGS = {
   },
   forgotten: { zh: '您的个人数据已删除。再次发消息将作为新用户开始。', en: 'Your personal data has been deleted. Writing again starts afresh as a new user.' },
   forgetCancelled: { zh: '已取消，您的数据保持不变。', en: 'Cancelled; your data is unchanged.' },
+  languageAsk: { zh: '请选择回复语言：', en: 'Choose the reply language:' },
   languageSet: { zh: '好的，之后我用中文回复。', en: 'OK, I will reply in English from now on.' },
   buttonExpired: { zh: '这个按钮已失效，请重新发起。', en: 'That button has expired; please start again.' },
   rateLimited: { zh: '消息太频繁了，请稍等片刻再发。', en: 'You are sending messages too quickly; please wait a moment.' },
@@ -160,4 +161,5 @@ export const FEATURE_LABEL: Record<string, Pair<string>> = {
   my_registrations: { zh: '我的报名', en: 'My registrations' },
   submit_lead: { zh: '交易线索对接', en: 'Trade leads to agencies' },
   alliance_info: { zh: '服务联盟介绍', en: 'The IP service alliance directory' },
+  join: { zh: '工作人员邀请码', en: 'Staff invite codes' },
 };

@@ -3,6 +3,7 @@
  * Handlers never see a platform payload; adapters never decide anything about patents or users.
  */
 import type { Action } from './actions.js';
+import type { Command } from './commands.js';
 
 export type Platform = 'web' | 'telegram' | 'slack' | 'cli';
 export type Locale = 'zh' | 'en';
@@ -19,6 +20,8 @@ export interface InboundMessage {
   text?: string;
   /** A pressed button, if any (decoded from callback data / action value). */
   action?: Action;
+  /** A slash command, if the message is one; `text` then holds its arguments. */
+  command?: Command;
   /** Display name as the platform gives it; never logged. */
   displayName?: string;
   /** Language hint from the platform (Telegram language_code), if any. */

@@ -20,6 +20,8 @@ export const users = pgTable(
     /** True when the person chose the language; otherwise it follows each message. */
     localeFixed: boolean('locale_fixed').notNull().default(false),
     subscribed: boolean('subscribed').notNull().default(false),
+    /** Set when the platform refuses delivery (Telegram 403: the user blocked the bot). */
+    unreachableAt: timestamp('unreachable_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -44,6 +46,32 @@ export const processedUpdates = pgTable(
     processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.platform, t.updateId] }), index('processed_updates_at_idx').on(t.processedAt)],
+);
+
+/**
+ * Inbox of platform updates that arrive before they are handled (Telegram webhook and polling).
+ * A row is written before the platform is acknowledged, so nothing acknowledged can be lost; the
+ * replies are stored before sending, so a crash mid-way resends only what was not yet sent.
+ */
+export const inboundUpdates = pgTable(
+  'inbound_updates',
+  {
+    platform: text('platform').notNull(),
+    updateId: text('update_id').notNull(),
+    chatId: text('chat_id'),
+    payload: jsonb('payload').notNull(),
+    /** pending → sending → done | failed */
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    replies: jsonb('replies'),
+    sent: integer('sent').notNull().default(0),
+    /** A worker owns the row until then; an expired lease lets another worker (or replica) take over. */
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    error: text('error'),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.updateId] }), index('inbound_updates_status_idx').on(t.status, t.receivedAt)],
 );
 
 export const patents = pgTable(

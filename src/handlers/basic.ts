@@ -14,6 +14,6 @@ export const help: Handler = async (ctx) => [{ text: t(ctx.locale, 'help') }];
 
 export const unknown: Handler = async (ctx) => [{ text: t(ctx.locale, 'unknown'), buttons: [[{ label: t(ctx.locale, 'btnHelp'), action: { type: 'help' } }]] }];
 
-export function notYet(intent: Intent): Handler {
-  return async (ctx) => [{ text: t(ctx.locale, 'notYet')(FEATURE_LABEL[intent]?.[ctx.locale] ?? intent) }];
+export function notYet(feature: Intent | 'join'): Handler {
+  return async (ctx) => [{ text: t(ctx.locale, 'notYet')(FEATURE_LABEL[feature]?.[ctx.locale] ?? feature) }];
 }

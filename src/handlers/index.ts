@@ -3,10 +3,12 @@
  * error when an intent or a button type is added.
  */
 import type { Action } from '../core/actions.js';
+import type { CommandName } from '../core/commands.js';
 import type { Intent } from '../core/intents.js';
 import type { Reply } from '../core/types.js';
 import { forgetCancel, forgetConfirm, forgetMe, setLanguage, subscribe, unsubscribe } from './account.js';
 import { greet, help, notYet, unknown } from './basic.js';
+import { t } from '../core/strings.js';
 import type { Handler, HandlerContext } from './context.js';
 import { markInterest, nextPage, patentDetail, searchPatents, showPatent } from './search.js';
 
@@ -44,3 +46,33 @@ export const ACTION_HANDLERS: { [T in Action['type']]: (ctx: HandlerContext, a: 
 export function dispatchAction(ctx: HandlerContext, a: Action): Promise<Reply[]> {
   return (ACTION_HANDLERS[a.type] as (ctx: HandlerContext, a: Action) => Promise<Reply[]>)(ctx, a);
 }
+
+/** Commands that stand for an intent; the other two are handled on their own. */
+export const COMMAND_INTENT: Record<Exclude<CommandName, 'language' | 'join'>, Intent> = {
+  start: 'greet',
+  help: 'help',
+  search: 'search_patents',
+  policy: 'explain_policy',
+  expo: 'expo_info',
+  register: 'register_expo',
+  mine: 'my_registrations',
+  cancel: 'cancel_registration',
+  lead: 'submit_lead',
+  stop: 'unsubscribe',
+  forget: 'forget_me',
+};
+
+/** `/language en`, `/language 中文`, or `/language` alone (offers both as buttons). */
+export async function chooseLanguage(ctx: HandlerContext, args: string): Promise<Reply[]> {
+  const a = args.trim().toLowerCase();
+  if (/^(en|english|英文|英语)$/.test(a)) return setLanguage(ctx, 'en');
+  if (/^(zh|cn|chinese|中文|汉语|简体中文)$/.test(a)) return setLanguage(ctx, 'zh');
+  return [
+    {
+      text: t(ctx.locale, 'languageAsk'),
+      buttons: [[{ label: '中文', action: { type: 'lang', locale: 'zh' } }, { label: 'English', action: { type: 'lang', locale: 'en' } }]],
+    },
+  ];
+}
+
+export const joinCommand = notYet('join');

@@ -17,6 +17,8 @@ export interface HttpDeps {
   clock: () => Date;
   /** Each check throws when its dependency is unreachable. */
   readiness: Record<string, () => Promise<void>>;
+  /** The Telegram webhook, when the Telegram channel runs in webhook mode. */
+  telegramWebhook?: (req: Request) => Promise<Response>;
 }
 
 /** Large enough that a 100 KB message (300 KB of UTF-8 Chinese) gets a polite "too long" reply. */
@@ -85,6 +87,11 @@ export function createHttpApp(deps: HttpDeps): Hono {
       }
     },
   );
+
+  if (deps.telegramWebhook) {
+    const hook = deps.telegramWebhook;
+    app.post('/telegram/webhook', bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.json(error('PAYLOAD_TOO_LARGE', 'update is too large'), 413) }), (c) => hook(c.req.raw));
+  }
 
   app.notFound((c) => c.json(error('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {

@@ -57,6 +57,14 @@ export class UserStore {
     return row as User;
   }
 
+  /** The platform refuses delivery to this person (blocked the bot); broadcasts skip them. */
+  async markUnreachable(platform: Platform, platformUserId: string): Promise<void> {
+    await this.db
+      .update(users)
+      .set({ unreachableAt: sql`now()`, updatedAt: sql`now()` })
+      .where(and(eq(users.platform, platform), eq(users.platformUserId, platformUserId)));
+  }
+
   async setLocale(userId: number, locale: Locale, fixed: boolean): Promise<void> {
     await this.db.update(users).set({ locale, localeFixed: fixed, updatedAt: sql`now()` }).where(eq(users.id, userId));
   }

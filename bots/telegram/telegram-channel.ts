@@ -1,0 +1,234 @@
+/**
+ * The Telegram channel: receives updates (long polling, or the webhook when PUBLIC_URL is set),
+ * records each in the inbox before acknowledging it, and a worker turns inbox rows into replies
+ * through the pipeline and the sender. Nothing slow happens before an acknowledgement.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Telegraf } from 'telegraf';
+import type { Update } from 'telegraf/types';
+import { PipelineError, type Pipeline } from '../../src/core/pipeline.js';
+import { t } from '../../src/core/strings.js';
+import type { InboxRow, InboxStore } from '../../src/services/inbox-store.js';
+import type { UserStore } from '../../src/services/user-store.js';
+import type { Logger } from '../../src/util/log.js';
+import { renderTelegram, type TelegramOut } from './telegram-html.js';
+import { TelegramSender, type SenderOptions } from './telegram-sender.js';
+import { mapUpdate } from './telegram-update.js';
+
+export const WEBHOOK_PATH = '/telegram/webhook';
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+export interface TelegramChannelOptions {
+  token: string;
+  apiRoot: string;
+  publicUrl?: string;
+  webhookSecret?: string;
+  pipeline: Pipeline;
+  inbox: InboxStore;
+  users: UserStore;
+  log: Logger;
+  pollTimeoutSeconds?: number;
+  sender?: SenderOptions;
+  /** How many chats are served at once; one chat's updates are always handled in order. */
+  concurrency?: number;
+}
+
+/** Stable across restarts and replicas without configuration: derived from the bot token. */
+export function deriveWebhookSecret(token: string): string {
+  return createHmac('sha256', token).update('patent-bridge telegram webhook').digest('base64url').slice(0, 48);
+}
+
+export class TelegramChannel {
+  readonly bot: Telegraf;
+  private readonly sender: TelegramSender;
+  private readonly secret: string;
+  private username = '';
+  private stopped = false;
+  private polling?: Promise<void>;
+  private pollAbort = new AbortController();
+  private working?: Promise<void>;
+  private again = false;
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly o: TelegramChannelOptions) {
+    this.bot = new Telegraf(o.token, { telegram: { apiRoot: o.apiRoot, webhookReply: false } });
+    this.secret = o.webhookSecret ?? deriveWebhookSecret(o.token);
+    this.sender = new TelegramSender(this.bot.telegram, (chatId) => o.users.markUnreachable('telegram', chatId), o.log, o.sender);
+  }
+
+  get mode(): 'webhook' | 'polling' {
+    return this.o.publicUrl ? 'webhook' : 'polling';
+  }
+
+  async start(): Promise<void> {
+    const me = await this.bot.telegram.getMe();
+    this.username = me.username;
+    if (this.o.publicUrl) {
+      const url = new URL(WEBHOOK_PATH, this.o.publicUrl).toString();
+      await this.bot.telegram.setWebhook(url, { secret_token: this.secret, allowed_updates: [...ALLOWED_UPDATES] });
+    } else {
+      await this.bot.telegram.deleteWebhook();
+      this.polling = this.poll();
+    }
+    // Rows left by a previous run (crash, restart) are handled now; the timer also retries back-offs.
+    this.timer = setInterval(() => this.kick(), 1000);
+    this.timer.unref();
+    this.kick();
+    this.o.log.info('telegram channel started', { mode: this.mode, bot: this.username });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.pollAbort.abort();
+    await this.polling?.catch(() => {});
+    await this.working;
+  }
+
+  /** `POST /telegram/webhook`: verify, record, acknowledge. Errors before recording are 5xx so Telegram retries. */
+  async handleWebhook(req: Request): Promise<Response> {
+    const given = Buffer.from(req.headers.get('x-telegram-bot-api-secret-token') ?? '');
+    const want = Buffer.from(this.secret);
+    if (given.length !== want.length || !timingSafeEqual(given, want)) return json(403, { error: { code: 'FORBIDDEN', message: 'missing or wrong secret token' } });
+    let update: unknown;
+    try {
+      update = JSON.parse(await req.text());
+    } catch {
+      return json(400, { error: { code: 'BAD_JSON', message: 'body is not valid JSON' } });
+    }
+    if (!isUpdate(update)) return json(400, { error: { code: 'BAD_UPDATE', message: 'body is not a Telegram Update (no integer update_id)' } });
+    try {
+      await this.record(update);
+    } catch (err) {
+      this.o.log.error('telegram update not recorded', { err });
+      return json(503, { error: { code: 'NOT_RECORDED', message: 'update could not be stored; retry' } });
+    }
+    this.kick();
+    return json(200, { ok: true });
+  }
+
+  private async record(u: Update): Promise<void> {
+    const chat = 'message' in u ? u.message?.chat.id : 'callback_query' in u ? (u.callback_query?.message?.chat.id ?? u.callback_query?.from.id) : undefined;
+    await this.o.inbox.accept('telegram', String(u.update_id), chat === undefined ? null : String(chat), u);
+  }
+
+  /** Long polling: an offset is confirmed to Telegram only after its updates are in the inbox. */
+  private async poll(): Promise<void> {
+    let offset = 0;
+    while (!this.stopped) {
+      try {
+        const updates = (await this.bot.telegram.callApi(
+          'getUpdates',
+          { offset, timeout: this.o.pollTimeoutSeconds ?? 25, allowed_updates: [...ALLOWED_UPDATES] },
+          // telegraf types its signal as the abort-controller polyfill; node-fetch accepts the native one.
+          { signal: this.pollAbort.signal as never },
+        )) as Update[];
+        for (const u of updates) {
+          await this.record(u);
+          offset = u.update_id + 1;
+        }
+        if (updates.length) this.kick();
+      } catch (err) {
+        if (this.stopped) return;
+        this.o.log.warn('telegram polling failed; retrying', { err });
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
+  }
+
+  /** Starts the worker, or asks the running one to look again. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.working) {
+      this.again = true;
+      return;
+    }
+    this.working = this.work().finally(() => {
+      this.working = undefined;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      const rows = await this.o.inbox.claim('telegram', 100).catch((err) => {
+        this.o.log.error('telegram inbox unavailable', { err });
+        return [] as InboxRow[];
+      });
+      if (rows.length === 0 || this.stopped) return;
+      const byChat = new Map<string, InboxRow[]>();
+      for (const r of rows) byChat.set(r.chatId ?? r.updateId, [...(byChat.get(r.chatId ?? r.updateId) ?? []), r]);
+      const chains = [...byChat.values()];
+      const limit = this.o.concurrency ?? 8;
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(limit, chains.length) }, async () => {
+          while (next < chains.length) {
+            const chain = chains[next++]!;
+            for (const row of chain) await this.handleRow(row);
+          }
+        }),
+      );
+    }
+  }
+
+  private async handleRow(row: InboxRow): Promise<void> {
+    const { inbox, log } = this.o;
+    try {
+      const mapped = mapUpdate(row.payload as Update, this.username);
+      let outs = row.replies as TelegramOut[] | null;
+      let chatId = row.chatId ?? '';
+      if (mapped.kind === 'ignore') {
+        if (mapped.callbackQueryId) await this.answer(mapped.callbackQueryId);
+        await inbox.markDone(row);
+        return;
+      }
+      if (mapped.kind === 'expired-button') {
+        const locale = mapped.localeHint?.startsWith('zh') ? 'zh' : 'en';
+        await this.answer(mapped.callbackQueryId, t(locale, 'buttonExpired'));
+        await inbox.markDone(row);
+        return;
+      }
+      chatId = mapped.msg.chatId;
+      if (!outs) {
+        const res = await this.o.pipeline.handle(mapped.msg);
+        outs = res.duplicate ? [] : renderTelegram(res.replies);
+        await inbox.saveReplies(row, outs);
+        row = { ...row, sent: 0 };
+      }
+      if (mapped.callbackQueryId) await this.answer(mapped.callbackQueryId);
+      for (let i = row.sent; i < outs.length; i++) {
+        const result = await this.sender.send(chatId, outs[i]!);
+        await inbox.markSent(row, i + 1);
+        if (result === 'unreachable') break;
+      }
+      await inbox.markDone(row);
+    } catch (err) {
+      const outcome = await inbox.markFailed(row, err instanceof Error ? `${err.name}: ${err.message}` : String(err)).catch(() => 'retry');
+      log.error('telegram update failed', { updateId: row.updateId, attempts: row.attempts, outcome, err });
+      if (outcome === 'failed' && err instanceof PipelineError && row.chatId) {
+        await this.sender.send(row.chatId, { text: t(err.locale, 'internalError') }).catch(() => {});
+      }
+    }
+  }
+
+  private async answer(id: string, text?: string): Promise<void> {
+    try {
+      await this.bot.telegram.answerCbQuery(id, text);
+    } catch (err) {
+      // An old query can no longer be answered (Telegram allows ~15 minutes); that is not a failure.
+      this.o.log.warn('answerCallbackQuery failed', { err });
+    }
+  }
+}
+
+function isUpdate(u: unknown): u is Update {
+  return typeof u === 'object' && u !== null && Number.isInteger((u as { update_id?: unknown }).update_id);
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}

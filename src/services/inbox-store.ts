@@ -1,0 +1,109 @@
+/**
+ * The inbound-update inbox (see schema: inbound_updates). Rows are claimed with a lease, so several
+ * workers or replicas never handle one update at the same time, and a crashed worker's rows are
+ * picked up again when the lease runs out. Payloads and replies are cleared once done: they may
+ * hold personal data and are only needed until delivery.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from '../db/database.js';
+import { inboundUpdates } from '../db/schema.js';
+
+export interface InboxRow {
+  platform: string;
+  updateId: string;
+  chatId: string | null;
+  payload: unknown;
+  status: string;
+  attempts: number;
+  replies: unknown[] | null;
+  sent: number;
+}
+
+export const MAX_ATTEMPTS = 5;
+
+export class InboxStore {
+  constructor(private readonly database: Database) {}
+
+  private get db() {
+    return this.database.db;
+  }
+
+  /** Records an update; false when it was already recorded (a redelivery). */
+  async accept(platform: string, updateId: string, chatId: string | null, payload: unknown): Promise<boolean> {
+    const rows = await this.db
+      .insert(inboundUpdates)
+      .values({ platform, updateId, chatId, payload })
+      .onConflictDoNothing()
+      .returning({ id: inboundUpdates.updateId });
+    return rows.length === 1;
+  }
+
+  /** Takes up to `limit` unfinished rows whose lease is free, oldest first. */
+  async claim(platform: string, limit: number, leaseSeconds = 120): Promise<InboxRow[]> {
+    const rows = await this.database.rows<Record<string, unknown>>(sql`
+      update inbound_updates set attempts = attempts + 1, lease_until = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
+      where (platform, update_id) in (
+        select platform, update_id from inbound_updates
+        where platform = ${platform} and status in ('pending', 'sending') and (lease_until is null or lease_until < now())
+        order by received_at, update_id
+        limit ${limit}
+        for update skip locked)
+      returning platform, update_id, chat_id, payload, status, attempts, replies, sent, received_at`);
+    return rows
+      .map((r) => ({
+        platform: String(r.platform),
+        updateId: String(r.update_id),
+        chatId: r.chat_id == null ? null : String(r.chat_id),
+        payload: r.payload,
+        status: String(r.status),
+        attempts: Number(r.attempts),
+        replies: (r.replies as unknown[] | null) ?? null,
+        sent: Number(r.sent),
+        receivedAt: new Date(r.received_at as string),
+      }))
+      .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || Number(a.updateId) - Number(b.updateId));
+  }
+
+  private where(r: Pick<InboxRow, 'platform' | 'updateId'>) {
+    return and(eq(inboundUpdates.platform, r.platform), eq(inboundUpdates.updateId, r.updateId));
+  }
+
+  async saveReplies(r: InboxRow, replies: unknown[]): Promise<void> {
+    await this.db.update(inboundUpdates).set({ status: 'sending', replies, sent: 0, updatedAt: sql`now()` }).where(this.where(r));
+  }
+
+  async markSent(r: InboxRow, sent: number): Promise<void> {
+    await this.db.update(inboundUpdates).set({ sent, updatedAt: sql`now()` }).where(this.where(r));
+  }
+
+  async markDone(r: InboxRow): Promise<void> {
+    await this.db
+      .update(inboundUpdates)
+      .set({ status: 'done', payload: {}, replies: null, leaseUntil: null, error: null, updatedAt: sql`now()` })
+      .where(this.where(r));
+  }
+
+  /** Gives the row back after a failure, with a back-off; after MAX_ATTEMPTS it is parked as failed. */
+  async markFailed(r: InboxRow, error: string): Promise<'retry' | 'failed'> {
+    const failed = r.attempts >= MAX_ATTEMPTS;
+    await this.db
+      .update(inboundUpdates)
+      .set({
+        status: failed ? 'failed' : r.status,
+        error: error.slice(0, 500),
+        leaseUntil: failed ? null : sql`now() + make_interval(secs => ${Math.min(60, 2 ** r.attempts)})`,
+        ...(failed ? { payload: {}, replies: null } : {}),
+        updatedAt: sql`now()`,
+      })
+      .where(this.where(r));
+    return failed ? 'failed' : 'retry';
+  }
+
+  async prune(olderThanDays = 7): Promise<number> {
+    const rows = await this.db
+      .delete(inboundUpdates)
+      .where(sql`${inboundUpdates.status} in ('done', 'failed') and ${inboundUpdates.updatedAt} < now() - make_interval(days => ${olderThanDays})`)
+      .returning({ id: inboundUpdates.updateId });
+    return rows.length;
+  }
+}
