@@ -35,7 +35,7 @@ export interface TelegramChannelOptions {
 
 /** Stable across restarts and replicas without configuration: derived from the bot token. */
 export function deriveWebhookSecret(token: string): string {
-  return createHmac('sha256', token).update('patent-bridge telegram webhook').digest('base64url').slice(0, 48);
+  return createHmac('sha256', token).update('patent-bridge telegram webhook').digest('base64url');
 }
 
 export class TelegramChannel {

@@ -27,14 +27,13 @@ export class TelegramDeliveryError extends Error {
 
 export class TelegramSender {
   private readonly nextPerChat = new Map<string, number>();
-  private readonly recent: number[] = [];
+  /** Booked send times within the last second and ahead, ascending. */
+  private readonly slots: number[] = [];
   private readonly perChat: number;
   private readonly perSecond: number;
   private readonly maxRetries: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
-  /** Serialises reservations so concurrent senders cannot both take the last slot. */
-  private gate: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly telegram: Pick<Telegram, 'sendMessage'>,
@@ -49,29 +48,25 @@ export class TelegramSender {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Waits for a slot that respects both limits and books it. */
+  /**
+   * Books the earliest time that keeps both limits, then waits for it. Booking is synchronous (one
+   * JavaScript turn), so concurrent sends never take the same slot, and a chat that must wait does
+   * not hold up other chats.
+   */
   private async reserve(chatId: string): Promise<void> {
-    const prev = this.gate;
-    let release!: () => void;
-    this.gate = new Promise((r) => (release = r));
-    await prev;
-    try {
-      for (;;) {
-        const t = this.now();
-        while (this.recent.length && this.recent[0]! <= t - 1000) this.recent.shift();
-        const chatAt = this.nextPerChat.get(chatId) ?? 0;
-        const globalAt = this.recent.length >= this.perSecond ? this.recent[0]! + 1000 : 0;
-        const wait = Math.max(chatAt, globalAt) - t;
-        if (wait <= 0) break;
-        await this.sleep(wait);
-      }
-      const t = this.now();
-      this.recent.push(t);
-      this.nextPerChat.set(chatId, t + this.perChat);
-      if (this.nextPerChat.size > 50_000) for (const [k, v] of this.nextPerChat) if (v < t) this.nextPerChat.delete(k);
-    } finally {
-      release();
+    const now = this.now();
+    while (this.slots.length && this.slots[0]! <= now - 1000) this.slots.shift();
+    let at = Math.max(now, this.nextPerChat.get(chatId) ?? 0);
+    for (;;) {
+      const inWindow = this.slots.filter((s) => s > at - 1000 && s <= at);
+      if (inWindow.length < this.perSecond) break;
+      at = inWindow[inWindow.length - this.perSecond]! + 1000;
     }
+    const pos = this.slots.findIndex((s) => s > at);
+    this.slots.splice(pos === -1 ? this.slots.length : pos, 0, at);
+    this.nextPerChat.set(chatId, at + this.perChat);
+    if (this.nextPerChat.size > 50_000) for (const [k, v] of this.nextPerChat) if (v < now) this.nextPerChat.delete(k);
+    if (at > now) await this.sleep(at - now);
   }
 
   async send(chatId: string, out: TelegramOut): Promise<SendResult> {

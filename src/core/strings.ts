@@ -46,8 +46,10 @@ export const STRINGS = {
   },
   resultsFilters: { zh: (f: string) => `筛选条件：${f}`, en: (f: string) => `Filters: ${f}` },
   noResults: {
-    zh: '没有找到匹配的专利。可以试试更宽泛的词（如把“锂电池隔膜”换成“电池”），去掉省份或类型限制；技术需求发布功能上线后，也可以把需求发给服务机构。',
-    en: 'No matching patents. Try broader words (e.g. "battery" instead of "lithium battery separator") or drop the province or type filter; once technology demands open, you can also post your need to the agencies.',
+    zh: (q: string) =>
+      `没有找到与“${q}”匹配的专利。可以试试更宽泛的词（如把“锂电池隔膜”换成“电池”），或去掉省份、类型限制；技术需求发布功能上线后，也可以把需求发给服务机构。`,
+    en: (q: string) =>
+      `No patents match "${q}". Try broader words (e.g. "battery" instead of "lithium battery separator") or drop the province or type filter; once technology demands open, you can also post your need to the agencies.`,
   },
   noQuery: { zh: '请告诉我要检索的技术关键词，例如“锂电池”或“无人机”。', en: 'Tell me the technology to search for, e.g. "lithium battery" or "drone".' },
   notCovered: {

@@ -44,7 +44,7 @@ export async function runSearch(ctx: HandlerContext, text: string, page: number)
     if (res.hits.length === 0) {
       if (page > 1) return [{ text: t(locale, 'noMorePages') }];
       if (q.number && q.concepts.length === 0) return [...replies, { text: t(locale, 'patentNotFound')(q.number) }];
-      return [...replies, { text: t(locale, 'noResults'), buttons: [[{ label: t(locale, 'btnHelp'), action: { type: 'help' } }]] }];
+      return [...replies, { text: t(locale, 'noResults')(truncate(text, 60)), buttons: [[{ label: t(locale, 'btnHelp'), action: { type: 'help' } }]] }];
     }
     ctx.state.lastSearch = { text: truncate(text, 500), page, at: ctx.services.clock().toISOString() };
     const from = (page - 1) * PAGE_SIZE + 1;
