@@ -1,0 +1,63 @@
+/** The inbound-update inbox on PGlite and, with TEST_DATABASE_URL, on the Postgres server. */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InboxStore, MAX_ATTEMPTS } from '../../src/services/inbox-store.js';
+import { DB_KINDS, openTestDb, type TestDb } from '../support/db.js';
+
+describe.each(DB_KINDS)('inbox on %s', (kind) => {
+  let tdb: TestDb;
+  let inbox: InboxStore;
+  beforeAll(async () => {
+    tdb = await openTestDb(kind);
+    inbox = new InboxStore(tdb.database);
+  });
+  afterAll(() => tdb?.drop());
+
+  it('records an update once', async () => {
+    expect(await inbox.accept('telegram', '1', '42', { update_id: 1, text: 'a' })).toBe(true);
+    expect(await inbox.accept('telegram', '1', '42', { update_id: 1, text: 'a' })).toBe(false);
+  });
+
+  it('leases rows so two claimers never get the same one', async () => {
+    for (let i = 2; i <= 6; i++) await inbox.accept('telegram', String(i), '42', { update_id: i });
+    const [a, b] = await Promise.all([inbox.claim('telegram', 3), inbox.claim('telegram', 3)]);
+    const ids = [...a, ...b].map((r) => r.updateId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.sort()).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(await inbox.claim('telegram', 10)).toEqual([]);
+    expect(a.every((r) => r.attempts === 1)).toBe(true);
+  });
+
+  it('resumes sending where it stopped and clears personal data when done', async () => {
+    await tdb.database.rows(sql`update inbound_updates set lease_until = null where update_id = '1'`);
+    const [row] = await inbox.claim('telegram', 1);
+    expect(row!.updateId).toBe('1');
+    await inbox.saveReplies(row!, [{ text: 'one' }, { text: 'two' }]);
+    await inbox.markSent(row!, 1);
+    await tdb.database.rows(sql`update inbound_updates set lease_until = null where update_id = '1'`);
+    const [again] = await inbox.claim('telegram', 1);
+    expect(again).toMatchObject({ status: 'sending', sent: 1, replies: [{ text: 'one' }, { text: 'two' }], attempts: 3 });
+    await inbox.markDone(again!);
+    const [done] = await tdb.database.rows<{ status: string; payload: unknown; replies: unknown }>(
+      sql`select status, payload, replies from inbound_updates where update_id = '1'`,
+    );
+    expect(done).toEqual({ status: 'done', payload: {}, replies: null });
+  });
+
+  it('backs off after a failure and parks a row after the last attempt', async () => {
+    await inbox.accept('telegram', '99', '7', { update_id: 99 });
+    let [row] = await inbox.claim('telegram', 1);
+    expect(await inbox.markFailed(row!, 'boom')).toBe('retry');
+    expect(await inbox.claim('telegram', 1)).toEqual([]); // still backing off
+    await tdb.database.rows(sql`update inbound_updates set attempts = ${MAX_ATTEMPTS - 1}, lease_until = null where update_id = '99'`);
+    [row] = await inbox.claim('telegram', 1);
+    expect(await inbox.markFailed(row!, 'boom')).toBe('failed');
+    const [r] = await tdb.database.rows<{ status: string; error: string }>(sql`select status, error from inbound_updates where update_id = '99'`);
+    expect(r).toEqual({ status: 'failed', error: 'boom' });
+  });
+
+  it('prunes finished rows after a week', async () => {
+    await tdb.database.rows(sql`update inbound_updates set updated_at = now() - interval '8 days' where status in ('done', 'failed')`);
+    expect(await inbox.prune(7)).toBe(2);
+  });
+});
