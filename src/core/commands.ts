@@ -5,6 +5,23 @@
 export const COMMANDS = ['start', 'help', 'search', 'policy', 'expo', 'register', 'mine', 'cancel', 'lead', 'language', 'stop', 'forget', 'join'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
+import type { Intent } from './intents.js';
+
+/** Commands that stand for an intent; `language` and `join` are handled on their own. */
+export const COMMAND_INTENT: Record<Exclude<CommandName, 'language' | 'join'>, Intent> = {
+  start: 'greet',
+  help: 'help',
+  search: 'search_patents',
+  policy: 'explain_policy',
+  expo: 'expo_info',
+  register: 'register_expo',
+  mine: 'my_registrations',
+  cancel: 'cancel_registration',
+  lead: 'submit_lead',
+  stop: 'unsubscribe',
+  forget: 'forget_me',
+};
+
 export interface Command {
   name: CommandName;
   /** Text after the command, trimmed (may be empty). */

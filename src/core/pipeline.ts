@@ -6,7 +6,8 @@
 import type { NluResult } from './intents.js';
 import { t } from './strings.js';
 import type { InboundMessage, Locale, Reply } from './types.js';
-import { chooseLanguage, COMMAND_INTENT, dispatchAction, INTENT_HANDLERS, joinCommand } from '../handlers/index.js';
+import { chooseLanguage, dispatchAction, INTENT_HANDLERS, joinCommand } from '../handlers/index.js';
+import { COMMAND_INTENT } from './commands.js';
 import type { HandlerContext, HandlerServices } from '../handlers/context.js';
 import type { UserStore } from '../services/user-store.js';
 import { RateLimiter } from './rate-limiter.js';

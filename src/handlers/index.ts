@@ -3,7 +3,6 @@
  * error when an intent or a button type is added.
  */
 import type { Action } from '../core/actions.js';
-import type { CommandName } from '../core/commands.js';
 import type { Intent } from '../core/intents.js';
 import type { Reply } from '../core/types.js';
 import { forgetCancel, forgetConfirm, forgetMe, setLanguage, subscribe, unsubscribe } from './account.js';
@@ -46,21 +45,6 @@ export const ACTION_HANDLERS: { [T in Action['type']]: (ctx: HandlerContext, a: 
 export function dispatchAction(ctx: HandlerContext, a: Action): Promise<Reply[]> {
   return (ACTION_HANDLERS[a.type] as (ctx: HandlerContext, a: Action) => Promise<Reply[]>)(ctx, a);
 }
-
-/** Commands that stand for an intent; the other two are handled on their own. */
-export const COMMAND_INTENT: Record<Exclude<CommandName, 'language' | 'join'>, Intent> = {
-  start: 'greet',
-  help: 'help',
-  search: 'search_patents',
-  policy: 'explain_policy',
-  expo: 'expo_info',
-  register: 'register_expo',
-  mine: 'my_registrations',
-  cancel: 'cancel_registration',
-  lead: 'submit_lead',
-  stop: 'unsubscribe',
-  forget: 'forget_me',
-};
 
 /** `/language en`, `/language 中文`, or `/language` alone (offers both as buttons). */
 export async function chooseLanguage(ctx: HandlerContext, args: string): Promise<Reply[]> {

@@ -4,6 +4,7 @@
  * the sum of the weights of its cues that match (each cue counts once). Written from how users phrase
  * these requests, not from any labelled set.
  */
+import { COMMAND_INTENT } from '../core/commands.js';
 import type { Intent, LeadType } from '../core/intents.js';
 
 export type Cue = readonly [RegExp, number];
@@ -187,21 +188,8 @@ export const TECH: Cue = c(
 export const ROLE_STATEMENT: RegExp =
   /(?:我们|我|本人|我司|本公司|我方)(?:是|为|属于)(?:一家|一个|一名|一所|个|家)?[^，,。.!！?？;；]{0,10}?(?:机构|公司|企业|律所|事务所|代理|高校|大学|学校|研究所|研究院|工厂|厂家|厂|投资人|投资方|专利权人|发明人|个人|观众|展商|律师)|\b(?:we are|we're|i am|i'm) (?:an? |the )?(?:[a-z-]+ ){0,3}?(?:agency|firm|company|institution|investor|university|lab|factory|manufacturer|start-?up|patentee|attorney|lawyer|inventor)s?\b/g;
 
-/** Telegram-style commands (SPEC §8) mapped to intents. */
-export const COMMANDS: Record<string, Intent> = {
-  start: 'greet',
-  help: 'help',
-  search: 'search_patents',
-  policy: 'explain_policy',
-  expo: 'expo_info',
-  register: 'register_expo',
-  mine: 'my_registrations',
-  cancel: 'cancel_registration',
-  lead: 'submit_lead',
-  stop: 'unsubscribe',
-  forget: 'forget_me',
-  subscribe: 'subscribe',
-};
+/** Commands typed as text (SPEC §8) mapped to intents; /subscribe is accepted too, as people type it. */
+export const COMMANDS: Record<string, Intent> = { ...COMMAND_INTENT, subscribe: 'subscribe' };
 
 /** Questions about an expo's time, place, programme or capacity (they argue for `expo_info`). */
 export const EXPO_QUESTION: RegExp =

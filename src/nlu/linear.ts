@@ -34,7 +34,8 @@ export interface TrainOptions {
   seed: number;
 }
 
-function mulberry32(seed: number): () => number {
+/** mulberry32: small, fast, and the same sequence on every platform. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

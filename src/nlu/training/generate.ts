@@ -4,6 +4,7 @@
  * byte for byte and a test checks the committed file is current.
  * Labels: the intent (and lead type) of the template set; entities from the slots that were filled.
  */
+import { mulberry32 } from '../linear.js';
 import { PROVINCES, type Entities, type Intent } from '../../core/intents.js';
 import type { TextLeadType } from '../lexicon.js';
 import { PROVINCE_INFO } from '../../domain/geo.js';
@@ -28,17 +29,7 @@ export interface Row {
   entities: Entities;
 }
 
-/** mulberry32: small, fast, and the same sequence on every platform. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+
 
 const PROBLEMS = ['产品表面总起泡', '电机温升太高', '废水COD降不下来', '铸件砂眼多', '涂层容易脱落', '电池一致性差',
   '良品率上不去', '能耗太高', '粉尘超标', '噪音太大', '设备老卡料', '颜色不均匀', '焊点虚焊', '注塑件变形'];
@@ -50,7 +41,7 @@ const CITIES = PROVINCES.flatMap((p) => PROVINCE_INFO[p].cities.map((c) => ({ p,
 class Expander {
   readonly rnd: () => number;
   constructor(seed: number) {
-    this.rnd = prng(seed);
+    this.rnd = mulberry32(seed);
   }
   pick<T>(xs: readonly T[]): T {
     return xs[Math.floor(this.rnd() * xs.length)]!;
