@@ -9,6 +9,7 @@ import type { Update } from 'telegraf/types';
 import { PipelineError, type Pipeline } from '../../src/core/pipeline.js';
 import { t } from '../../src/core/strings.js';
 import type { InboxRow, InboxStore } from '../../src/services/inbox-store.js';
+import { InboxWorker } from '../../src/services/inbox-worker.js';
 import type { UserStore } from '../../src/services/user-store.js';
 import type { Logger } from '../../src/util/log.js';
 import { renderTelegram, type TelegramOut } from './telegram-html.js';
@@ -46,14 +47,13 @@ export class TelegramChannel {
   private stopped = false;
   private polling?: Promise<void>;
   private pollAbort = new AbortController();
-  private working?: Promise<void>;
-  private again = false;
-  private timer?: NodeJS.Timeout;
+  private readonly worker: InboxWorker;
 
   constructor(private readonly o: TelegramChannelOptions) {
     this.bot = new Telegraf(o.token, { telegram: { apiRoot: o.apiRoot, webhookReply: false } });
     this.secret = o.webhookSecret ?? deriveWebhookSecret(o.token);
     this.sender = new TelegramSender(this.bot.telegram, (chatId) => o.users.markUnreachable('telegram', chatId), o.log, o.sender);
+    this.worker = new InboxWorker(o.inbox, 'telegram', (row) => this.handleRow(row), o.log, o.concurrency);
   }
 
   get mode(): 'webhook' | 'polling' {
@@ -71,18 +71,15 @@ export class TelegramChannel {
       this.polling = this.poll();
     }
     // Rows left by a previous run (crash, restart) are handled now; the timer also retries back-offs.
-    this.timer = setInterval(() => this.kick(), 1000);
-    this.timer.unref();
-    this.kick();
+    this.worker.start();
     this.o.log.info('telegram channel started', { mode: this.mode, bot: this.username });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
     this.pollAbort.abort();
     await this.polling?.catch(() => {});
-    await this.working;
+    await this.worker.stop();
   }
 
   /** `POST /telegram/webhook`: verify, record, acknowledge. Errors before recording are 5xx so Telegram retries. */
@@ -136,43 +133,8 @@ export class TelegramChannel {
     }
   }
 
-  /** Starts the worker, or asks the running one to look again. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.working) {
-      this.again = true;
-      return;
-    }
-    this.working = this.work().finally(() => {
-      this.working = undefined;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        this.kick();
-      }
-    });
-  }
-
-  private async work(): Promise<void> {
-    for (;;) {
-      const rows = await this.o.inbox.claim('telegram', 100).catch((err) => {
-        this.o.log.error('telegram inbox unavailable', { err });
-        return [] as InboxRow[];
-      });
-      if (rows.length === 0 || this.stopped) return;
-      const byChat = new Map<string, InboxRow[]>();
-      for (const r of rows) byChat.set(r.chatId ?? r.updateId, [...(byChat.get(r.chatId ?? r.updateId) ?? []), r]);
-      const chains = [...byChat.values()];
-      const limit = this.o.concurrency ?? 8;
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: Math.min(limit, chains.length) }, async () => {
-          while (next < chains.length) {
-            const chain = chains[next++]!;
-            for (const row of chain) await this.handleRow(row);
-          }
-        }),
-      );
-    }
+    this.worker.kick();
   }
 
   private async handleRow(row: InboxRow): Promise<void> {

@@ -4,6 +4,7 @@
  * (bot blocked, kicked from the group) marks the recipient unreachable instead of failing.
  */
 import type { Telegram } from 'telegraf';
+import { SendSlots } from '../../src/services/send-slots.js';
 import type { Logger } from '../../src/util/log.js';
 import type { TelegramOut } from './telegram-html.js';
 
@@ -26,14 +27,8 @@ export class TelegramDeliveryError extends Error {
 }
 
 export class TelegramSender {
-  private readonly nextPerChat = new Map<string, number>();
-  /** Booked send times within the last second and ahead, ascending. */
-  private readonly slots: number[] = [];
-  private readonly perChat: number;
-  private readonly perSecond: number;
+  private readonly slots: SendSlots;
   private readonly maxRetries: number;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly now: () => number;
 
   constructor(
     private readonly telegram: Pick<Telegram, 'sendMessage'>,
@@ -41,37 +36,18 @@ export class TelegramSender {
     private readonly log: Logger,
     opts: SenderOptions = {},
   ) {
-    this.perChat = opts.perChatIntervalMs ?? 1000;
-    this.perSecond = opts.globalPerSecond ?? 30;
+    this.slots = new SendSlots({
+      perKeyIntervalMs: opts.perChatIntervalMs ?? 1000,
+      perSecond: opts.globalPerSecond ?? 30,
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.sleep ? { sleep: opts.sleep } : {}),
+    });
     this.maxRetries = opts.maxRetries ?? 5;
-    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    this.now = opts.now ?? Date.now;
-  }
-
-  /**
-   * Books the earliest time that keeps both limits, then waits for it. Booking is synchronous (one
-   * JavaScript turn), so concurrent sends never take the same slot, and a chat that must wait does
-   * not hold up other chats.
-   */
-  private async reserve(chatId: string): Promise<void> {
-    const now = this.now();
-    while (this.slots.length && this.slots[0]! <= now - 1000) this.slots.shift();
-    let at = Math.max(now, this.nextPerChat.get(chatId) ?? 0);
-    for (;;) {
-      const inWindow = this.slots.filter((s) => s > at - 1000 && s <= at);
-      if (inWindow.length < this.perSecond) break;
-      at = inWindow[inWindow.length - this.perSecond]! + 1000;
-    }
-    const pos = this.slots.findIndex((s) => s > at);
-    this.slots.splice(pos === -1 ? this.slots.length : pos, 0, at);
-    this.nextPerChat.set(chatId, at + this.perChat);
-    if (this.nextPerChat.size > 50_000) for (const [k, v] of this.nextPerChat) if (v < now) this.nextPerChat.delete(k);
-    if (at > now) await this.sleep(at - now);
   }
 
   async send(chatId: string, out: TelegramOut): Promise<SendResult> {
     for (let attempt = 0; ; attempt++) {
-      await this.reserve(chatId);
+      await this.slots.take(chatId);
       try {
         await this.telegram.sendMessage(chatId, out.text, {
           parse_mode: 'HTML',
@@ -84,7 +60,7 @@ export class TelegramSender {
         const code = res?.error_code;
         if (code === 429 && attempt < this.maxRetries) {
           const seconds = Math.max(1, res?.parameters?.retry_after ?? 1);
-          this.nextPerChat.set(chatId, this.now() + seconds * 1000);
+          this.slots.pause(chatId, seconds * 1000);
           this.log.warn('telegram rate limit', { retryAfter: seconds, attempt });
           continue;
         }
@@ -98,7 +74,7 @@ export class TelegramSender {
           return 'rejected';
         }
         if (attempt >= this.maxRetries) throw new TelegramDeliveryError(`sendMessage failed after ${attempt + 1} attempts`, { cause: err });
-        await this.sleep(Math.min(30_000, 500 * 2 ** attempt));
+        await this.slots.sleep(Math.min(30_000, 500 * 2 ** attempt));
       }
     }
   }
