@@ -1,5 +1,6 @@
 /** `patent-bridge serve`: HTTP server and adapters until SIGTERM/SIGINT, then a clean drain. */
 import { serve as serveHttp } from '@hono/node-server';
+import { SlackChannel } from '../../bots/slack/slack-channel.js';
 import { TelegramChannel } from '../../bots/telegram/telegram-channel.js';
 import { createServices } from '../app.js';
 import { InboxStore } from '../services/inbox-store.js';
@@ -22,12 +23,24 @@ export async function serve(config: Config, log: Logger): Promise<void> {
         log: log.child({ channel: 'telegram' }),
       })
     : undefined;
+  const slack =
+    config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET
+      ? new SlackChannel({
+          token: config.SLACK_BOT_TOKEN,
+          signingSecret: config.SLACK_SIGNING_SECRET,
+          apiUrl: config.SLACK_API_URL,
+          pipeline: services.pipeline,
+          inbox,
+          log: log.child({ channel: 'slack' }),
+        })
+      : undefined;
   const app = createHttpApp({
     pipeline: services.pipeline,
     log,
     clock: () => new Date(),
     readiness: { postgres: () => services.database.ping(), meilisearch: () => services.meiliHealth() },
     ...(telegram?.mode === 'webhook' ? { telegramWebhook: (req: Request) => telegram.handleWebhook(req) } : {}),
+    ...(slack ? { slackEvents: (req: Request) => slack.handleRequest(req) } : {}),
   });
   const server = serveHttp({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
   await new Promise<void>((resolve, reject) => {
@@ -37,10 +50,20 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     await services.close();
     throw new Error(`cannot listen on ${config.HOST}:${config.PORT}: ${(err as Error).message}`);
   });
+  if (slack) {
+    try {
+      await slack.start();
+    } catch (err) {
+      server.close();
+      await services.close();
+      throw new Error(`Slack did not answer at SLACK_API_URL (check SLACK_BOT_TOKEN): ${(err as Error).message}`);
+    }
+  }
   if (telegram) {
     try {
       await telegram.start();
     } catch (err) {
+      await slack?.stop();
       server.close();
       await services.close();
       throw new Error(`Telegram did not answer at TELEGRAM_API_ROOT (check TELEGRAM_BOT_TOKEN): ${(err as Error).message}`);
@@ -70,6 +93,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
   });
   clearInterval(prune);
   await telegram?.stop();
+  await slack?.stop();
   await services.close();
   log.info('stopped');
 }

@@ -19,6 +19,8 @@ export interface HttpDeps {
   readiness: Record<string, () => Promise<void>>;
   /** The Telegram webhook, when the Telegram channel runs in webhook mode. */
   telegramWebhook?: (req: Request) => Promise<Response>;
+  /** Slack events, interactivity and the slash command, when the Slack channel runs. */
+  slackEvents?: (req: Request) => Promise<Response>;
 }
 
 /** Large enough that a 100 KB message (300 KB of UTF-8 Chinese) gets a polite "too long" reply. */
@@ -91,6 +93,11 @@ export function createHttpApp(deps: HttpDeps): Hono {
   if (deps.telegramWebhook) {
     const hook = deps.telegramWebhook;
     app.post('/telegram/webhook', bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.json(error('PAYLOAD_TOO_LARGE', 'update is too large'), 413) }), (c) => hook(c.req.raw));
+  }
+
+  if (deps.slackEvents) {
+    const events = deps.slackEvents;
+    app.post('/slack/events', bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.json(error('PAYLOAD_TOO_LARGE', 'payload is too large'), 413) }), (c) => events(c.req.raw));
   }
 
   app.notFound((c) => c.json(error('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404));

@@ -1,0 +1,175 @@
+/**
+ * The Slack channel on Bolt. `POST /slack/events` (events, interactivity and the /patent command on
+ * one URL) is verified on the raw body, recorded in the inbox, and acknowledged at once; Slack's
+ * retries and duplicate event ids are recorded once and so answered once. A worker then feeds each
+ * payload to Bolt (`app.processEvent`), whose middleware maps it and runs the pipeline.
+ */
+import { App, LogLevel, verifySlackRequest, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
+import { PipelineError, type Pipeline } from '../../src/core/pipeline.js';
+import { t } from '../../src/core/strings.js';
+import type { InboxRow, InboxStore } from '../../src/services/inbox-store.js';
+import { InboxWorker } from '../../src/services/inbox-worker.js';
+import type { Logger } from '../../src/util/log.js';
+import { renderSlack, type SlackOut } from './slack-blocks.js';
+import { mapSlack, slackChatId, slackUpdateId, type SlackTarget } from './slack-map.js';
+import { SlackSender } from './slack-sender.js';
+
+export const EVENTS_PATH = '/slack/events';
+
+export interface SlackChannelOptions {
+  token: string;
+  signingSecret: string;
+  apiUrl: string;
+  pipeline: Pipeline;
+  inbox: InboxStore;
+  log: Logger;
+  sender?: { perChannelIntervalMs?: number };
+}
+
+/** Our HTTP server owns the socket; Bolt only needs a receiver to exist. */
+class MountedReceiver implements Receiver {
+  init(): void {}
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+}
+
+/** Bolt logs through ours, so its messages are redacted and structured like the rest. */
+function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.WARN;
+  const fmt = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : JSON.stringify(a))).join(' ').slice(0, 500);
+  return {
+    debug: () => {},
+    info: () => {},
+    warn: (...a: unknown[]) => log.warn(`bolt: ${fmt(a)}`),
+    error: (...a: unknown[]) => log.error(`bolt: ${fmt(a)}`),
+    setLevel: (l: LogLevel) => void (level = l),
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+type Row = InboxRow & { payload: { body: Record<string, unknown> } };
+
+export class SlackChannel {
+  readonly app: App;
+  private readonly sender: SlackSender;
+  private readonly worker: InboxWorker;
+  private botUserId = '';
+
+  constructor(private readonly o: SlackChannelOptions) {
+    this.app = new App({
+      token: o.token,
+      signingSecret: o.signingSecret,
+      receiver: new MountedReceiver(),
+      deferInitialization: true,
+      logger: boltLogger(o.log),
+      clientOptions: { slackApiUrl: o.apiUrl, retryConfig: { retries: 3, factor: 1.5, minTimeout: 200, maxTimeout: 5000 } },
+    });
+    this.sender = new SlackSender(this.app.client, o.log, o.sender);
+    this.worker = new InboxWorker(o.inbox, 'slack', (row) => this.handleRow(row as Row), o.log);
+    // Every payload the worker hands to Bolt ends here; the row travels in the context.
+    this.app.use(async ({ body, context }) => {
+      await this.answer(body as Record<string, unknown>, context.row as Row);
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.app.init();
+    const auth = await this.app.client.auth.test();
+    this.botUserId = String(auth.user_id ?? '');
+    this.worker.start();
+    this.o.log.info('slack channel started', { team: auth.team_id });
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.stop();
+  }
+
+  /** Verify, record, acknowledge. Nothing slow happens before the answer; a failure to record is a 5xx so Slack retries. */
+  async handleRequest(req: Request): Promise<Response> {
+    const raw = await req.text();
+    try {
+      verifySlackRequest({
+        signingSecret: this.o.signingSecret,
+        body: raw,
+        headers: {
+          'x-slack-signature': req.headers.get('x-slack-signature') ?? '',
+          'x-slack-request-timestamp': Number(req.headers.get('x-slack-request-timestamp')),
+        },
+      });
+    } catch {
+      return json(401, { error: { code: 'BAD_SIGNATURE', message: 'missing, invalid or stale Slack signature' } });
+    }
+    let body: Record<string, unknown>;
+    try {
+      body = parseBody(raw, req.headers.get('content-type') ?? '');
+    } catch {
+      return json(400, { error: { code: 'BAD_BODY', message: 'body is neither JSON nor a Slack form payload' } });
+    }
+    if (body.type === 'url_verification') return json(200, { challenge: String(body.challenge ?? '') });
+    if (body.ssl_check) return new Response(null, { status: 200 });
+    const id = slackUpdateId(body);
+    if (!id) return new Response(null, { status: 200 }); // a payload we do not act on
+    try {
+      await this.o.inbox.accept('slack', id, slackChatId(body) ?? null, { body });
+    } catch (err) {
+      this.o.log.error('slack payload not recorded', { err });
+      return json(503, { error: { code: 'NOT_RECORDED', message: 'payload could not be stored; retry' } });
+    }
+    this.worker.kick();
+    return new Response(null, { status: 200 });
+  }
+
+  private async handleRow(row: Row): Promise<void> {
+    try {
+      if (row.replies) await this.deliver(row, row.replies as { target: SlackTarget; out: SlackOut }[]);
+      else await this.app.processEvent({ body: row.payload.body, ack: async () => {}, customProperties: { row } });
+      await this.o.inbox.markDone(row);
+    } catch (err) {
+      const outcome = await this.o.inbox.markFailed(row, err instanceof Error ? `${err.name}: ${err.message}` : String(err)).catch(() => 'retry');
+      this.o.log.error('slack payload failed', { updateId: row.updateId, attempts: row.attempts, outcome, err });
+    }
+  }
+
+  /** Runs inside Bolt's middleware chain for one inbox row. */
+  private async answer(body: Record<string, unknown>, row: Row): Promise<void> {
+    const mapped = mapSlack(body, this.botUserId);
+    if (mapped.kind === 'ignore') return;
+    let planned: { target: SlackTarget; out: SlackOut }[];
+    if (mapped.kind === 'expired-button') {
+      planned = renderSlack([{ text: `${t('zh', 'buttonExpired')} / ${t('en', 'buttonExpired')}` }]).map((out) => ({ target: mapped.target, out }));
+    } else {
+      let replies;
+      try {
+        const res = await this.o.pipeline.handle(mapped.msg);
+        replies = res.duplicate ? [] : res.replies;
+      } catch (err) {
+        if (!(err instanceof PipelineError) || row.attempts < 5) throw err;
+        replies = [{ text: t(err.locale, 'internalError') }];
+      }
+      planned = renderSlack(replies).map((out) => ({ target: mapped.target, out }));
+    }
+    await this.o.inbox.saveReplies(row, planned);
+    await this.deliver({ ...row, sent: 0 }, planned);
+  }
+
+  private async deliver(row: Row, planned: { target: SlackTarget; out: SlackOut }[]): Promise<void> {
+    for (let i = row.sent; i < planned.length; i++) {
+      const result = await this.sender.send(planned[i]!.target, planned[i]!.out);
+      await this.o.inbox.markSent(row, i + 1);
+      if (result === 'unreachable') break;
+    }
+  }
+}
+
+function parseBody(raw: string, contentType: string): Record<string, unknown> {
+  if (contentType.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  const form = Object.fromEntries(new URLSearchParams(raw));
+  if (typeof form.payload === 'string') return JSON.parse(form.payload) as Record<string, unknown>;
+  if (Object.keys(form).length === 0) throw new Error('empty body');
+  return form;
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}
