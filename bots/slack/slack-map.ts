@@ -74,7 +74,7 @@ export function mapSlack(body: Obj, botUserId: string, now = new Date()): SlackM
     const user = str(body.user_id);
     const url = str(body.response_url);
     if (!user || !url) return { kind: 'ignore', reason: 'slash command without user or response_url' };
-    const text = String(body.text ?? '').trim();
+    const text = slackToPlain(String(body.text ?? ''), botUserId);
     return {
       kind: 'message',
       msg: { ...base, userId: user, chatId: str(body.channel_id) ?? user, ...(text ? { text } : { command: { name: 'help', args: '' } }) },

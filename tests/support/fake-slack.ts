@@ -1,0 +1,1205 @@
+/**
+ * A fake Slack Web API server, plus a signer that builds and signs Slack → app HTTP requests.
+ *
+ *   const fake = await startFakeSlack();
+ *   const app = new App({
+ *     token: fake.botToken,
+ *     receiver,                                   // see "Feeding Bolt" below
+ *     deferInitialization: true,
+ *     clientOptions: { slackApiUrl: fake.url + '/api/' },
+ *   });
+ *   await app.init();                             // → auth.test on the fake
+ *
+ * ── Feeding Bolt raw HTTP requests from our own server (read this before writing the adapter) ──────
+ *
+ * Bolt (5.1) separates "receiving" from "processing". A receiver is any object with
+ * `init(app)`, `start()`, `stop()` (Bolt's `Receiver` type; docs.slack.dev/tools/bolt-js/concepts/receiver).
+ * Bolt calls `receiver.init(app)` in the App constructor; the receiver then calls
+ * `await app.processEvent({ body, ack, retryNum?, retryReason? })` per request. `app.start()` only
+ * calls `receiver.start()` — never call it when our own Hono server owns the socket; `app.init()`
+ * (with `deferInitialization: true`) is what runs `auth.test`.
+ *
+ * Recommended (what tests/support/fake-slack.test.ts demonstrates as `FetchReceiver`): a ~60-line
+ * custom receiver exposing `handle(req: Request): Promise<Response>`, mounted in Hono as
+ * `hono.post('/slack/events', (c) => receiver.handle(c.req.raw))` — same shape as `telegramWebhook`,
+ * so tests drive it with `hono.request(signedSlackRequest(...))` and no socket. Per request it:
+ *   1. reads the RAW body text (`await req.text()`) — the signature covers the exact bytes, so
+ *      never parse before verifying;
+ *   2. verifies with Bolt's exported `verifySlackRequest` / `isValidSlackRequest` ({ signingSecret,
+ *      body: raw, headers: { 'x-slack-signature', 'x-slack-request-timestamp': Number(...) } }).
+ *      It rejects a bad/missing signature, an unknown version (not `v0=`), a non-numeric timestamp
+ *      and a timestamp older than 5 minutes (it does NOT reject future timestamps). On failure
+ *      answer 401 with no body and do not call Bolt — that is what Bolt's HTTPReceiver does;
+ *   3. parses like Bolt's `HTTPModuleFunctions.parseHTTPRequestBody`: form-encoded → fields, or
+ *      `JSON.parse(payload)` when there is a `payload` field (interactivity); else JSON. → 400 if bad;
+ *   4. answers `url_verification` with `{ challenge }` and `ssl_check=1` with 200 itself (Bolt's
+ *      HTTPReceiver does too; `ssl_check` is unsigned, so skip verification only for it);
+ *   5. calls `app.processEvent({ body, ack, retryNum: x-slack-retry-num, retryReason:
+ *      x-slack-retry-reason })` and turns the FIRST `ack(x)` into the HTTP response: no arg → 200
+ *      empty, string → 200 text, object → 200 JSON (HTTPModuleFunctions.buildContentResponse).
+ *      A second ack() must throw `ReceiverMultipleAckError`.
+ * Ack semantics (App#processEvent): Events API events are acked BY BOLT before any middleware runs,
+ * so the HTTP 200 goes out before `say()`; the listener keeps running after the response (await
+ * `fake.waitFor(...)` in tests). Commands, actions, views, options are acked only by the listener's
+ * own `ack()`; with no listener nobody acks → Bolt's HTTPReceiver answers 404 after 3001 ms
+ * (`unhandledRequestTimeoutMillis`); ours answers 404 as soon as processEvent settles un-acked.
+ * `processEvent` rejects when authorize fails (`AuthorizationError` → answer 401, the HTTPReceiver's
+ * choice) or a listener throws and no `app.error()` handler swallows it (→ 500 if not yet acked,
+ * otherwise just log). Slack itself retries an event not acked within 3 s, with
+ * `x-slack-retry-num`/`x-slack-retry-reason` headers and the SAME `event_id` → dedupe on event_id.
+ * Use `deferInitialization: true` + `await app.init()`: without it the App constructor fires
+ * `auth.test` immediately and a failure becomes an unhandled rejection; with it, processEvent before
+ * init() crashes (authorize is unset).
+ *
+ * Alternative that reuses Bolt's own code: `new HTTPReceiver({ signingSecret, endpoints:
+ * '/slack/events' })` and call its public `receiver.requestListener(req, res)` with node
+ * IncomingMessage/ServerResponse (under @hono/node-server: `c.env.incoming`, `c.env.outgoing`, then
+ * return RESPONSE_ALREADY_SENT). Don't call `app.start()`/`app.stop()` (stop() rejects "not started").
+ * Needs a real socket, so no `hono.request()` tests; the body must not have been read yet.
+ *
+ * WebClient (@slack/web-api 8.2, what Bolt's `client`/`say` use) → this server:
+ *  - POST `${slackApiUrl}${method}`, `Authorization: Bearer <token>`, body
+ *    `application/x-www-form-urlencoded` where non-scalar values (blocks, attachments, view, …) are
+ *    JSON strings; undefined/null args are dropped; Buffers → multipart (not supported here).
+ *    8.2 has no JSON-body option; JSON bodies (`application/json`, Slack accepts them) are parsed
+ *    too, for raw fetch callers. Only HTTP 200 and 429 are meaningful; errors are HTTP 200
+ *    `{ ok:false, error }` → WebAPIPlatformError (`err.data.error`).
+ *  - HTTP 429 + `Retry-After: N`: emits `rate_limited`, then with `rejectRateLimitedCalls: true`
+ *    throws WebAPIRateLimitedError (`retryAfter`) at once; otherwise pauses ITS WHOLE QUEUE N seconds
+ *    and retries under `retryConfig` (p-retry; default 10 retries over ~30 min, min 1 s backoff on
+ *    top of Retry-After). Retries exhausted → WebAPIRequestError ("A rate limit was exceeded …").
+ *    429 without a numeric Retry-After → fails at once. For fast tests:
+ *    `retryConfig: { retries: 2, minTimeout: 0, maxTimeout: 1 }` and `retryAfter: 0`.
+ *
+ * Behaviour copied from Slack because it catches real mistakes:
+ *  - missing token → `not_authed`, wrong token → `invalid_auth` (HTTP 200); unknown method →
+ *    `unknown_method`. (Real Slack says `not_authed` for a missing token, so this fake does too.)
+ *  - Block Kit is validated on chat.postMessage / postEphemeral / update and response_url posts:
+ *    ≤ 50 blocks (100 in a modal); known types section, context, actions, divider, header,
+ *    rich_text, image, markdown (+ input in modals); text objects 1–3000 chars, `plain_text`|`mrkdwn`;
+ *    section text ≤ 3000, fields ≤ 10 × ≤ 2000, needs text or fields; header plain_text ≤ 150;
+ *    context 1–10 elements; actions 1–25 elements with unique action_ids; button text plain_text
+ *    ≤ 75, action_id ≤ 255, value ≤ 2000, url ≤ 3000, style primary|danger; block_id ≤ 255 and
+ *    unique. Errors: `{ ok:false, error:'invalid_blocks', errors:[…], response_metadata:{messages:
+ *    ['[ERROR] …']} }` with Slack's wording, e.g. "must be less than 3001 characters
+ *    [json-pointer:/blocks/0/text/text]", "no more than 50 items allowed [json-pointer:/blocks]".
+ *    `blocks` that is not a JSON array → `invalid_blocks_format`. Lengths count code points.
+ *  - top-level `text` over 40 000 chars → `msg_too_long`; no text, blocks or attachments → `no_text`.
+ *  - channel must look like an ID (C…, D…, G…; a user ID U…/W… posts to the DM D…), else
+ *    `channel_not_found`; chat.update of a ts this fake never issued → `message_not_found`
+ *    (seed with `addMessage`); views.open checks trigger_id, view type/title/blocks →
+ *    `invalid_arguments`.
+ *  - response_url: POST JSON, answers 200 `{ok:true}`; invalid → 400 (`invalid_blocks`, `no_text`,
+ *    `invalid_payload`); more than 5 posts to one URL → 404 `used_url`.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+// ---------------------------------------------------------------------------------------------
+// Public types and defaults
+// ---------------------------------------------------------------------------------------------
+
+export interface SlackCall {
+  /** Web API method (e.g. `chat.postMessage`), or `response_url` for posts to responseUrl(id). */
+  method: string;
+  /** Parsed arguments: JSON-encoded form values (blocks, attachments, view, metadata) decoded,
+   *  known boolean flags ('true'/'false') as booleans, `token` removed. response_url: the JSON body
+   *  plus `response_url_id`. */
+  params: Record<string, unknown>;
+  /** Token the call carried (bearer header, or `token` form field). */
+  token?: string;
+  /** Date.now() when the request arrived. */
+  at: number;
+  /** True when answered with ok:false or a non-200 status. */
+  failed?: boolean;
+  /** HTTP status answered. */
+  status?: number;
+  /** The `error` answered, when failed. */
+  error?: string;
+  /** The JSON body answered. */
+  response?: Record<string, unknown>;
+}
+
+export type SlackFailure = { status: 429; retryAfter: number } | { error: string };
+
+export type MethodHandler = (params: Record<string, unknown>, call: SlackCall) => Record<string, unknown>;
+
+export interface FakeSlackMessage {
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: unknown[];
+  thread_ts?: string;
+  user: string;
+  bot_id?: string;
+}
+
+export interface FakeSlack {
+  /** http://127.0.0.1:PORT (no trailing slash). The Web API base is `url + '/api/'`. */
+  url: string;
+  /** The only token accepted. */
+  botToken: string;
+  botUserId: string;
+  botId: string;
+  teamId: string;
+  appId: string;
+  /** Every request in arrival order, failed ones included. */
+  calls: SlackCall[];
+  callsTo(method: string): SlackCall[];
+  /**
+   * The next N (`times`, default 1) calls of `method` fail: `{ status: 429, retryAfter }` → HTTP 429
+   * with `Retry-After` and `{ok:false,error:'ratelimited'}`; `{ error }` → HTTP 200 `{ok:false,error}`
+   * (response_url: HTTP 404). With `channel`, only calls whose `channel` argument matches count.
+   * Checked after authentication and before argument validation.
+   */
+  failNext(method: string, failure: SlackFailure, opts?: { times?: number; channel?: string }): void;
+  /** Resolves with callsTo(method) once `count` (default 1) calls have arrived (failed ones count);
+   *  rejects after timeoutMs (default 5000) listing what did arrive. */
+  waitFor(method: string, count?: number, timeoutMs?: number): Promise<SlackCall[]>;
+  /** A response_url on this server: `${url}/response/${id}`. */
+  responseUrl(id?: string): string;
+  /** Messages posted (or seeded) and not deleted, optionally for one channel, oldest first. */
+  messages(channel?: string): FakeSlackMessage[];
+  /** Seed a message (e.g. the one a block_actions payload points at) so chat.update accepts it. */
+  addMessage(m: { channel: string; ts?: string; text?: string; blocks?: unknown[]; thread_ts?: string; user?: string }): FakeSlackMessage;
+  /** Overrides merged into conversations.info / users.info answers. */
+  setChannel(id: string, info: Record<string, unknown>): void;
+  setUser(id: string, info: Record<string, unknown>): void;
+  /** Add or replace a Web API method. The handler returns the body (`ok: true` is added if absent);
+   *  auth and failNext still apply; throw `new SlackApiError('x')` to answer `{ok:false,error:'x'}`. */
+  on(method: string, handler: MethodHandler): void;
+  /** Rejects pending waitFor()s, closes every connection. */
+  close(): Promise<void>;
+}
+
+export interface StartFakeSlackOptions {
+  botToken?: string;
+  botUserId?: string;
+  botId?: string;
+  teamId?: string;
+}
+
+export const DEFAULT_BOT_TOKEN = 'xoxb-test-0000-fake';
+export const DEFAULT_BOT_USER_ID = 'UBOT0001';
+export const DEFAULT_BOT_ID = 'BBOT0001';
+export const DEFAULT_TEAM_ID = 'T0001';
+export const DEFAULT_APP_ID = 'A0001';
+export const DEFAULT_USER_ID = 'U0001';
+export const TEAM_DOMAIN = 'patent-bridge-test';
+/** The deprecated verification token Slack still puts in payloads. */
+export const VERIFICATION_TOKEN = 'fake-verification-token';
+/**
+ * Default response_url of the body builders when none is given: a closed local port, so a test that
+ * forgets `fake.responseUrl()` fails fast (ECONNREFUSED) instead of calling hooks.slack.com.
+ */
+export const UNROUTABLE_RESPONSE_URL = 'http://127.0.0.1:9/response/unset';
+
+/** Throw from an `on()` handler to answer `{ ok: false, error }` (HTTP 200). */
+export class SlackApiError extends Error {
+  constructor(
+    readonly error: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(error);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Block Kit validation
+// ---------------------------------------------------------------------------------------------
+
+type Surface = 'message' | 'modal';
+
+const MESSAGE_BLOCK_TYPES = new Set(['section', 'context', 'actions', 'divider', 'header', 'rich_text', 'image', 'markdown']);
+const MODAL_BLOCK_TYPES = new Set([...MESSAGE_BLOCK_TYPES, 'input']);
+const INTERACTIVE_ELEMENTS = new Set([
+  'button',
+  'checkboxes',
+  'datepicker',
+  'datetimepicker',
+  'overflow',
+  'radio_buttons',
+  'timepicker',
+  'static_select',
+  'external_select',
+  'users_select',
+  'conversations_select',
+  'channels_select',
+  'multi_static_select',
+  'multi_external_select',
+  'multi_users_select',
+  'multi_conversations_select',
+  'multi_channels_select',
+  'workflow_button',
+]);
+const ACCESSORY_ELEMENTS = new Set([...INTERACTIVE_ELEMENTS, 'image']);
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const chars = (s: string): number => [...s].length;
+
+class BlockValidator {
+  readonly errors: string[] = [];
+
+  constructor(private readonly surface: Surface) {}
+
+  private err(msg: string, ptr: string): void {
+    this.errors.push(`${msg} [json-pointer:${ptr}]`);
+  }
+
+  private str(v: unknown, ptr: string, max: number, required: boolean): v is string {
+    if (v === undefined) {
+      if (required) this.err('missing required field', ptr);
+      return false;
+    }
+    if (typeof v !== 'string') {
+      this.err('must be a string', ptr);
+      return false;
+    }
+    if (v.length === 0) this.err('must be more than 0 characters', ptr);
+    else if (chars(v) > max) this.err(`must be less than ${max + 1} characters`, ptr);
+    return true;
+  }
+
+  text(v: unknown, ptr: string, max: number, only?: 'plain_text' | 'mrkdwn'): void {
+    if (!isObj(v)) {
+      this.err(v === undefined ? 'missing required field' : 'must be an object', ptr);
+      return;
+    }
+    const allowed = only ? [only] : ['plain_text', 'mrkdwn'];
+    if (typeof v.type !== 'string' || !allowed.includes(v.type)) this.err('must be a valid enum value', `${ptr}/type`);
+    this.str(v.text, `${ptr}/text`, max, true);
+    if ('emoji' in v && v.type === 'mrkdwn') this.err('invalid additional property: emoji', `${ptr}/emoji`);
+    if ('verbatim' in v && v.type === 'plain_text') this.err('invalid additional property: verbatim', `${ptr}/verbatim`);
+  }
+
+  items(v: unknown, ptr: string, max: number): unknown[] | undefined {
+    if (!Array.isArray(v)) {
+      this.err(v === undefined ? 'missing required field' : 'must be an array', ptr);
+      return undefined;
+    }
+    if (v.length === 0) this.err('must provide at least 1 item', ptr);
+    if (v.length > max) this.err(`no more than ${max} items allowed`, ptr);
+    return v;
+  }
+
+  element(v: unknown, ptr: string, allowed: Set<string>): void {
+    if (!isObj(v)) {
+      this.err('must be an object', ptr);
+      return;
+    }
+    if (typeof v.type !== 'string' || !allowed.has(v.type)) {
+      this.err('must be a valid enum value', `${ptr}/type`);
+      return;
+    }
+    if (v.action_id !== undefined) this.str(v.action_id, `${ptr}/action_id`, 255, false);
+    switch (v.type) {
+      case 'button':
+        this.text(v.text, `${ptr}/text`, 75, 'plain_text');
+        if (v.value !== undefined) this.str(v.value, `${ptr}/value`, 2000, false);
+        if (v.url !== undefined) this.str(v.url, `${ptr}/url`, 3000, false);
+        if (v.style !== undefined && v.style !== 'primary' && v.style !== 'danger') this.err('must be a valid enum value', `${ptr}/style`);
+        break;
+      case 'image':
+        this.image(v, ptr);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private image(v: Record<string, unknown>, ptr: string): void {
+    if (v.image_url === undefined && v.slack_file === undefined) this.err('missing required field: image_url', ptr);
+    if (v.image_url !== undefined) this.str(v.image_url, `${ptr}/image_url`, 3000, false);
+    this.str(v.alt_text, `${ptr}/alt_text`, 2000, true);
+  }
+
+  blocks(blocks: unknown[], ptr: string): void {
+    const max = this.surface === 'modal' ? 100 : 50;
+    if (blocks.length > max) this.err(`no more than ${max} items allowed`, ptr);
+    const known = this.surface === 'modal' ? MODAL_BLOCK_TYPES : MESSAGE_BLOCK_TYPES;
+    const blockIds = new Set<string>();
+    blocks.forEach((b, i) => {
+      const p = `${ptr}/${i}`;
+      if (!isObj(b)) {
+        this.err('must be an object', p);
+        return;
+      }
+      if (typeof b.type !== 'string') {
+        this.err('missing required field: type', p);
+        return;
+      }
+      if (b.block_id !== undefined && this.str(b.block_id, `${p}/block_id`, 255, false)) {
+        if (blockIds.has(b.block_id)) this.err(`duplicate block_id: ${b.block_id}`, `${p}/block_id`);
+        blockIds.add(b.block_id);
+      }
+      if (!known.has(b.type)) {
+        this.err(`unsupported type: ${b.type}`, `${p}/type`);
+        return;
+      }
+      this.block(b, p);
+    });
+  }
+
+  private block(b: Record<string, unknown>, p: string): void {
+    switch (b.type) {
+      case 'section': {
+        if (b.text === undefined && b.fields === undefined) this.err('must provide either text or fields', p);
+        if (b.text !== undefined) this.text(b.text, `${p}/text`, 3000);
+        if (b.fields !== undefined) {
+          const fields = this.items(b.fields, `${p}/fields`, 10);
+          fields?.forEach((f, j) => this.text(f, `${p}/fields/${j}`, 2000));
+        }
+        if (b.accessory !== undefined) this.element(b.accessory, `${p}/accessory`, ACCESSORY_ELEMENTS);
+        break;
+      }
+      case 'context': {
+        const els = this.items(b.elements, `${p}/elements`, 10);
+        els?.forEach((e, j) => {
+          const q = `${p}/elements/${j}`;
+          if (isObj(e) && e.type === 'image') this.image(e, q);
+          else this.text(e, q, 3000);
+        });
+        break;
+      }
+      case 'actions': {
+        const els = this.items(b.elements, `${p}/elements`, 25);
+        const actionIds = new Set<string>();
+        els?.forEach((e, j) => {
+          const q = `${p}/elements/${j}`;
+          this.element(e, q, INTERACTIVE_ELEMENTS);
+          if (isObj(e) && typeof e.action_id === 'string') {
+            if (actionIds.has(e.action_id)) this.err(`duplicate action_id: ${e.action_id}`, `${q}/action_id`);
+            actionIds.add(e.action_id);
+          }
+        });
+        break;
+      }
+      case 'header':
+        this.text(b.text, `${p}/text`, 150, 'plain_text');
+        break;
+      case 'image':
+        this.image(b, p);
+        if (b.title !== undefined) this.text(b.title, `${p}/title`, 2000, 'plain_text');
+        break;
+      case 'markdown':
+        this.str(b.text, `${p}/text`, 12000, true);
+        break;
+      case 'rich_text':
+        if (!Array.isArray(b.elements)) this.err('missing required field', `${p}/elements`);
+        break;
+      case 'input':
+        this.text(b.label, `${p}/label`, 2000, 'plain_text');
+        if (!isObj(b.element)) this.err('missing required field', `${p}/element`);
+        break;
+      default: // divider
+        break;
+    }
+  }
+}
+
+/** Validate a message's `blocks` argument the way Slack does. Returns the error answer, or undefined. */
+export function validateMessageBlocks(blocks: unknown): Record<string, unknown> | undefined {
+  if (blocks === undefined) return undefined;
+  if (!Array.isArray(blocks)) return { ok: false, error: 'invalid_blocks_format' };
+  const v = new BlockValidator('message');
+  v.blocks(blocks, '/blocks');
+  if (v.errors.length === 0) return undefined;
+  return invalidBlocks(v.errors);
+}
+
+function invalidBlocks(errors: string[]): Record<string, unknown> {
+  return { ok: false, error: 'invalid_blocks', errors, response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request parsing
+// ---------------------------------------------------------------------------------------------
+
+const JSON_KEYS = new Set(['blocks', 'attachments', 'view', 'metadata', 'user_auth_blocks']);
+const BOOL_KEYS = new Set([
+  'mrkdwn',
+  'unfurl_links',
+  'unfurl_media',
+  'reply_broadcast',
+  'as_user',
+  'link_names',
+  'include_locale',
+  'include_num_members',
+  'is_enterprise_install',
+]);
+
+class BadRequest extends Error {}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function decodeFormValue(key: string, value: string): unknown {
+  if (JSON_KEYS.has(key)) {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value; // left as a string: the validator answers invalid_blocks_format / invalid_arguments
+    }
+  }
+  if (BOOL_KEYS.has(key)) {
+    if (value === 'true' || value === '1') return true;
+    if (value === 'false' || value === '0') return false;
+  }
+  return value;
+}
+
+function parseParams(raw: string, contentType: string, query: URLSearchParams): { params: Record<string, unknown>; json: boolean } {
+  const params: Record<string, unknown> = {};
+  for (const [k, v] of query) params[k] = decodeFormValue(k, v);
+  const ct = contentType.toLowerCase();
+  if (ct.startsWith('application/json')) {
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      throw new BadRequest('invalid_json');
+    }
+    if (!isObj(body)) throw new BadRequest('invalid_json');
+    return { params: { ...params, ...body }, json: true };
+  }
+  if (ct.startsWith('multipart/form-data')) throw new BadRequest('invalid_form_data');
+  for (const [k, v] of new URLSearchParams(raw)) params[k] = decodeFormValue(k, v);
+  return { params, json: false };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server
+// ---------------------------------------------------------------------------------------------
+
+interface PendingFailure {
+  failure: SlackFailure;
+  remaining: number;
+  channel?: string;
+}
+
+interface Waiter {
+  method: string;
+  count: number;
+  resolve: (calls: SlackCall[]) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+const CHANNEL_ID = /^[CDG][A-Z0-9]{2,}$/;
+const USER_ID = /^[UW][A-Z0-9]{2,}$/;
+const MAX_TEXT = 40_000;
+const RESPONSE_URL_USES = 5;
+
+export async function startFakeSlack(opts: StartFakeSlackOptions = {}): Promise<FakeSlack> {
+  const botToken = opts.botToken ?? DEFAULT_BOT_TOKEN;
+  const botUserId = opts.botUserId ?? DEFAULT_BOT_USER_ID;
+  const botId = opts.botId ?? DEFAULT_BOT_ID;
+  const teamId = opts.teamId ?? DEFAULT_TEAM_ID;
+  const appId = DEFAULT_APP_ID;
+
+  const calls: SlackCall[] = [];
+  const failures = new Map<string, PendingFailure[]>();
+  const waiters = new Set<Waiter>();
+  const messageStore = new Map<string, FakeSlackMessage>();
+  const channelOverrides = new Map<string, Record<string, unknown>>();
+  const userOverrides = new Map<string, Record<string, unknown>>();
+  const handlers = new Map<string, MethodHandler>();
+  const responseUrlUses = new Map<string, number>();
+  let tsCounter = 0;
+  let viewCounter = 0;
+  let closed = false;
+
+  const nextTs = (): string => {
+    tsCounter += 1;
+    const micros = tsCounter * 100;
+    return `${1_700_000_000 + Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
+  };
+
+  // --- calls and waiters -----------------------------------------------------------------------
+
+  const callsTo = (method: string): SlackCall[] => calls.filter((c) => c.method === method);
+
+  const notify = (): void => {
+    for (const w of [...waiters]) {
+      const got = callsTo(w.method);
+      if (got.length >= w.count) {
+        waiters.delete(w);
+        clearTimeout(w.timer);
+        w.resolve(got);
+      }
+    }
+  };
+
+  const takeFailure = (method: string, params: Record<string, unknown>): SlackFailure | undefined => {
+    const list = failures.get(method);
+    if (!list) return undefined;
+    const idx = list.findIndex((f) => f.channel === undefined || f.channel === params.channel);
+    const f = list[idx];
+    if (!f) return undefined;
+    f.remaining -= 1;
+    if (f.remaining <= 0) list.splice(idx, 1);
+    return f.failure;
+  };
+
+  // --- answering -------------------------------------------------------------------------------
+
+  const send = (res: ServerResponse, call: SlackCall, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void => {
+    call.status = status;
+    call.response = body;
+    if (status !== 200 || body.ok === false) {
+      call.failed = true;
+      if (typeof body.error === 'string') call.error = body.error;
+    }
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+    res.end(JSON.stringify(body));
+    notify();
+  };
+
+  // --- domain helpers --------------------------------------------------------------------------
+
+  const resolveChannel = (channel: unknown): string => {
+    if (typeof channel !== 'string' || channel === '') throw new SlackApiError('channel_not_found');
+    if (CHANNEL_ID.test(channel)) return channel;
+    if (USER_ID.test(channel)) return `D${channel.slice(1)}`;
+    throw new SlackApiError('channel_not_found');
+  };
+
+  /** Slack's checks on a message payload; throws SlackApiError. */
+  const checkMessage = (p: Record<string, unknown>, requireContent: boolean): void => {
+    const blocksError = validateMessageBlocks(p.blocks);
+    if (blocksError) throw new SlackApiError(String(blocksError.error), blocksError);
+    if (typeof p.text === 'string' && chars(p.text) > MAX_TEXT) throw new SlackApiError('msg_too_long');
+    const hasText = typeof p.text === 'string' && p.text.length > 0;
+    const hasBlocks = Array.isArray(p.blocks) && p.blocks.length > 0;
+    const hasAttachments = Array.isArray(p.attachments) && p.attachments.length > 0;
+    if (requireContent && !hasText && !hasBlocks && !hasAttachments) throw new SlackApiError('no_text');
+  };
+
+  const channelInfo = (id: string): Record<string, unknown> => {
+    const base: Record<string, unknown> = id.startsWith('D')
+      ? { id, created: 1_690_000_000, is_im: true, is_org_shared: false, user: DEFAULT_USER_ID, is_user_deleted: false, priority: 0 }
+      : {
+          id,
+          name: id.startsWith('G') ? `private-${id.toLowerCase()}` : `channel-${id.toLowerCase()}`,
+          is_channel: id.startsWith('C'),
+          is_group: id.startsWith('G'),
+          is_im: false,
+          is_mpim: false,
+          is_private: id.startsWith('G'),
+          created: 1_690_000_000,
+          is_archived: false,
+          is_general: false,
+          is_member: true,
+          is_shared: false,
+          is_ext_shared: false,
+          is_org_shared: false,
+          context_team_id: teamId,
+          creator: DEFAULT_USER_ID,
+          topic: { value: '', creator: '', last_set: 0 },
+          purpose: { value: '', creator: '', last_set: 0 },
+        };
+    return { ...base, ...channelOverrides.get(id) };
+  };
+
+  const userInfo = (id: string, includeLocale: boolean): Record<string, unknown> => {
+    const isBot = id === botUserId;
+    const name = isBot ? 'patent_bridge' : `user_${id.toLowerCase()}`;
+    const realName = isBot ? 'Patent Bridge' : `Test User ${id}`;
+    const base: Record<string, unknown> = {
+      id,
+      team_id: teamId,
+      name,
+      deleted: false,
+      real_name: realName,
+      tz: 'Asia/Shanghai',
+      tz_label: 'China Standard Time',
+      tz_offset: 28_800,
+      is_admin: false,
+      is_owner: false,
+      is_bot: isBot,
+      is_app_user: false,
+      updated: 1_690_000_000,
+      profile: {
+        real_name: realName,
+        display_name: isBot ? 'Patent Bridge' : name,
+        ...(isBot ? { bot_id: botId } : {}),
+        team: teamId,
+      },
+      ...(includeLocale ? { locale: 'zh-CN' } : {}),
+    };
+    return { ...base, ...userOverrides.get(id) };
+  };
+
+  const storeMessage = (m: FakeSlackMessage): FakeSlackMessage => {
+    messageStore.set(`${m.channel}:${m.ts}`, m);
+    return m;
+  };
+
+  const checkView = (view: unknown): Record<string, unknown> => {
+    const errors: string[] = [];
+    if (!isObj(view)) throw new SlackApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: view'] } });
+    const v = new BlockValidator('modal');
+    if (view.type !== 'modal') errors.push('must be a valid enum value [json-pointer:/view/type]');
+    v.text(view.title, '/view/title', 24, 'plain_text');
+    if (view.submit !== undefined) v.text(view.submit, '/view/submit', 24, 'plain_text');
+    if (view.close !== undefined) v.text(view.close, '/view/close', 24, 'plain_text');
+    if (typeof view.callback_id === 'string' && chars(view.callback_id) > 255) errors.push('must be less than 256 characters [json-pointer:/view/callback_id]');
+    if (typeof view.private_metadata === 'string' && chars(view.private_metadata) > 3000)
+      errors.push('must be less than 3001 characters [json-pointer:/view/private_metadata]');
+    const blocks = v.items(view.blocks, '/view/blocks', 100);
+    if (blocks) v.blocks(blocks, '/view/blocks');
+    errors.push(...v.errors);
+    if (errors.length > 0) throw new SlackApiError('invalid_arguments', { response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) } });
+    return view;
+  };
+
+  // --- methods ---------------------------------------------------------------------------------
+
+  const builtins: Record<string, MethodHandler> = {
+    'auth.test': () => ({
+      url: `https://${TEAM_DOMAIN}.slack.com/`,
+      team: 'Patent Bridge Test',
+      user: 'patent_bridge',
+      team_id: teamId,
+      user_id: botUserId,
+      bot_id: botId,
+      is_enterprise_install: false,
+    }),
+
+    'chat.postMessage': (p) => {
+      checkMessage(p, true);
+      const channel = resolveChannel(p.channel);
+      const ts = nextTs();
+      const threadTs = typeof p.thread_ts === 'string' && p.thread_ts !== '' ? p.thread_ts : undefined;
+      const m = storeMessage({
+        channel,
+        ts,
+        user: botUserId,
+        bot_id: botId,
+        ...(typeof p.text === 'string' ? { text: p.text } : {}),
+        ...(Array.isArray(p.blocks) ? { blocks: p.blocks } : {}),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      });
+      return {
+        channel,
+        ts,
+        message: {
+          type: 'message',
+          text: m.text ?? '',
+          ...(m.blocks ? { blocks: m.blocks } : {}),
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          user: botUserId,
+          bot_id: botId,
+          app_id: appId,
+          team: teamId,
+          ts,
+        },
+      };
+    },
+
+    'chat.postEphemeral': (p) => {
+      checkMessage(p, true);
+      resolveChannel(p.channel);
+      if (typeof p.user !== 'string' || !USER_ID.test(p.user)) throw new SlackApiError('user_not_in_channel');
+      return { message_ts: nextTs() };
+    },
+
+    'chat.update': (p) => {
+      checkMessage(p, false);
+      const channel = resolveChannel(p.channel);
+      if (typeof p.ts !== 'string' || p.ts === '') throw new SlackApiError('message_not_found');
+      const m = messageStore.get(`${channel}:${p.ts}`);
+      if (!m) throw new SlackApiError('message_not_found');
+      if (m.user !== botUserId) throw new SlackApiError('cant_update_message');
+      const hasText = typeof p.text === 'string';
+      const hasBlocks = Array.isArray(p.blocks);
+      if (!hasText && !hasBlocks && p.attachments === undefined) throw new SlackApiError('no_text');
+      if (hasText) m.text = p.text as string;
+      if (hasBlocks) m.blocks = p.blocks as unknown[];
+      return {
+        channel,
+        ts: m.ts,
+        text: m.text ?? '',
+        message: { type: 'message', text: m.text ?? '', ...(m.blocks ? { blocks: m.blocks } : {}), user: botUserId, bot_id: botId, app_id: appId, team: teamId },
+      };
+    },
+
+    'chat.delete': (p) => {
+      const channel = resolveChannel(p.channel);
+      const key = `${channel}:${String(p.ts)}`;
+      if (!messageStore.has(key)) throw new SlackApiError('message_not_found');
+      messageStore.delete(key);
+      return { channel, ts: p.ts };
+    },
+
+    'views.open': (p) => {
+      if (typeof p.trigger_id !== 'string' || p.trigger_id === '')
+        throw new SlackApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: trigger_id'] } });
+      if (typeof p.view === 'string') throw new SlackApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] invalid json [json-pointer:/view]'] } });
+      const view = checkView(p.view);
+      viewCounter += 1;
+      const id = `V${String(viewCounter).padStart(8, '0')}`;
+      return {
+        view: {
+          id,
+          team_id: teamId,
+          type: 'modal',
+          blocks: view.blocks,
+          private_metadata: view.private_metadata ?? '',
+          callback_id: view.callback_id ?? '',
+          state: { values: {} },
+          hash: `${Math.floor(Date.now() / 1000)}.${randomUUID().slice(0, 8)}`,
+          title: view.title,
+          clear_on_close: view.clear_on_close ?? false,
+          notify_on_close: view.notify_on_close ?? false,
+          close: view.close ?? null,
+          submit: view.submit ?? null,
+          previous_view_id: null,
+          root_view_id: id,
+          app_id: appId,
+          external_id: view.external_id ?? '',
+          app_installed_team_id: teamId,
+          bot_id: botId,
+        },
+      };
+    },
+
+    'conversations.info': (p) => {
+      if (typeof p.channel !== 'string' || !CHANNEL_ID.test(p.channel)) throw new SlackApiError('channel_not_found');
+      return { channel: channelInfo(p.channel) };
+    },
+
+    'users.info': (p) => {
+      if (typeof p.user !== 'string' || !USER_ID.test(p.user)) throw new SlackApiError('user_not_found');
+      return { user: userInfo(p.user, p.include_locale === true) };
+    },
+  };
+
+  // --- request handling ------------------------------------------------------------------------
+
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, method: string, query: URLSearchParams): Promise<void> => {
+    const call: SlackCall = { method, params: {}, at: Date.now() };
+    calls.push(call);
+    const raw = await readBody(req);
+    let parsed: { params: Record<string, unknown>; json: boolean };
+    try {
+      parsed = parseParams(raw, String(req.headers['content-type'] ?? ''), query);
+    } catch (e) {
+      send(res, call, 200, { ok: false, error: e instanceof BadRequest ? e.message : 'invalid_form_data' });
+      return;
+    }
+    const { token: bodyToken, ...params } = parsed.params;
+    call.params = params;
+    const auth = req.headers.authorization;
+    const bearer = typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '').trim() : undefined;
+    // Slack ignores a token in a JSON body; form bodies may carry it.
+    const token = bearer ?? (!parsed.json && typeof bodyToken === 'string' ? bodyToken : undefined);
+    if (token !== undefined) call.token = token;
+
+    if (token === undefined || token === '') return send(res, call, 200, { ok: false, error: 'not_authed' });
+    if (token !== botToken) return send(res, call, 200, { ok: false, error: 'invalid_auth' });
+
+    const failure = takeFailure(method, params);
+    if (failure) {
+      if ('status' in failure)
+        return send(res, call, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
+      return send(res, call, 200, { ok: false, error: failure.error });
+    }
+
+    const handler = handlers.get(method) ?? builtins[method];
+    if (!handler) return send(res, call, 200, { ok: false, error: 'unknown_method', req_method: method });
+    try {
+      const out = handler(params, call);
+      send(res, call, 200, { ok: true, ...out });
+    } catch (e) {
+      if (e instanceof SlackApiError) return send(res, call, 200, { ok: false, error: e.error, ...e.extra });
+      send(res, call, 200, { ok: false, error: 'fatal_error', detail: (e as Error).message });
+    }
+  };
+
+  const handleResponseUrl = async (req: IncomingMessage, res: ServerResponse, id: string): Promise<void> => {
+    const call: SlackCall = { method: 'response_url', params: { response_url_id: id }, at: Date.now() };
+    calls.push(call);
+    const raw = await readBody(req);
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return send(res, call, 400, { ok: false, error: 'invalid_payload' });
+    }
+    if (!isObj(body)) return send(res, call, 400, { ok: false, error: 'invalid_payload' });
+    call.params = { ...body, response_url_id: id };
+    const failure = takeFailure('response_url', call.params);
+    if (failure) {
+      if ('status' in failure) return send(res, call, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
+      return send(res, call, 404, { ok: false, error: failure.error });
+    }
+    const uses = (responseUrlUses.get(id) ?? 0) + 1;
+    responseUrlUses.set(id, uses);
+    if (uses > RESPONSE_URL_USES) return send(res, call, 404, { ok: false, error: 'used_url' });
+    try {
+      checkMessage(body, body.delete_original !== true);
+    } catch (e) {
+      if (e instanceof SlackApiError) return send(res, call, 400, { ok: false, error: e.error, ...e.extra });
+      throw e;
+    }
+    send(res, call, 200, { ok: true });
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const api = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
+    const resp = /^\/response\/([^/]+)$/.exec(url.pathname);
+    let work: Promise<void>;
+    if (api?.[1] && (req.method === 'POST' || req.method === 'GET')) work = handleApi(req, res, api[1], url.searchParams);
+    else if (resp?.[1] && req.method === 'POST') work = handleResponseUrl(req, res, decodeURIComponent(resp[1]));
+    else {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+      return;
+    }
+    work.catch((e: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(e));
+      }
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  let responseCounter = 0;
+
+  return {
+    url,
+    botToken,
+    botUserId,
+    botId,
+    teamId,
+    appId,
+    calls,
+    callsTo,
+    failNext(method, failure, o = {}) {
+      const list = failures.get(method) ?? [];
+      list.push({ failure, remaining: o.times ?? 1, ...(o.channel !== undefined ? { channel: o.channel } : {}) });
+      failures.set(method, list);
+    },
+    waitFor(method, count = 1, timeoutMs = 5000) {
+      const got = callsTo(method);
+      if (got.length >= count) return Promise.resolve(got);
+      if (closed) return Promise.reject(new Error('fake Slack is closed'));
+      return new Promise<SlackCall[]>((resolve, reject) => {
+        const waiter: Waiter = {
+          method,
+          count,
+          resolve,
+          reject,
+          timer: setTimeout(() => {
+            waiters.delete(waiter);
+            const seen = calls.map((c) => c.method).join(', ') || 'nothing';
+            reject(new Error(`waitFor(${method}, ${count}): got ${callsTo(method).length} after ${timeoutMs} ms; calls: ${seen}`));
+          }, timeoutMs),
+        };
+        waiters.add(waiter);
+      });
+    },
+    responseUrl(id) {
+      responseCounter += 1;
+      return `${url}/response/${encodeURIComponent(id ?? `r${responseCounter}`)}`;
+    },
+    messages(channel) {
+      return [...messageStore.values()].filter((m) => channel === undefined || m.channel === channel);
+    },
+    addMessage(m) {
+      return storeMessage({
+        channel: m.channel,
+        ts: m.ts ?? nextTs(),
+        user: m.user ?? botUserId,
+        ...(m.user === undefined || m.user === botUserId ? { bot_id: botId } : {}),
+        ...(m.text !== undefined ? { text: m.text } : {}),
+        ...(m.blocks !== undefined ? { blocks: m.blocks } : {}),
+        ...(m.thread_ts !== undefined ? { thread_ts: m.thread_ts } : {}),
+      });
+    },
+    setChannel(id, info) {
+      channelOverrides.set(id, { ...channelOverrides.get(id), ...info });
+    },
+    setUser(id, info) {
+      userOverrides.set(id, { ...userOverrides.get(id), ...info });
+    },
+    on(method, handler) {
+      handlers.set(method, handler);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const w of [...waiters]) {
+        waiters.delete(w);
+        clearTimeout(w.timer);
+        w.reject(new Error(`fake Slack closed while waiting for ${w.method}`));
+      }
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signing and request bodies (what Slack sends to the app)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Sign like Slack: HMAC-SHA256(secret, `v0:${timestamp}:${rawBody}`) → `x-slack-signature: v0=<hex>`
+ * and `x-slack-request-timestamp` (unix seconds; default now). Returns just those two headers.
+ */
+export function signSlackRequest(body: string, secret: string, timestamp: number = Math.floor(Date.now() / 1000)): Record<string, string> {
+  const hex = createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
+  return { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': `v0=${hex}` };
+}
+
+/**
+ * A signed POST `Request`, as Slack would send it: content-type `application/json` for a body that
+ * starts with `{` (Events API), else `application/x-www-form-urlencoded` (commands, interactivity).
+ * `retryNum`/`retryReason` add Slack's `x-slack-retry-*` redelivery headers.
+ */
+export function signedSlackRequest(
+  url: string,
+  body: string,
+  secret: string,
+  opts: { timestamp?: number; contentType?: string; retryNum?: number; retryReason?: string; headers?: Record<string, string> } = {},
+): Request {
+  const contentType = opts.contentType ?? (body.trimStart().startsWith('{') ? 'application/json' : 'application/x-www-form-urlencoded');
+  return new Request(url, {
+    method: 'POST',
+    headers: {
+      'content-type': contentType,
+      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+      ...signSlackRequest(body, secret, opts.timestamp),
+      ...(opts.retryNum !== undefined ? { 'x-slack-retry-num': String(opts.retryNum) } : {}),
+      ...(opts.retryReason !== undefined ? { 'x-slack-retry-reason': opts.retryReason } : {}),
+      ...opts.headers,
+    },
+    body,
+  });
+}
+
+let seq = 0;
+const nextSeq = (): number => (seq += 1);
+/** A fresh, increasing Slack-style ts near now ("1718000000.000123"). */
+function freshTs(): string {
+  return `${Math.floor(Date.now() / 1000)}.${String(nextSeq() % 1_000_000).padStart(6, '0')}`;
+}
+const randomId = (prefix: string, n = 10): string => prefix + randomUUID().replace(/-/g, '').slice(0, n).toUpperCase();
+
+export interface EventBodyOptions {
+  type: 'message' | 'app_mention';
+  text: string;
+  user?: string;
+  channel?: string;
+  channelType?: 'im' | 'channel' | 'group' | 'mpim';
+  ts?: string;
+  threadTs?: string;
+  eventId?: string;
+  botId?: string;
+  subtype?: string;
+  teamId?: string;
+  /** The installing bot's user id, for `authorizations` (default UBOT0001). */
+  botUserId?: string;
+  apiAppId?: string;
+  /** Unix seconds of event_time (default now). */
+  eventTime?: number;
+}
+
+const DEFAULT_CHANNEL: Record<NonNullable<EventBodyOptions['channelType']>, string> = {
+  im: 'D0001',
+  channel: 'C0001',
+  group: 'G0001',
+  mpim: 'G0002',
+};
+
+/**
+ * An Events API `event_callback` envelope (JSON string). message events default to a DM (`D0001`,
+ * channel_type im); app_mention to `C0001`. User messages carry Slack's rich_text `blocks` echo of
+ * the text and a client_msg_id; with `botId` the event looks like a bot's (bot_id, no blocks).
+ * event_id defaults to a unique `Ev…` — pass the same one to simulate Slack's redelivery.
+ */
+export function eventBody(o: EventBodyOptions): string {
+  const teamId = o.teamId ?? DEFAULT_TEAM_ID;
+  const channelType = o.channelType ?? (o.channel ? channelTypeOf(o.channel) : o.type === 'message' ? 'im' : 'channel');
+  const channel = o.channel ?? DEFAULT_CHANNEL[channelType];
+  const ts = o.ts ?? freshTs();
+  const user = o.user ?? (o.botId ? undefined : DEFAULT_USER_ID);
+  const isBot = o.botId !== undefined;
+  const event: Record<string, unknown> = {
+    type: o.type,
+    ...(o.subtype !== undefined ? { subtype: o.subtype } : {}),
+    ...(user !== undefined ? { user } : {}),
+    ...(isBot ? { bot_id: o.botId, app_id: o.apiAppId ?? DEFAULT_APP_ID } : { client_msg_id: randomUUID() }),
+    text: o.text,
+    ...(isBot
+      ? {}
+      : {
+          blocks: [
+            {
+              type: 'rich_text',
+              block_id: randomId('', 5).toLowerCase(),
+              elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: o.text }] }],
+            },
+          ],
+        }),
+    team: teamId,
+    ...(o.threadTs !== undefined ? { thread_ts: o.threadTs } : {}),
+    ts,
+    channel,
+    event_ts: ts,
+    ...(o.type === 'message' ? { channel_type: channelType } : {}),
+  };
+  return JSON.stringify({
+    token: VERIFICATION_TOKEN,
+    team_id: teamId,
+    context_team_id: teamId,
+    context_enterprise_id: null,
+    api_app_id: o.apiAppId ?? DEFAULT_APP_ID,
+    event,
+    type: 'event_callback',
+    event_id: o.eventId ?? randomId('Ev'),
+    event_time: o.eventTime ?? Math.floor(Date.now() / 1000),
+    authorizations: [
+      { enterprise_id: null, team_id: teamId, user_id: o.botUserId ?? DEFAULT_BOT_USER_ID, is_bot: true, is_enterprise_install: false },
+    ],
+    is_ext_shared_channel: false,
+    event_context: `4-${randomId('', 24).toLowerCase()}`,
+  });
+}
+
+function channelTypeOf(channel: string): NonNullable<EventBodyOptions['channelType']> {
+  if (channel.startsWith('D')) return 'im';
+  if (channel.startsWith('G')) return 'group';
+  return 'channel';
+}
+
+export interface SlashCommandOptions {
+  command?: string;
+  text: string;
+  userId?: string;
+  userName?: string;
+  channelId?: string;
+  channelName?: string;
+  responseUrl?: string;
+  triggerId?: string;
+  teamId?: string;
+  apiAppId?: string;
+}
+
+/** A slash command POST body, form-encoded in Slack's field order. Default command `/patent`. */
+export function slashCommandBody(o: SlashCommandOptions): string {
+  const channelId = o.channelId ?? 'C0001';
+  const userId = o.userId ?? DEFAULT_USER_ID;
+  return new URLSearchParams({
+    token: VERIFICATION_TOKEN,
+    team_id: o.teamId ?? DEFAULT_TEAM_ID,
+    team_domain: TEAM_DOMAIN,
+    channel_id: channelId,
+    channel_name: o.channelName ?? (channelId.startsWith('D') ? 'directmessage' : `channel-${channelId.toLowerCase()}`),
+    user_id: userId,
+    user_name: o.userName ?? `user_${userId.toLowerCase()}`,
+    command: o.command ?? '/patent',
+    text: o.text,
+    api_app_id: o.apiAppId ?? DEFAULT_APP_ID,
+    is_enterprise_install: 'false',
+    response_url: o.responseUrl ?? UNROUTABLE_RESPONSE_URL,
+    trigger_id: o.triggerId ?? triggerId(),
+  }).toString();
+}
+
+function triggerId(): string {
+  return `${nextSeq()}${Date.now() % 1_000_000}.${Date.now()}.${randomUUID().replace(/-/g, '')}`;
+}
+
+export interface BlockActionOptions {
+  actionId: string;
+  value: string;
+  userId?: string;
+  channelId?: string;
+  /** ts of the message holding the button (default the fake's first ts, 1700000000.000100). */
+  messageTs?: string;
+  threadTs?: string;
+  responseUrl?: string;
+  blockId?: string;
+  buttonText?: string;
+  messageText?: string;
+  /** The message's blocks as Slack echoes them (default: one actions block with this button). */
+  messageBlocks?: unknown[];
+  triggerId?: string;
+  teamId?: string;
+  apiAppId?: string;
+  botUserId?: string;
+  botId?: string;
+}
+
+/** A `block_actions` interaction for a button click in a bot message: form-encoded `payload=<json>`. */
+export function blockActionBody(o: BlockActionOptions): string {
+  const teamId = o.teamId ?? DEFAULT_TEAM_ID;
+  const userId = o.userId ?? DEFAULT_USER_ID;
+  const channelId = o.channelId ?? 'D0001';
+  const messageTs = o.messageTs ?? '1700000000.000100';
+  const blockId = o.blockId ?? randomId('', 5).toLowerCase();
+  const buttonText = { type: 'plain_text', text: o.buttonText ?? o.value, emoji: true };
+  const button = { type: 'button', action_id: o.actionId, block_id: blockId, text: buttonText, value: o.value };
+  const payload = {
+    type: 'block_actions',
+    user: { id: userId, username: `user_${userId.toLowerCase()}`, name: `user_${userId.toLowerCase()}`, team_id: teamId },
+    api_app_id: o.apiAppId ?? DEFAULT_APP_ID,
+    token: VERIFICATION_TOKEN,
+    container: {
+      type: 'message',
+      message_ts: messageTs,
+      channel_id: channelId,
+      is_ephemeral: false,
+      ...(o.threadTs !== undefined ? { thread_ts: o.threadTs } : {}),
+    },
+    trigger_id: o.triggerId ?? triggerId(),
+    team: { id: teamId, domain: TEAM_DOMAIN },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: channelId, name: channelId.startsWith('D') ? 'directmessage' : `channel-${channelId.toLowerCase()}` },
+    message: {
+      user: o.botUserId ?? DEFAULT_BOT_USER_ID,
+      type: 'message',
+      ts: messageTs,
+      bot_id: o.botId ?? DEFAULT_BOT_ID,
+      app_id: o.apiAppId ?? DEFAULT_APP_ID,
+      text: o.messageText ?? '',
+      team: teamId,
+      ...(o.threadTs !== undefined ? { thread_ts: o.threadTs } : {}),
+      blocks: o.messageBlocks ?? [
+        { type: 'actions', block_id: blockId, elements: [{ type: 'button', action_id: o.actionId, text: buttonText, value: o.value }] },
+      ],
+    },
+    state: { values: {} },
+    response_url: o.responseUrl ?? UNROUTABLE_RESPONSE_URL,
+    actions: [{ ...button, action_ts: freshTs() }],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** The Events API URL-verification handshake body (JSON). The app must answer `{ challenge }`. */
+export function urlVerificationBody(challenge: string): string {
+  return JSON.stringify({ token: VERIFICATION_TOKEN, challenge, type: 'url_verification' });
+}
