@@ -116,6 +116,29 @@ describe('Slack events', () => {
   });
 });
 
+describe('a slow answer', () => {
+  it('still gets the acknowledgement within Slack’s 3 seconds', async () => {
+    const slow = { handle: async (m: Parameters<Services['pipeline']['handle']>[0]) => (await new Promise((r) => setTimeout(r, 3500)), services.pipeline.handle(m)) };
+    const ch = new SlackChannel({ token: fake.botToken, signingSecret: SECRET, apiUrl: `${fake.url}/api/`, pipeline: slow as Services['pipeline'], inbox: new InboxStore(services.database), log, sender: { perChannelIntervalMs: 0 } });
+    await ch.start();
+    try {
+      const slowApp = createHttpApp({ pipeline: services.pipeline, log, clock: () => new Date(), readiness: {}, slackEvents: (r) => ch.handleRequest(r) });
+      // The shared inbox lets either worker take the row; stop the fast one meanwhile.
+      await slack.stop();
+      const t0 = performance.now();
+      const res = await slowApp.request(signedSlackRequest(URL_, eventBody({ type: 'message', text: '/help', channel: 'D990', channelType: 'im', user: 'U990' }), SECRET));
+      expect(res.status).toBe(200);
+      expect(performance.now() - t0).toBeLessThan(500);
+      await expect.poll(() => posts('D990').length, { timeout: 10_000 }).toBe(1);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(3500);
+    } finally {
+      await ch.stop();
+      slack = new SlackChannel({ token: fake.botToken, signingSecret: SECRET, apiUrl: `${fake.url}/api/`, pipeline: services.pipeline, inbox: new InboxStore(services.database), log, sender: { perChannelIntervalMs: 0 } });
+      await slack.start();
+    }
+  });
+});
+
 describe('Slack slash command and buttons', () => {
   it('answers /patent ephemerally through response_url', async () => {
     const url = fake.responseUrl('cmd1');
