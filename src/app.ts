@@ -9,6 +9,9 @@ import { startEmbeddedMeilisearch, type EmbeddedMeilisearch } from '../search/em
 import { loadGlossary } from '../search/glossary.js';
 import { PatentIndex } from '../search/patent-index.js';
 import { PatentSearch } from '../search/patent-search.js';
+import { PolicyIndex } from '../search/policy-index.js';
+import { loadContent, type Content } from './domain/policy.js';
+import { PolicyService } from './services/policy-service.js';
 import type { Config } from './config/config.js';
 import { Pipeline } from './core/pipeline.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -28,6 +31,7 @@ export interface Services {
   users: UserStore;
   search: PatentSearch;
   pipeline: Pipeline;
+  policies: PolicyService;
   meiliHealth(): Promise<void>;
   close(): Promise<void>;
 }
@@ -72,10 +76,16 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       log.info('loaded demo patents', { inserted: report.inserted, rejected: report.rejected.length });
     }
 
+    // Content is checked before anything is served: a malformed policy file stops the start with the list of problems.
+    const content: Content = existsSync(config.contentDir) ? loadContent(config.contentDir) : { policies: [], agencies: { sample: true, agencies: [] } };
+    const policyIndex = new PolicyIndex(client);
+    await policyIndex.rebuild(content.policies);
+    const policies = new PolicyService(content.policies, content.agencies, policyIndex);
+
     const users = new UserStore(database.db);
     const search = new PatentSearch(client, loadGlossary());
     const clock = opts.clock ?? (() => new Date());
-    const pipeline = new Pipeline({ users, search, patents: store, log, clock, classify });
+    const pipeline = new Pipeline({ users, search, patents: store, policies, log, clock, classify });
     return {
       config,
       log,
@@ -85,6 +95,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       users,
       search,
       pipeline,
+      policies,
       meiliHealth: async () => {
         await client.health();
       },

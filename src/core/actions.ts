@@ -12,9 +12,14 @@ export type Action =
   | { type: 'unsubscribe' }
   | { type: 'forget_confirm' }
   | { type: 'forget_cancel' }
-  | { type: 'lang'; locale: 'zh' | 'en' };
+  | { type: 'lang'; locale: 'zh' | 'en' }
+  | { type: 'policy_topics'; province: Province }
+  | { type: 'policy'; id: string };
+
+import { PROVINCES, type Province } from './intents.js';
 
 const ID = /^[A-Z0-9.]{4,32}$/;
+const SECTION_ID = /^[a-z0-9-]{3,40}$/;
 
 export function encodeAction(a: Action): string {
   switch (a.type) {
@@ -36,6 +41,10 @@ export function encodeAction(a: Action): string {
       return 'fn';
     case 'lang':
       return `l:${a.locale}`;
+    case 'policy_topics':
+      return `pt:${a.province}`;
+    case 'policy':
+      return `ps:${a.id}`;
   }
 }
 
@@ -63,6 +72,10 @@ export function decodeAction(s: string): Action | undefined {
       return arg === undefined ? { type: 'forget_cancel' } : undefined;
     case 'l':
       return arg === 'zh' || arg === 'en' ? { type: 'lang', locale: arg } : undefined;
+    case 'pt':
+      return (PROVINCES as readonly string[]).includes(arg ?? '') ? { type: 'policy_topics', province: arg as Province } : undefined;
+    case 'ps':
+      return arg && SECTION_ID.test(arg) ? { type: 'policy', id: arg } : undefined;
     default:
       return undefined;
   }

@@ -81,6 +81,31 @@ export const STRINGS = {
   languageSet: { zh: '好的，之后我用中文回复。', en: 'OK, I will reply in English from now on.' },
   buttonExpired: { zh: '这个按钮已失效，请重新发起。', en: 'That button has expired; please start again.' },
   rateLimited: { zh: '消息太频繁了，请稍等片刻再发。', en: 'You are sending messages too quickly; please wait a moment.' },
+  policyWhichProvince: {
+    zh: '请问您想了解哪个省的专利转化政策？',
+    en: 'Which province’s patent-conversion policies would you like to read about?',
+  },
+  policyNotCovered: {
+    zh: '本平台只收录中部六省（山西、河南、湖北、湖南、安徽、江西）的政策，您问的省份不在其中。可以选择以下省份：',
+    en: 'This platform covers the six central provinces only (Shanxi, Henan, Hubei, Hunan, Anhui, Jiangxi); the province you named is not among them. Choose one of these:',
+  },
+  policyNothing: {
+    zh: (p: string) => `没有找到${p}与此相关、已核实的政策。可以查看该省已收录的政策，或联系服务联盟的机构咨询（线索对接功能上线后可直接转交）。`,
+    en: (p: string) => `No verified ${p} policy on file matches that. You can browse the policies on file for the province, or ask an alliance agency (direct referral arrives with trade leads).`,
+  },
+  policyList: { zh: (p: string) => `${p}已收录的政策：`, en: (p: string) => `Policies on file for ${p}:` },
+  policySource: { zh: '来源', en: 'Source' },
+  policyReported: { zh: '据报道', en: 'reported' },
+  policyIssued: { zh: '发布日期', en: 'Issued' },
+  policyChecked: { zh: '核对日期', en: 'Last checked' },
+  btnMorePolicies: { zh: (p: string) => `更多${p}政策`, en: (p: string) => `More ${p} policies` },
+  allianceIntro: {
+    zh: '湖南知识产权服务联盟汇集信息、交易、代理、投资、维权五类机构，为企业提供估值、交易、咨询、维权全链条服务。',
+    en: 'The Hunan IP Service Alliance brings together agencies in five fields — IP information, trading, agency (attorneys), investment and enforcement — for valuation, trading, consultation and enforcement.',
+  },
+  allianceMatches: { zh: (n: number) => `符合条件的成员机构（${n} 家）：`, en: (n: number) => `Member agencies that match (${n}):` },
+  allianceNone: { zh: '没有符合条件的成员机构；以下是全部成员：', en: 'No member agency matches that; here are all members:' },
+  allianceSample: { zh: '（示例数据，运营方将替换为真实成员）', en: '(sample data; the operator replaces it with the real members)' },
   // Labels
   btnDetail: { zh: '详情', en: 'Details' },
   btnInterest: { zh: '我感兴趣', en: "I'm interested" },
@@ -154,6 +179,14 @@ export function legalStatusLabel(status: string | null, locale: Locale): string 
   const en = parts.map((p) => LEGAL_STATUS_EN[p]);
   return en.every(Boolean) ? `${en.join(' – ')} (${status})` : status;
 }
+
+export const FIELD_LABEL: Record<string, Pair<string>> = {
+  information: { zh: '知识产权信息', en: 'IP information' },
+  trading: { zh: '知识产权交易', en: 'IP trading' },
+  agency: { zh: '知识产权代理', en: 'IP agency (attorneys)' },
+  investment: { zh: '投资', en: 'investment' },
+  protection: { zh: '维权保护', en: 'IP protection' },
+};
 
 export const FEATURE_LABEL: Record<string, Pair<string>> = {
   explain_policy: { zh: '政策解读', en: 'Provincial policies' },

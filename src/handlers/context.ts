@@ -2,6 +2,7 @@ import type { PatentSearch } from '../../search/patent-search.js';
 import type { NluResult } from '../core/intents.js';
 import type { InboundMessage, Locale, Reply } from '../core/types.js';
 import type { PatentStore } from '../services/patent-store.js';
+import type { PolicyService } from '../services/policy-service.js';
 import type { ConversationState, User, UserStore } from '../services/user-store.js';
 import type { Logger } from '../util/log.js';
 
@@ -10,6 +11,7 @@ export interface HandlerServices {
   users: UserStore;
   search: PatentSearch;
   patents: PatentStore;
+  policies: PolicyService;
   log: Logger;
   clock: () => Date;
 }

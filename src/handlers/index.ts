@@ -9,6 +9,7 @@ import { forgetCancel, forgetConfirm, forgetMe, setLanguage, subscribe, unsubscr
 import { greet, help, notYet, unknown } from './basic.js';
 import { t } from '../core/strings.js';
 import type { Handler, HandlerContext } from './context.js';
+import { allianceInfo, explainPolicy, policyTopics, showPolicy } from './policy.js';
 import { markInterest, nextPage, patentDetail, searchPatents, showPatent } from './search.js';
 
 export const INTENT_HANDLERS: Record<Intent, Handler> = {
@@ -16,13 +17,13 @@ export const INTENT_HANDLERS: Record<Intent, Handler> = {
   help,
   search_patents: searchPatents,
   patent_detail: patentDetail,
-  explain_policy: notYet('explain_policy'),
+  explain_policy: explainPolicy,
   expo_info: notYet('expo_info'),
   register_expo: notYet('register_expo'),
   cancel_registration: notYet('cancel_registration'),
   my_registrations: notYet('my_registrations'),
   submit_lead: notYet('submit_lead'),
-  alliance_info: notYet('alliance_info'),
+  alliance_info: allianceInfo,
   subscribe,
   unsubscribe,
   forget_me: forgetMe,
@@ -40,6 +41,8 @@ export const ACTION_HANDLERS: { [T in Action['type']]: (ctx: HandlerContext, a: 
   forget_confirm: (ctx) => forgetConfirm(ctx),
   forget_cancel: (ctx) => forgetCancel(ctx),
   lang: (ctx, a) => setLanguage(ctx, a.locale),
+  policy_topics: (ctx, a) => policyTopics(ctx, a.province),
+  policy: (ctx, a) => showPolicy(ctx, a.id),
 };
 
 export function dispatchAction(ctx: HandlerContext, a: Action): Promise<Reply[]> {

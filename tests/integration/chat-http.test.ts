@@ -159,7 +159,7 @@ describe('web chat', () => {
     const { loadGlossary } = await import('../../search/glossary.js');
     const { classify } = await import('../../src/nlu/classify.js');
     const dead = new PatentSearch(createMeiliClient('http://127.0.0.1:9', 'x'.repeat(16), 500), loadGlossary());
-    const pipeline = new Pipeline({ users: services.users, search: dead, patents: services.store, log: createLogger('silent'), clock: () => new Date(), classify });
+    const pipeline = new Pipeline({ users: services.users, search: dead, patents: services.store, policies: services.policies, log: createLogger('silent'), clock: () => new Date(), classify });
     const down = createHttpApp({ pipeline, log: createLogger('silent'), clock: () => new Date(), readiness: {} });
     for (const [text, re] of [['湖北 锂电池 专利', /检索服务暂时不可用/], ['lithium battery patents', /search service is unavailable/]] as const) {
       const res = await down.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
@@ -183,8 +183,52 @@ describe('web chat', () => {
     expect(next.replies.find((r) => r.items)!.text).toMatch(/^Found \d+/);
   });
 
+  it('explains a province’s policy with its source and dates, and lists more topics', async () => {
+    const r = (await chat({ text: '湖北的专利质押融资政策是什么' })).body;
+    const text = r.replies.map((x) => x.text).join('\n');
+    expect(text).toMatch(/湖北/);
+    expect(text).toMatch(/来源: /);
+    expect(text).toMatch(/发布日期: \d{4}-\d{2}-\d{2} · 核对日期: \d{4}-\d{2}-\d{2}/);
+    const more = r.replies.at(-1)!.buttons![0]![0]!;
+    expect(more.action).toBe('pt:Hubei');
+    const list = (await chat({ sessionId: r.sessionId, action: more.action })).body.replies[0]!;
+    const first = list.buttons![0]![0]!;
+    expect(first.action).toMatch(/^ps:hubei-/);
+    const one = (await chat({ sessionId: r.sessionId, action: first.action })).body.replies[0]!;
+    expect(one.text).toContain(`【${first.label}`);
+  });
+
+  it('answers policy questions in English and declines provinces outside the six', async () => {
+    const en = (await chat({ text: 'What pledge financing support does Anhui offer?' })).body.replies[0]!;
+    expect(en.text).toMatch(/Source: /);
+    expect(en.text).toMatch(/Issued: /);
+    const out = (await chat({ text: '陕西的专利补贴政策是什么' })).body.replies[0]!;
+    expect(out.text).toMatch(/六省/);
+    expect(out.buttons!.flat().map((b) => b.action)).toEqual(['pt:Shanxi', 'pt:Henan', 'pt:Hubei', 'pt:Hunan', 'pt:Anhui', 'pt:Jiangxi']);
+    const which = (await chat({ text: '专利质押融资有什么政策' })).body.replies[0]!;
+    expect(which.text).toMatch(/哪个省/);
+  });
+
+  it('never invents a figure: every number in a policy answer is in the content file', async () => {
+    const { readFileSync } = await import('node:fs');
+    const file = readFileSync(path.join(PACKAGE_ROOT, 'content/policies/hunan.md'), 'utf8');
+    const list = (await chat({ text: '湖南有什么专利转化政策' })).body;
+    expect(list.replies[0]!.buttons!.flat().every((b) => b.action.startsWith('ps:hunan-'))).toBe(true);
+    const r = (await chat({ text: '湖南的知识产权质押融资有什么支持' })).body;
+    const numbers = r.replies.map((x) => x.text).join(' ').match(/\d+(?:\.\d+)?/g) ?? [];
+    expect(numbers.length).toBeGreaterThan(0);
+    for (const n of numbers) expect(file, n).toContain(n);
+  });
+
+  it('lists alliance agencies filtered by the service asked for, marked as sample data', async () => {
+    const r = (await chat({ text: '联盟里有哪些做专利维权的机构' })).body.replies[0]!;
+    expect(r.text).toMatch(/示例数据/);
+    expect(r.items!.length).toBeGreaterThan(0);
+    for (const i of r.items!) expect(i.lines[1]).toMatch(/维权保护/);
+  });
+
   it('answers intents whose features have not landed honestly', async () => {
-    const r = await chat({ text: '湖北省的专利补贴政策有哪些' });
+    const r = await chat({ text: '博览会什么时候开始报名' });
     expect(r.body.replies[0]!.text).toMatch(/建设中|not available yet/);
   });
 });

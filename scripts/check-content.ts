@@ -1,0 +1,47 @@
+/**
+ * `npm run check:content [dir]`: checks operator-editable content — every policy section has sources
+ * (or is the explicit "…-none" section), dates, known topics, a file per covered province only; the
+ * agencies file is well-formed; demo patents parse. Exit 1 with every problem listed.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ContentError, loadContent } from '../src/domain/policy.js';
+import { parsePatentInput } from '../src/domain/patent-input.js';
+import { PACKAGE_ROOT } from '../src/util/paths.js';
+
+const dir = path.resolve(process.argv[2] ?? path.join(PACKAGE_ROOT, 'content'));
+const problems: string[] = [];
+try {
+  const c = loadContent(dir);
+  const byScope = new Map<string, number>();
+  for (const s of c.policies) byScope.set(s.scope, (byScope.get(s.scope) ?? 0) + 1);
+  console.log(`policies: ${c.policies.length} sections — ${[...byScope].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(`agencies: ${c.agencies.agencies.length}${c.agencies.sample ? ' (sample data)' : ''}`);
+} catch (err) {
+  if (!(err instanceof ContentError)) throw err;
+  problems.push(...err.problems);
+}
+const demo = path.join(dir, 'demo-patents.jsonl');
+if (existsSync(demo)) {
+  const lines = readFileSync(demo, 'utf8').split('\n');
+  let ok = 0;
+  lines.forEach((l, i) => {
+    if (!l.trim()) return;
+    let v: unknown;
+    try {
+      v = JSON.parse(l);
+    } catch {
+      problems.push(`demo-patents.jsonl line ${i + 1}: invalid JSON`);
+      return;
+    }
+    const r = parsePatentInput(v);
+    if (r.ok) ok++;
+    else problems.push(`demo-patents.jsonl line ${i + 1}: ${r.reason}`);
+  });
+  console.log(`demo patents: ${ok} valid`);
+}
+if (problems.length) {
+  console.error(`${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+console.log('content ok');

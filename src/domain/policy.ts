@@ -1,0 +1,165 @@
+/**
+ * Operator-editable policy content (content/policies/*.md) and the alliance's agencies
+ * (content/agencies.yaml). Parsing is strict: `check:content` and the start-up refuse a section
+ * without sources or dates, an unknown topic or field, or a province outside the six.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { PROVINCES, type Province } from '../core/intents.js';
+
+export const POLICY_TOPICS = ['plan', 'subsidy', 'award', 'pledge-financing', 'tax', 'fund', 'incubator', 'university', 'cross-province', 'matchmaking'] as const;
+export type PolicyTopic = (typeof POLICY_TOPICS)[number];
+/** Files: one per province, plus rules that apply everywhere and the six-province cooperation. */
+export type PolicyScope = Province | 'national' | 'central-region';
+export const AGENCY_FIELDS = ['information', 'trading', 'agency', 'investment', 'protection'] as const;
+export type AgencyField = (typeof AGENCY_FIELDS)[number];
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'is not a date');
+const sourceSchema = z.object({
+  title: z.string().min(2),
+  issuer: z.string().min(2).optional(),
+  url: z.string().url().optional(),
+  reported: z.boolean(),
+});
+const metaSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]{3,40}$/, 'must be 3–40 of a-z 0-9 -'),
+  topics: z.array(z.enum(POLICY_TOPICS)).min(1),
+  issued: day,
+  checked: day,
+  sources: z.array(sourceSchema),
+});
+
+export type PolicySource = z.infer<typeof sourceSchema>;
+export interface PolicySection extends z.infer<typeof metaSchema> {
+  scope: PolicyScope;
+  title: { zh: string; en: string };
+  body: { zh: string; en: string };
+}
+
+const FILE_SCOPE: Record<string, PolicyScope> = {
+  ...Object.fromEntries(PROVINCES.map((p) => [p.toLowerCase(), p])),
+  national: 'national',
+  'central-region': 'central-region',
+};
+
+export class ContentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`content has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
+    this.name = 'ContentError';
+  }
+}
+
+/** Parses one policy file; problems are collected, each naming the file and section. */
+export function parsePolicyFile(text: string, file: string): { sections: PolicySection[]; problems: string[] } {
+  const problems: string[] = [];
+  const base = path.basename(file, '.md');
+  const scope = FILE_SCOPE[base];
+  if (!scope) return { sections: [], problems: [`${file}: file name must be one of ${Object.keys(FILE_SCOPE).join(', ')}.md (provinces outside the six are not covered)`] };
+  const parts = text.replace(/\r\n/g, '\n').split(/^## /m);
+  if (!/^# .+/.test(parts[0]!.trim())) problems.push(`${file}: must start with a "# " title line`);
+  const sections: PolicySection[] = [];
+  for (const part of parts.slice(1)) {
+    const heading = part.slice(0, part.indexOf('\n')).trim();
+    const where = `${file} § ${heading.slice(0, 40)}`;
+    const [zhTitle, enTitle] = heading.split('|').map((s) => s.trim());
+    if (!zhTitle || !enTitle) problems.push(`${where}: heading must be "中文标题 | English title"`);
+    const yamlMatch = /```yaml\n([\s\S]*?)```/.exec(part);
+    if (!yamlMatch) {
+      problems.push(`${where}: missing the \`\`\`yaml metadata block`);
+      continue;
+    }
+    let meta;
+    try {
+      meta = metaSchema.safeParse(parseYaml(yamlMatch[1]!));
+    } catch (err) {
+      problems.push(`${where}: metadata is not valid YAML (${(err as Error).message.split('\n')[0]})`);
+      continue;
+    }
+    if (!meta.success) {
+      for (const i of meta.error.issues) problems.push(`${where}: ${i.path.join('.') || 'metadata'} ${i.message}`);
+      continue;
+    }
+    if (meta.data.sources.length === 0 && !meta.data.id.endsWith('-none')) problems.push(`${where}: a section needs at least one source (only an "…-none" section may have none)`);
+    const zh = /^### 中文\s*\n([\s\S]*?)(?=^### |(?![\s\S]))/m.exec(part)?.[1]?.trim();
+    const en = /^### English\s*\n([\s\S]*?)(?=^### |(?![\s\S]))/m.exec(part)?.[1]?.trim();
+    if (!zh) problems.push(`${where}: missing "### 中文" body`);
+    if (!en) problems.push(`${where}: missing "### English" body`);
+    if (!zh || !en || !zhTitle || !enTitle) continue;
+    sections.push({ ...meta.data, scope, title: { zh: zhTitle, en: enTitle }, body: { zh, en } });
+  }
+  if (sections.length === 0 && problems.length === 0) problems.push(`${file}: no "## " sections`);
+  return { sections, problems };
+}
+
+const agencySchema = z.object({
+  slug: z.string().regex(/^[a-z0-9-]{3,40}$/),
+  name: z.object({ zh: z.string().min(2), en: z.string().min(2) }),
+  fields: z.array(z.enum(AGENCY_FIELDS)).min(1),
+  provinces: z.array(z.enum(PROVINCES)).min(1),
+  services: z.object({ zh: z.string().min(2), en: z.string().min(2) }),
+  contact: z.object({ slack: z.string().optional(), telegram: z.string().optional() }).optional(),
+});
+const agenciesSchema = z.object({ sample: z.boolean().default(false), agencies: z.array(agencySchema).min(1) });
+export type Agency = z.infer<typeof agencySchema>;
+export interface AgencyDirectory {
+  sample: boolean;
+  agencies: Agency[];
+}
+
+export function parseAgencies(text: string, file = 'agencies.yaml'): { directory?: AgencyDirectory; problems: string[] } {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    return { problems: [`${file}: not valid YAML (${(err as Error).message.split('\n')[0]})`] };
+  }
+  const r = agenciesSchema.safeParse(raw);
+  if (!r.success) return { problems: r.error.issues.map((i) => `${file}: ${i.path.join('.')} ${i.message}`) };
+  const slugs = new Set<string>();
+  const problems: string[] = [];
+  for (const a of r.data.agencies) {
+    if (slugs.has(a.slug)) problems.push(`${file}: duplicate slug ${a.slug}`);
+    slugs.add(a.slug);
+  }
+  return { directory: r.data, problems };
+}
+
+export interface Content {
+  policies: PolicySection[];
+  agencies: AgencyDirectory;
+}
+
+/** Loads and checks everything under CONTENT_DIR; throws ContentError listing every problem. */
+export function loadContent(dir: string): Content {
+  const problems: string[] = [];
+  const policies: PolicySection[] = [];
+  const pdir = path.join(dir, 'policies');
+  let files: string[] = [];
+  try {
+    files = readdirSync(pdir).filter((f) => f.endsWith('.md')).sort();
+  } catch {
+    problems.push(`${pdir}: missing`);
+  }
+  for (const f of files) {
+    const r = parsePolicyFile(readFileSync(path.join(pdir, f), 'utf8'), `policies/${f}`);
+    policies.push(...r.sections);
+    problems.push(...r.problems);
+  }
+  const ids = new Set<string>();
+  for (const s of policies) {
+    if (ids.has(s.id)) problems.push(`policies: duplicate id ${s.id}`);
+    ids.add(s.id);
+  }
+  let agencies: AgencyDirectory = { sample: true, agencies: [] };
+  try {
+    const r = parseAgencies(readFileSync(path.join(dir, 'agencies.yaml'), 'utf8'));
+    problems.push(...r.problems);
+    if (r.directory) agencies = r.directory;
+  } catch {
+    problems.push(`${path.join(dir, 'agencies.yaml')}: missing`);
+  }
+  if (problems.length) throw new ContentError(problems);
+  return { policies, agencies };
+}
