@@ -17,6 +17,7 @@ try {
   for (const s of c.policies) byScope.set(s.scope, (byScope.get(s.scope) ?? 0) + 1);
   console.log(`policies: ${c.policies.length} sections — ${[...byScope].map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log(`agencies: ${c.agencies.agencies.length}${c.agencies.sample ? ' (sample data)' : ''}`);
+  console.log(`expo editions: ${c.expos.expos.length}${c.expos.sample ? ' (sample data)' : ''}`);
 } catch (err) {
   if (!(err instanceof ContentError)) throw err;
   problems.push(...err.problems);

@@ -77,7 +77,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
     }
 
     // Content is checked before anything is served: a malformed policy file stops the start with the list of problems.
-    const content: Content = existsSync(config.contentDir) ? loadContent(config.contentDir) : { policies: [], agencies: { sample: true, agencies: [] } };
+    const content: Content = existsSync(config.contentDir) ? loadContent(config.contentDir) : { policies: [], agencies: { sample: true, agencies: [] }, expos: { sample: true, expos: [] } };
     const policyIndex = new PolicyIndex(client);
     await policyIndex.rebuild(content.policies);
     const policies = new PolicyService(content.policies, content.agencies, policyIndex);
@@ -85,7 +85,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
     const users = new UserStore(database.db);
     const search = new PatentSearch(client, loadGlossary());
     const clock = opts.clock ?? (() => new Date());
-    const pipeline = new Pipeline({ users, search, patents: store, policies, log, clock, classify });
+    const pipeline = new Pipeline({ users, search, patents: store, policies, expos: content.expos, log, clock, classify });
     return {
       config,
       log,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { PROVINCES, type Province } from '../core/intents.js';
+import { parseExpos, type ExpoCalendar } from './expo.js';
 
 export const POLICY_TOPICS = ['plan', 'subsidy', 'award', 'pledge-financing', 'tax', 'fund', 'incubator', 'university', 'cross-province', 'matchmaking'] as const;
 export type PolicyTopic = (typeof POLICY_TOPICS)[number];
@@ -129,6 +130,7 @@ export function parseAgencies(text: string, file = 'agencies.yaml'): { directory
 export interface Content {
   policies: PolicySection[];
   agencies: AgencyDirectory;
+  expos: ExpoCalendar;
 }
 
 /** Loads and checks everything under CONTENT_DIR; throws ContentError listing every problem. */
@@ -160,6 +162,14 @@ export function loadContent(dir: string): Content {
   } catch {
     problems.push(`${path.join(dir, 'agencies.yaml')}: missing`);
   }
+  let expos: ExpoCalendar = { sample: true, expos: [] };
+  try {
+    const r = parseExpos(readFileSync(path.join(dir, 'expos.yaml'), 'utf8'));
+    problems.push(...r.problems);
+    if (r.calendar) expos = r.calendar;
+  } catch {
+    problems.push(`${path.join(dir, 'expos.yaml')}: missing`);
+  }
   if (problems.length) throw new ContentError(problems);
-  return { policies, agencies };
+  return { policies, agencies, expos };
 }

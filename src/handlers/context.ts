@@ -1,6 +1,7 @@
 import type { PatentSearch } from '../../search/patent-search.js';
 import type { NluResult } from '../core/intents.js';
 import type { InboundMessage, Locale, Reply } from '../core/types.js';
+import type { ExpoCalendar } from '../domain/expo.js';
 import type { PatentStore } from '../services/patent-store.js';
 import type { PolicyService } from '../services/policy-service.js';
 import type { ConversationState, User, UserStore } from '../services/user-store.js';
@@ -12,6 +13,7 @@ export interface HandlerServices {
   search: PatentSearch;
   patents: PatentStore;
   policies: PolicyService;
+  expos: ExpoCalendar;
   log: Logger;
   clock: () => Date;
 }

@@ -9,6 +9,7 @@ import { forgetCancel, forgetConfirm, forgetMe, setLanguage, subscribe, unsubscr
 import { greet, help, notYet, unknown } from './basic.js';
 import { t } from '../core/strings.js';
 import type { Handler, HandlerContext } from './context.js';
+import { expoInfo } from './expo.js';
 import { allianceInfo, explainPolicy, policyTopics, showPolicy } from './policy.js';
 import { markInterest, nextPage, patentDetail, searchPatents, showPatent } from './search.js';
 
@@ -18,7 +19,7 @@ export const INTENT_HANDLERS: Record<Intent, Handler> = {
   search_patents: searchPatents,
   patent_detail: patentDetail,
   explain_policy: explainPolicy,
-  expo_info: notYet('expo_info'),
+  expo_info: expoInfo,
   register_expo: notYet('register_expo'),
   cancel_registration: notYet('cancel_registration'),
   my_registrations: notYet('my_registrations'),

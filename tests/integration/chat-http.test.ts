@@ -35,7 +35,8 @@ async function chat(body: unknown, raw = false): Promise<{ status: number; body:
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'pb-chat-'));
   const config = loadConfig({ DATA_DIR: dir, CONTENT_DIR: path.join(PACKAGE_ROOT, 'content'), LOG_LEVEL: 'silent' });
-  services = await createServices(config, createLogger('silent'), { loadDemo: true });
+  // A fixed day keeps the expo calendar (sample editions in 2026–2027) meaningful whenever this runs.
+  services = await createServices(config, createLogger('silent'), { loadDemo: true, clock: () => new Date('2026-11-21T08:00:00Z') });
   app = createHttpApp({
     pipeline: services.pipeline,
     log: createLogger('silent'),
@@ -159,7 +160,7 @@ describe('web chat', () => {
     const { loadGlossary } = await import('../../search/glossary.js');
     const { classify } = await import('../../src/nlu/classify.js');
     const dead = new PatentSearch(createMeiliClient('http://127.0.0.1:9', 'x'.repeat(16), 500), loadGlossary());
-    const pipeline = new Pipeline({ users: services.users, search: dead, patents: services.store, policies: services.policies, log: createLogger('silent'), clock: () => new Date(), classify });
+    const pipeline = new Pipeline({ users: services.users, search: dead, patents: services.store, policies: services.policies, expos: { sample: true, expos: [] }, log: createLogger('silent'), clock: () => new Date(), classify });
     const down = createHttpApp({ pipeline, log: createLogger('silent'), clock: () => new Date(), readiness: {} });
     for (const [text, re] of [['湖北 锂电池 专利', /检索服务暂时不可用/], ['lithium battery patents', /search service is unavailable/]] as const) {
       const res = await down.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
@@ -227,8 +228,15 @@ describe('web chat', () => {
     for (const i of r.items!) expect(i.lines[1]).toMatch(/维权保护/);
   });
 
+  it('describes the next expo edition, and says the calendar is sample data', async () => {
+    const r = (await chat({ text: '今年的专利博览会在哪里举办？' })).body.replies[0]!;
+    expect(r.text).toMatch(/【.+】/);
+    expect(r.text).toMatch(/地点: /);
+    expect(r.text).toMatch(/示例数据/);
+  });
+
   it('answers intents whose features have not landed honestly', async () => {
-    const r = await chat({ text: '博览会什么时候开始报名' });
+    const r = await chat({ text: '我要报名参加博览会' });
     expect(r.body.replies[0]!.text).toMatch(/建设中|not available yet/);
   });
 });

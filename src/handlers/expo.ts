@@ -1,0 +1,31 @@
+/** expo_info: the next edition (and what follows) from content/expos.yaml. Registration is the next slice of #5. */
+import { t } from '../core/strings.js';
+import type { Locale } from '../core/types.js';
+import { nextExpo, registrationState, type Expo } from '../domain/expo.js';
+import type { Handler } from './context.js';
+
+export function expoText(e: Expo, locale: Locale, now: Date): string {
+  const reg = registrationState(e, now);
+  return [
+    `【${e.name[locale]}】`,
+    `${t(locale, 'expoWhen')}: ${e.starts} – ${e.ends}`,
+    `${t(locale, 'expoWhere')}: ${e.city[locale]} · ${e.venue[locale]}`,
+    `${t(locale, 'expoCapacity')}: ${e.capacity}`,
+    `${t(locale, 'expoTickets')}: ${e.tickets[locale]}`,
+    reg === 'open' ? t(locale, 'expoRegOpen')(e.registration.closes) : reg === 'not_open' ? t(locale, 'expoRegNotOpen')(e.registration.opens) : t(locale, 'expoRegClosed'),
+    ...(e.schedule.length ? [`${t(locale, 'expoSchedule')}:`, ...e.schedule.map((s) => `• ${s.date} ${s[locale]}`)] : []),
+  ].join('\n');
+}
+
+export const expoInfo: Handler = async (ctx) => {
+  const { locale } = ctx;
+  const now = ctx.services.clock();
+  const cal = ctx.services.expos;
+  const next = nextExpo(cal, now);
+  if (!next) return [{ text: t(locale, 'expoNone') }];
+  const later = cal.expos.filter((e) => e.starts > next.starts);
+  const lines = [expoText(next, locale, now)];
+  if (later.length) lines.push('', t(locale, 'expoLater'), ...later.map((e) => `• ${e.name[locale]} · ${e.city[locale]} · ${e.starts}`));
+  if (cal.sample) lines.push('', t(locale, 'expoSample'));
+  return [{ text: lines.join('\n') }];
+};
