@@ -118,6 +118,53 @@ export const patents = pgTable(
   ],
 );
 
+/**
+ * Expo registrations. Personal fields are nulled by forget_me (the row stays, anonymised, so seat
+ * counts and the audit of who was promoted keep adding up). At most one active registration per
+ * person and edition; codes are unique per edition.
+ */
+export const registrations = pgTable(
+  'registrations',
+  {
+    id: serial('id').primaryKey(),
+    expoSlug: text('expo_slug').notNull(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+    name: text('name'),
+    organisation: text('organisation'),
+    role: text('role'),
+    phone: text('phone'),
+    email: text('email'),
+    consentAt: timestamp('consent_at', { withTimezone: true }),
+    /** confirmed | waitlisted | cancelled */
+    status: text('status').notNull(),
+    code: text('code').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('registrations_code_uq').on(t.expoSlug, t.code),
+    uniqueIndex('registrations_active_uq').on(t.expoSlug, t.userId).where(sql`status in ('confirmed', 'waitlisted')`),
+    index('registrations_queue_idx').on(t.expoSlug, t.status, t.createdAt),
+  ],
+);
+
+/** Messages for a person that arise outside their own conversation (a waitlist promotion); shown with their next reply. */
+export const notices = pgTable(
+  'notices',
+  {
+    id: serial('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    textZh: text('text_zh').notNull(),
+    textEn: text('text_en').notNull(),
+    createdAt: createdAt(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  },
+  (t) => [index('notices_user_idx').on(t.userId, t.deliveredAt)],
+);
+
 /** "I'm interested" presses, kept so the trade-lead flow can follow up on them. */
 export const patentInterests = pgTable(
   'patent_interests',
