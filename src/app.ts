@@ -12,6 +12,7 @@ import { PatentSearch } from '../search/patent-search.js';
 import { PolicyIndex } from '../search/policy-index.js';
 import { loadContent, type Content } from './domain/policy.js';
 import { PolicyService } from './services/policy-service.js';
+import { RegistrationStore } from './services/registration-store.js';
 import type { Config } from './config/config.js';
 import { Pipeline } from './core/pipeline.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -32,6 +33,7 @@ export interface Services {
   search: PatentSearch;
   pipeline: Pipeline;
   policies: PolicyService;
+  registrations: RegistrationStore;
   meiliHealth(): Promise<void>;
   close(): Promise<void>;
 }
@@ -85,7 +87,8 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
     const users = new UserStore(database.db);
     const search = new PatentSearch(client, loadGlossary());
     const clock = opts.clock ?? (() => new Date());
-    const pipeline = new Pipeline({ users, search, patents: store, policies, expos: content.expos, log, clock, classify });
+    const registrations = new RegistrationStore(database.db);
+    const pipeline = new Pipeline({ users, search, patents: store, policies, expos: content.expos, registrations, log, clock, classify });
     return {
       config,
       log,
@@ -96,6 +99,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       search,
       pipeline,
       policies,
+      registrations,
       meiliHealth: async () => {
         await client.health();
       },

@@ -14,12 +14,20 @@ export type Action =
   | { type: 'forget_cancel' }
   | { type: 'lang'; locale: 'zh' | 'en' }
   | { type: 'policy_topics'; province: Province }
-  | { type: 'policy'; id: string };
+  | { type: 'policy'; id: string }
+  | { type: 'reg_expo'; slug: string }
+  | { type: 'reg_role'; role: (typeof ROLES)[number] }
+  | { type: 'reg_yes' }
+  | { type: 'reg_no' }
+  | { type: 'reg_cancel'; id: number }
+  | { type: 'reg_cancel_yes'; id: number };
 
 import { PROVINCES, type Province } from './intents.js';
 
 const ID = /^[A-Z0-9.]{4,32}$/;
 const SECTION_ID = /^[a-z0-9-]{3,40}$/;
+export const ROLES = ['patentee', 'buyer', 'investor', 'agency', 'visitor', 'exhibitor'] as const;
+const regId = (arg: string | undefined) => (arg && /^[1-9]\d{0,9}$/.test(arg) ? Number(arg) : undefined);
 
 export function encodeAction(a: Action): string {
   switch (a.type) {
@@ -45,6 +53,18 @@ export function encodeAction(a: Action): string {
       return `pt:${a.province}`;
     case 'policy':
       return `ps:${a.id}`;
+    case 'reg_expo':
+      return `rx:${a.slug}`;
+    case 'reg_role':
+      return `rr:${a.role}`;
+    case 'reg_yes':
+      return 'ry';
+    case 'reg_no':
+      return 'rn';
+    case 'reg_cancel':
+      return `rc:${a.id}`;
+    case 'reg_cancel_yes':
+      return `rk:${a.id}`;
   }
 }
 
@@ -76,6 +96,22 @@ export function decodeAction(s: string): Action | undefined {
       return (PROVINCES as readonly string[]).includes(arg ?? '') ? { type: 'policy_topics', province: arg as Province } : undefined;
     case 'ps':
       return arg && SECTION_ID.test(arg) ? { type: 'policy', id: arg } : undefined;
+    case 'rx':
+      return arg && SECTION_ID.test(arg) ? { type: 'reg_expo', slug: arg } : undefined;
+    case 'rr':
+      return (ROLES as readonly string[]).includes(arg ?? '') ? { type: 'reg_role', role: arg as (typeof ROLES)[number] } : undefined;
+    case 'ry':
+      return arg === undefined ? { type: 'reg_yes' } : undefined;
+    case 'rn':
+      return arg === undefined ? { type: 'reg_no' } : undefined;
+    case 'rc': {
+      const id = regId(arg);
+      return id ? { type: 'reg_cancel', id } : undefined;
+    }
+    case 'rk': {
+      const id = regId(arg);
+      return id ? { type: 'reg_cancel_yes', id } : undefined;
+    }
     default:
       return undefined;
   }

@@ -10,6 +10,7 @@ import { chooseLanguage, dispatchAction, INTENT_HANDLERS, joinCommand } from '..
 import { COMMAND_INTENT } from './commands.js';
 import type { HandlerContext, HandlerServices } from '../handlers/context.js';
 import type { UserStore } from '../services/user-store.js';
+import { continueRegistration, inDialogue } from '../handlers/register.js';
 import { RateLimiter } from './rate-limiter.js';
 
 export const MAX_TEXT = 4000;
@@ -126,6 +127,11 @@ export class Pipeline {
         if (!checked.ok) {
           intent = `invalid:${checked.reason}`;
           replies = [{ text: checked.reason === 'tooLong' ? t(locale, 'tooLong')(MAX_TEXT) : t(locale, checked.reason) }];
+        } else if (inDialogue(ctx.state, this.deps.clock())) {
+          // An open dialogue takes the message as its answer; classification would misread a name or a phone number.
+          intent = `dialogue:${ctx.state.registration!.step}`;
+          ctx.msg = { ...msg, text: checked.text };
+          replies = await continueRegistration(ctx, checked.text);
         } else if (languageRequest(checked.text)) {
           intent = 'language';
           replies = await dispatchAction(ctx, { type: 'lang', locale: languageRequest(checked.text)! });
@@ -138,7 +144,11 @@ export class Pipeline {
           replies = await INTENT_HANDLERS[ctx.nlu.intent](ctx);
         }
       }
+      // An abandoned dialogue expires quietly: it no longer captures messages and is dropped here.
+      if (ctx.state.registration && !inDialogue(ctx.state, this.deps.clock())) delete ctx.state.registration;
       if (!ctx.forgotten && JSON.stringify(ctx.state) !== before) await users.setState(user.id, ctx.state);
+      // Notices that arose elsewhere (a waitlist promotion) come with the next reply, on whatever channel.
+      if (!ctx.forgotten) for (const n of await this.deps.registrations.takeNotices(user.id)) replies = [{ text: n[locale] }, ...replies];
     } catch (cause) {
       log.error('handler failed', { platform: msg.platform, intent, err: cause });
       await users.releaseUpdate(msg.platform, msg.updateId).catch(() => {});

@@ -117,6 +117,62 @@ export const STRINGS = {
   expoRegNotOpen: { zh: (opens: string) => `报名将于 ${opens} 开始。`, en: (opens: string) => `Registration opens on ${opens}.` },
   expoRegClosed: { zh: '报名已截止。', en: 'Registration has closed.' },
   expoLater: { zh: '之后的届次：', en: 'Later editions:' },
+  regNoneOpen: { zh: '目前没有正在报名的博览会。', en: 'No expo edition is open for registration right now.' },
+  regWhich: { zh: '有多届博览会正在报名，请选择：', en: 'Several editions are open; which one?' },
+  regAskName: {
+    zh: (expo: string) => `报名「${expo}」。随时发送“取消”可退出。\n第 1 步：请输入您的姓名。`,
+    en: (expo: string) => `Registering for "${expo}". Send "cancel" at any time to stop.\nStep 1: your name?`,
+  },
+  regBadName: { zh: '姓名需为 2–40 个字符，请重新输入。', en: 'A name has 2–40 characters; please type it again.' },
+  regAskOrg: { zh: '第 2 步：您的单位或公司名称？（个人参加可填“个人”）', en: 'Step 2: your organisation or company? (write "individual" if none)' },
+  regBadOrg: { zh: '单位名称需为 2–80 个字符，请重新输入。', en: 'An organisation name has 2–80 characters; please type it again.' },
+  regAskRole: { zh: '第 3 步：您以什么身份参加？', en: 'Step 3: in what role will you attend?' },
+  regBadRole: { zh: '请点选下面的一个身份。', en: 'Please choose one of the roles below.' },
+  regAskContact: { zh: '第 4 步：请留下手机号（大陆 11 位）或电子邮箱。', en: 'Step 4: a mobile number (mainland China, 11 digits) or an e-mail address?' },
+  regBadContact: { zh: '没有识别出手机号或邮箱。手机号示例：13812345678；邮箱示例：name@example.com。', en: 'That is neither a mobile number nor an e-mail address. Examples: 13812345678, name@example.com.' },
+  regAskConsent: {
+    zh: '第 5 步：您是否同意平台保存以上信息用于本届博览会报名，并接收博览会通知？（可随时发送“删除我的信息”删除）',
+    en: 'Step 5: do you agree that the platform stores these details for this expo registration and sends you expo notices? (You can delete them at any time with "forget me".)',
+  },
+  regNoConsent: { zh: '未获同意，报名已取消，您的信息未保存。', en: 'Without your consent nothing was stored; the registration is cancelled.' },
+  regSummary: {
+    zh: (expo: string, name: string, org: string, role: string, contact: string) => `请确认：\n博览会：${expo}\n姓名：${name}\n单位：${org}\n身份：${role}\n联系方式：${contact}`,
+    en: (expo: string, name: string, org: string, role: string, contact: string) => `Please confirm:\nExpo: ${expo}\nName: ${name}\nOrganisation: ${org}\nRole: ${role}\nContact: ${contact}`,
+  },
+  regUseButtons: { zh: '请点“确认”或“取消”。', en: 'Please press "Confirm" or "Cancel".' },
+  regLeft: { zh: '已退出报名，未保存任何信息。', en: 'Registration stopped; nothing was stored.' },
+  regExpired: { zh: '报名对话已超时，请重新发起。', en: 'The registration dialogue timed out; please start again.' },
+  regConfirmed: {
+    zh: (expo: string, code: string) => `报名成功！「${expo}」确认码：${code}\n请凭确认码入场；发送“我的报名”可随时查看。`,
+    en: (expo: string, code: string) => `You are registered for "${expo}". Confirmation code: ${code}\nShow it at the entrance; send "my registrations" to see it again.`,
+  },
+  regWaitlisted: {
+    zh: (expo: string, pos: number, code: string) => `「${expo}」名额已满，您已进入候补名单第 ${pos} 位（编号 ${code}）。有人取消时将自动为您递补并通知您。`,
+    en: (expo: string, pos: number, code: string) => `"${expo}" is full; you are number ${pos} on the waitlist (reference ${code}). If someone cancels you move up automatically and we will tell you.`,
+  },
+  regExists: {
+    zh: (expo: string, status: string, code: string) => `您已报名「${expo}」（${status}，编号 ${code}），无需重复报名。`,
+    en: (expo: string, status: string, code: string) => `You are already registered for "${expo}" (${status}, reference ${code}).`,
+  },
+  regClosedNow: { zh: '该届报名已截止，未能登记。', en: 'Registration for that edition has just closed; nothing was stored.' },
+  regPromoted: {
+    zh: (expo: string, code: string) => `好消息：有人取消了报名，您已从候补转为「${expo}」正式参会，确认码：${code}。`,
+    en: (expo: string, code: string) => `Good news: a place came free and your registration for "${expo}" is now confirmed. Confirmation code: ${code}.`,
+  },
+  regMineNone: { zh: '您还没有博览会报名。发送“报名博览会”开始。', en: 'You have no expo registrations. Send "register for the expo" to start.' },
+  regMine: { zh: '您的博览会报名：', en: 'Your expo registrations:' },
+  regCancelNone: { zh: '您没有可以取消的报名。', en: 'You have no registration to cancel.' },
+  regCancelAsk: { zh: (expo: string, code: string) => `确认取消「${expo}」的报名（编号 ${code}）吗？`, en: (expo: string, code: string) => `Cancel your registration for "${expo}" (reference ${code})?` },
+  regCancelWhich: { zh: '请选择要取消的报名：', en: 'Which registration do you want to cancel?' },
+  regCancelled: { zh: (expo: string) => `已取消「${expo}」的报名。`, en: (expo: string) => `Your registration for "${expo}" is cancelled.` },
+  regSeatPassed: { zh: '您的名额已自动递补给候补名单上的下一位。', en: 'Your place has gone to the next person on the waitlist.' },
+  statusConfirmed: { zh: '已确认', en: 'confirmed' },
+  statusWaitlisted: { zh: (n: number) => `候补第 ${n} 位`, en: (n: number) => `waitlist #${n}` },
+  statusCancelled: { zh: '已取消', en: 'cancelled' },
+  btnConfirm: { zh: '确认', en: 'Confirm' },
+  btnAgree: { zh: '同意', en: 'I agree' },
+  btnDisagree: { zh: '不同意', en: 'No' },
+  btnCancelReg: { zh: '取消报名', en: 'Cancel registration' },
   // Labels
   btnDetail: { zh: '详情', en: 'Details' },
   btnInterest: { zh: '我感兴趣', en: "I'm interested" },
@@ -197,6 +253,15 @@ export const FIELD_LABEL: Record<string, Pair<string>> = {
   agency: { zh: '知识产权代理', en: 'IP agency (attorneys)' },
   investment: { zh: '投资', en: 'investment' },
   protection: { zh: '维权保护', en: 'IP protection' },
+};
+
+export const ROLE_LABEL: Record<string, Pair<string>> = {
+  patentee: { zh: '专利权人', en: 'Patentee' },
+  buyer: { zh: '技术需求方/买方', en: 'Buyer' },
+  investor: { zh: '投资方', en: 'Investor' },
+  agency: { zh: '服务机构', en: 'Agency' },
+  visitor: { zh: '观众', en: 'Visitor' },
+  exhibitor: { zh: '参展商', en: 'Exhibitor' },
 };
 
 export const FEATURE_LABEL: Record<string, Pair<string>> = {

@@ -3,6 +3,7 @@ import type { NluResult } from '../core/intents.js';
 import type { InboundMessage, Locale, Reply } from '../core/types.js';
 import type { ExpoCalendar } from '../domain/expo.js';
 import type { PatentStore } from '../services/patent-store.js';
+import type { RegistrationStore } from '../services/registration-store.js';
 import type { PolicyService } from '../services/policy-service.js';
 import type { ConversationState, User, UserStore } from '../services/user-store.js';
 import type { Logger } from '../util/log.js';
@@ -14,6 +15,7 @@ export interface HandlerServices {
   patents: PatentStore;
   policies: PolicyService;
   expos: ExpoCalendar;
+  registrations: RegistrationStore;
   log: Logger;
   clock: () => Date;
 }

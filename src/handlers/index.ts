@@ -10,6 +10,7 @@ import { greet, help, notYet, unknown } from './basic.js';
 import { t } from '../core/strings.js';
 import type { Handler, HandlerContext } from './context.js';
 import { expoInfo } from './expo.js';
+import { answerNo, answerYes, askCancel, cancelRegistration, chooseExpo, chooseRole, confirmCancel, myRegistrations, registerExpo } from './register.js';
 import { allianceInfo, explainPolicy, policyTopics, showPolicy } from './policy.js';
 import { markInterest, nextPage, patentDetail, searchPatents, showPatent } from './search.js';
 
@@ -20,9 +21,9 @@ export const INTENT_HANDLERS: Record<Intent, Handler> = {
   patent_detail: patentDetail,
   explain_policy: explainPolicy,
   expo_info: expoInfo,
-  register_expo: notYet('register_expo'),
-  cancel_registration: notYet('cancel_registration'),
-  my_registrations: notYet('my_registrations'),
+  register_expo: registerExpo,
+  cancel_registration: cancelRegistration,
+  my_registrations: myRegistrations,
   submit_lead: notYet('submit_lead'),
   alliance_info: allianceInfo,
   subscribe,
@@ -44,6 +45,12 @@ export const ACTION_HANDLERS: { [T in Action['type']]: (ctx: HandlerContext, a: 
   lang: (ctx, a) => setLanguage(ctx, a.locale),
   policy_topics: (ctx, a) => policyTopics(ctx, a.province),
   policy: (ctx, a) => showPolicy(ctx, a.id),
+  reg_expo: (ctx, a) => chooseExpo(ctx, a.slug),
+  reg_role: (ctx, a) => chooseRole(ctx, a.role),
+  reg_yes: (ctx) => answerYes(ctx),
+  reg_no: (ctx) => answerNo(ctx),
+  reg_cancel: (ctx, a) => askCancel(ctx, a.id),
+  reg_cancel_yes: (ctx, a) => confirmCancel(ctx, a.id),
 };
 
 export function dispatchAction(ctx: HandlerContext, a: Action): Promise<Reply[]> {

@@ -8,7 +8,9 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { notices, registrations } from '../db/schema.js';
 
-export const ROLES = ['patentee', 'buyer', 'investor', 'agency', 'visitor', 'exhibitor'] as const;
+import { ROLES } from '../core/actions.js';
+
+export { ROLES };
 export type Role = (typeof ROLES)[number];
 export type Registration = typeof registrations.$inferSelect;
 

@@ -19,6 +19,17 @@ export interface User {
 export interface ConversationState {
   lastSearch?: { text: string; page: number; at: string };
   pendingForget?: boolean;
+  /** An expo registration dialogue in progress (see handlers/register.ts). */
+  registration?: {
+    step: 'expo' | 'name' | 'org' | 'role' | 'contact' | 'consent' | 'confirm';
+    at: string;
+    expoSlug?: string;
+    name?: string;
+    organisation?: string;
+    role?: string;
+    phone?: string;
+    email?: string;
+  };
 }
 
 export class UserStore {

@@ -15,6 +15,7 @@ import { PACKAGE_ROOT } from '../../src/util/paths.js';
 let services: Services;
 let app: ReturnType<typeof createHttpApp>;
 let dir: string;
+let now = new Date('2026-11-21T08:00:00Z');
 
 interface Body {
   sessionId: string;
@@ -36,7 +37,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'pb-chat-'));
   const config = loadConfig({ DATA_DIR: dir, CONTENT_DIR: path.join(PACKAGE_ROOT, 'content'), LOG_LEVEL: 'silent' });
   // A fixed day keeps the expo calendar (sample editions in 2026–2027) meaningful whenever this runs.
-  services = await createServices(config, createLogger('silent'), { loadDemo: true, clock: () => new Date('2026-11-21T08:00:00Z') });
+  services = await createServices(config, createLogger('silent'), { loadDemo: true, clock: () => now });
   app = createHttpApp({
     pipeline: services.pipeline,
     log: createLogger('silent'),
@@ -160,7 +161,7 @@ describe('web chat', () => {
     const { loadGlossary } = await import('../../search/glossary.js');
     const { classify } = await import('../../src/nlu/classify.js');
     const dead = new PatentSearch(createMeiliClient('http://127.0.0.1:9', 'x'.repeat(16), 500), loadGlossary());
-    const pipeline = new Pipeline({ users: services.users, search: dead, patents: services.store, policies: services.policies, expos: { sample: true, expos: [] }, log: createLogger('silent'), clock: () => new Date(), classify });
+    const pipeline = new Pipeline({ users: services.users, search: dead, patents: services.store, policies: services.policies, expos: { sample: true, expos: [] }, registrations: services.registrations, log: createLogger('silent'), clock: () => new Date(), classify });
     const down = createHttpApp({ pipeline, log: createLogger('silent'), clock: () => new Date(), readiness: {} });
     for (const [text, re] of [['湖北 锂电池 专利', /检索服务暂时不可用/], ['lithium battery patents', /search service is unavailable/]] as const) {
       const res = await down.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
@@ -236,7 +237,7 @@ describe('web chat', () => {
   });
 
   it('answers intents whose features have not landed honestly', async () => {
-    const r = await chat({ text: '我要报名参加博览会' });
+    const r = await chat({ text: '我想把我的专利卖掉，帮我对接买家' });
     expect(r.body.replies[0]!.text).toMatch(/建设中|not available yet/);
   });
 });

@@ -1,0 +1,217 @@
+/**
+ * The expo registration dialogue (state in the conversation, so it survives restarts and works in
+ * every channel): edition → name → organisation → role → phone or e-mail → consent → confirm.
+ * Each step re-asks with a hint on bad input; "取消"/"cancel" leaves; an idle dialogue expires.
+ * Also my_registrations and cancel_registration.
+ */
+import type { ROLES } from '../core/actions.js';
+import { ROLE_LABEL, t } from '../core/strings.js';
+import type { Locale, Reply } from '../core/types.js';
+import { registrationState, type Expo } from '../domain/expo.js';
+import type { Registration } from '../services/registration-store.js';
+import type { ConversationState } from '../services/user-store.js';
+import type { Handler, HandlerContext } from './context.js';
+
+type Role = (typeof ROLES)[number];
+export type RegDraft = NonNullable<ConversationState['registration']>;
+export const DIALOGUE_TTL_MS = 30 * 60_000;
+const LEAVE = /^(?:取消|退出|算了|不报了|cancel|quit|stop|exit)[.!。！]?$/i;
+const MOBILE = /^(?:\+?86)?(1[3-9]\d{9})$/;
+const EMAIL = /^[^\s@<>"]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/;
+const ROLE_WORDS: [Role, RegExp][] = [
+  ['patentee', /专利权人|发明人|专利持有|patentee|inventor|patent holder/i],
+  ['buyer', /买方|需求方|企业|采购|buyer|company|purchas/i],
+  ['investor', /投资|investor|vc|fund/i],
+  ['agency', /机构|代理|律所|agency|attorney|firm/i],
+  ['exhibitor', /参展|展商|exhibitor/i],
+  ['visitor', /观众|参观|个人|visitor|attendee/i],
+];
+
+const openExpos = (ctx: HandlerContext) => ctx.services.expos.expos.filter((e) => registrationState(e, ctx.services.clock()) === 'open');
+const expoBySlug = (ctx: HandlerContext, slug?: string) => ctx.services.expos.expos.find((e) => e.slug === slug);
+const roleButtons = (locale: Locale) => [
+  (['patentee', 'buyer', 'investor'] as const).map((r) => ({ label: ROLE_LABEL[r]![locale], action: { type: 'reg_role' as const, role: r } })),
+  (['agency', 'visitor', 'exhibitor'] as const).map((r) => ({ label: ROLE_LABEL[r]![locale], action: { type: 'reg_role' as const, role: r } })),
+];
+
+export function statusLabel(r: Registration & { position?: number }, locale: Locale): string {
+  if (r.status === 'confirmed') return t(locale, 'statusConfirmed');
+  if (r.status === 'waitlisted') return t(locale, 'statusWaitlisted')(r.position ?? 1);
+  return t(locale, 'statusCancelled');
+}
+
+function begin(ctx: HandlerContext, expo: Expo): Reply[] {
+  ctx.state.registration = { step: 'name', expoSlug: expo.slug, at: ctx.services.clock().toISOString() };
+  return [{ text: t(ctx.locale, 'regAskName')(expo.name[ctx.locale]) }];
+}
+
+async function existing(ctx: HandlerContext, expo: Expo): Promise<Reply[] | undefined> {
+  const mine = await ctx.services.registrations.mine(ctx.user.id);
+  const active = mine.find((r) => r.expoSlug === expo.slug && r.status !== 'cancelled');
+  return active ? [{ text: t(ctx.locale, 'regExists')(expo.name[ctx.locale], statusLabel(active, ctx.locale), active.code) }] : undefined;
+}
+
+export const registerExpo: Handler = async (ctx) => {
+  const { locale } = ctx;
+  const open = openExpos(ctx);
+  if (open.length === 0) return [{ text: t(locale, 'regNoneOpen') }];
+  if (open.length > 1) {
+    ctx.state.registration = { step: 'expo', at: ctx.services.clock().toISOString() };
+    return [{ text: t(locale, 'regWhich'), buttons: open.map((e) => [{ label: e.name[locale].slice(0, 60), action: { type: 'reg_expo', slug: e.slug } }]) }];
+  }
+  return (await existing(ctx, open[0]!)) ?? begin(ctx, open[0]!);
+};
+
+export async function chooseExpo(ctx: HandlerContext, slug: string): Promise<Reply[]> {
+  const expo = openExpos(ctx).find((e) => e.slug === slug);
+  if (!expo) return [{ text: t(ctx.locale, 'regNoneOpen') }];
+  return (await existing(ctx, expo)) ?? begin(ctx, expo);
+}
+
+/** Whether a text message belongs to an open dialogue (the pipeline then skips classification). */
+export function inDialogue(state: ConversationState, now: Date): boolean {
+  return !!state.registration && now.getTime() - Date.parse(state.registration.at) < DIALOGUE_TTL_MS;
+}
+
+/** A typed answer to the current step. */
+export async function continueRegistration(ctx: HandlerContext, raw: string): Promise<Reply[]> {
+  const { locale } = ctx;
+  const d = ctx.state.registration!;
+  const text = raw.trim();
+  if (LEAVE.test(text)) {
+    delete ctx.state.registration;
+    return [{ text: t(locale, 'regLeft') }];
+  }
+  d.at = ctx.services.clock().toISOString();
+  switch (d.step) {
+    case 'expo':
+      return [{ text: t(locale, 'regWhich'), buttons: openExpos(ctx).map((e) => [{ label: e.name[locale].slice(0, 60), action: { type: 'reg_expo', slug: e.slug } }]) }];
+    case 'name':
+      if ([...text].length < 2 || [...text].length > 40 || /^\d+$/.test(text)) return [{ text: t(locale, 'regBadName') }];
+      Object.assign(d, { name: text, step: 'org' });
+      return [{ text: t(locale, 'regAskOrg') }];
+    case 'org':
+      if ([...text].length < 2 || [...text].length > 80) return [{ text: t(locale, 'regBadOrg') }];
+      Object.assign(d, { organisation: text, step: 'role' });
+      return [{ text: t(locale, 'regAskRole'), buttons: roleButtons(locale) }];
+    case 'role': {
+      const role = ROLE_WORDS.find(([, re]) => re.test(text))?.[0];
+      if (!role) return [{ text: t(locale, 'regBadRole'), buttons: roleButtons(locale) }];
+      return chooseRole(ctx, role);
+    }
+    case 'contact': {
+      const compact = text.replace(/[\s-]/g, '');
+      const mobile = MOBILE.exec(compact)?.[1];
+      if (mobile) Object.assign(d, { phone: mobile, email: undefined });
+      else if (EMAIL.test(text)) Object.assign(d, { email: text, phone: undefined });
+      else return [{ text: t(locale, 'regBadContact') }];
+      d.step = 'consent';
+      return [consentQuestion(locale)];
+    }
+    case 'consent':
+      if (/^(?:同意|好的?|可以|是|yes|y|ok|agree|i agree)[.!。！]?$/i.test(text)) return answerYes(ctx);
+      if (/^(?:不同意|不|否|no|n|disagree)[.!。！]?$/i.test(text)) return answerNo(ctx);
+      return [consentQuestion(locale)];
+    case 'confirm':
+      if (/^(?:确认|确定|是|yes|y|ok|confirm)[.!。！]?$/i.test(text)) return answerYes(ctx);
+      return [{ text: t(locale, 'regUseButtons'), buttons: confirmButtons(locale) }];
+  }
+}
+
+const consentQuestion = (locale: Locale): Reply => ({
+  text: t(locale, 'regAskConsent'),
+  buttons: [[{ label: t(locale, 'btnAgree'), action: { type: 'reg_yes' } }, { label: t(locale, 'btnDisagree'), action: { type: 'reg_no' } }]],
+});
+const confirmButtons = (locale: Locale) => [[{ label: t(locale, 'btnConfirm'), action: { type: 'reg_yes' as const } }, { label: t(locale, 'btnCancel'), action: { type: 'reg_no' as const } }]];
+
+export async function chooseRole(ctx: HandlerContext, role: Role): Promise<Reply[]> {
+  const d = ctx.state.registration;
+  if (!d || d.step !== 'role') return [{ text: t(ctx.locale, 'buttonExpired') }];
+  Object.assign(d, { role, step: 'contact', at: ctx.services.clock().toISOString() });
+  return [{ text: t(ctx.locale, 'regAskContact') }];
+}
+
+export async function answerNo(ctx: HandlerContext): Promise<Reply[]> {
+  const d = ctx.state.registration;
+  delete ctx.state.registration;
+  if (!d) return [{ text: t(ctx.locale, 'buttonExpired') }];
+  return [{ text: t(ctx.locale, d.step === 'consent' ? 'regNoConsent' : 'regLeft') }];
+}
+
+export async function answerYes(ctx: HandlerContext): Promise<Reply[]> {
+  const { locale } = ctx;
+  const d = ctx.state.registration;
+  const expo = expoBySlug(ctx, d?.expoSlug);
+  if (!d || !expo || (d.step !== 'consent' && d.step !== 'confirm')) return [{ text: t(locale, 'buttonExpired') }];
+  if (d.step === 'consent') {
+    d.step = 'confirm';
+    const contact = d.phone ?? d.email ?? '';
+    return [{ text: t(locale, 'regSummary')(expo.name[locale], d.name ?? '', d.organisation ?? '', ROLE_LABEL[d.role ?? '']?.[locale] ?? '', contact), buttons: confirmButtons(locale) }];
+  }
+  delete ctx.state.registration;
+  if (registrationState(expo, ctx.services.clock()) !== 'open') return [{ text: t(locale, 'regClosedNow') }];
+  const res = await ctx.services.registrations.register({
+    expoSlug: expo.slug,
+    capacity: expo.capacity,
+    userId: ctx.user.id,
+    name: d.name!,
+    organisation: d.organisation!,
+    role: d.role as Role,
+    ...(d.phone ? { phone: d.phone } : {}),
+    ...(d.email ? { email: d.email } : {}),
+  });
+  const name = expo.name[locale];
+  if (res.kind === 'confirmed') return [{ text: t(locale, 'regConfirmed')(name, res.registration.code) }];
+  if (res.kind === 'waitlisted') return [{ text: t(locale, 'regWaitlisted')(name, res.position, res.registration.code) }];
+  return [{ text: t(locale, 'regExists')(name, statusLabel({ ...res.registration, ...(res.position ? { position: res.position } : {}) }, locale), res.registration.code) }];
+}
+
+export const myRegistrations: Handler = async (ctx) => {
+  const { locale } = ctx;
+  const mine = await ctx.services.registrations.mine(ctx.user.id);
+  if (mine.length === 0) return [{ text: t(locale, 'regMineNone') }];
+  return [
+    {
+      text: t(locale, 'regMine'),
+      items: mine.slice(0, 10).map((r) => {
+        const expo = expoBySlug(ctx, r.expoSlug);
+        return {
+          title: `${expo?.name[locale] ?? r.expoSlug} · ${r.code}`,
+          lines: [statusLabel(r, locale), ...(expo ? [`${expo.starts} – ${expo.ends} · ${expo.city[locale]}`] : [])],
+          ...(r.status !== 'cancelled' ? { buttons: [{ label: t(locale, 'btnCancelReg'), action: { type: 'reg_cancel' as const, id: r.id } }] } : {}),
+        };
+      }),
+    },
+  ];
+};
+
+export const cancelRegistration: Handler = async (ctx) => {
+  const { locale } = ctx;
+  const active = (await ctx.services.registrations.mine(ctx.user.id)).filter((r) => r.status !== 'cancelled');
+  if (active.length === 0) return [{ text: t(locale, 'regCancelNone') }];
+  if (active.length === 1) return askCancel(ctx, active[0]!.id);
+  return [
+    {
+      text: t(locale, 'regCancelWhich'),
+      buttons: active.map((r) => [{ label: `${expoBySlug(ctx, r.expoSlug)?.name[locale] ?? r.expoSlug} · ${r.code}`.slice(0, 60), action: { type: 'reg_cancel', id: r.id } }]),
+    },
+  ];
+};
+
+export async function askCancel(ctx: HandlerContext, id: number): Promise<Reply[]> {
+  const r = (await ctx.services.registrations.mine(ctx.user.id)).find((x) => x.id === id && x.status !== 'cancelled');
+  if (!r) return [{ text: t(ctx.locale, 'regCancelNone') }];
+  const name = expoBySlug(ctx, r.expoSlug)?.name[ctx.locale] ?? r.expoSlug;
+  return [{ text: t(ctx.locale, 'regCancelAsk')(name, r.code), buttons: [[{ label: t(ctx.locale, 'btnCancelReg'), action: { type: 'reg_cancel_yes', id } }]] }];
+}
+
+export async function confirmCancel(ctx: HandlerContext, id: number): Promise<Reply[]> {
+  const { locale } = ctx;
+  const res = await ctx.services.registrations.cancel(ctx.user.id, id, (p) => {
+    const expo = expoBySlug(ctx, p.expoSlug);
+    return { zh: t('zh', 'regPromoted')(expo?.name.zh ?? p.expoSlug, p.code), en: t('en', 'regPromoted')(expo?.name.en ?? p.expoSlug, p.code) };
+  });
+  if (!res) return [{ text: t(locale, 'regCancelNone') }];
+  const name = expoBySlug(ctx, res.cancelled.expoSlug)?.name[locale] ?? res.cancelled.expoSlug;
+  return [{ text: [t(locale, 'regCancelled')(name), res.promoted ? t(locale, 'regSeatPassed') : ''].filter(Boolean).join('\n') }];
+}
