@@ -10,6 +10,7 @@ import { loadGlossary } from '../search/glossary.js';
 import { PatentIndex } from '../search/patent-index.js';
 import { PatentSearch } from '../search/patent-search.js';
 import { PolicyIndex } from '../search/policy-index.js';
+import type { ExpoCalendar } from './domain/expo.js';
 import { loadContent, type Content } from './domain/policy.js';
 import { PolicyService } from './services/policy-service.js';
 import { RegistrationStore } from './services/registration-store.js';
@@ -34,6 +35,7 @@ export interface Services {
   pipeline: Pipeline;
   policies: PolicyService;
   registrations: RegistrationStore;
+  expos: ExpoCalendar;
   meiliHealth(): Promise<void>;
   close(): Promise<void>;
 }
@@ -100,6 +102,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       pipeline,
       policies,
       registrations,
+      expos: content.expos,
       meiliHealth: async () => {
         await client.health();
       },

@@ -86,3 +86,19 @@ export async function runClassify(): Promise<number> {
   }
   return 0;
 }
+
+export async function runExport(config: Config, log: Logger, slug: string, out?: string): Promise<number> {
+  const s = await createServices(config, log, { loadDemo: false });
+  try {
+    const { exportRegistrationsCsv } = await import('../services/registration-export.js');
+    const { csv, rows } = await exportRegistrationsCsv(s.database.db, slug);
+    if (out) {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(out, csv);
+      process.stderr.write(`wrote ${rows} registrations of ${slug} to ${out}\n`);
+    } else process.stdout.write(csv);
+    return 0;
+  } finally {
+    await s.close();
+  }
+}

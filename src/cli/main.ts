@@ -17,6 +17,7 @@ const USAGE = `usage: patent-bridge <command>
   search ["<text>"] [--json] [--limit N]  search patents; without text, one query per stdin line
   classify                              one utterance per stdin line → one JSON line each
   chat                                  talk to the bot in the terminal
+  export-registrations <edition> [--out file.csv]   an expo edition's registrations as CSV
   invite <role> [--agency S] [--expo S] one-time invite code (not available yet)`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -101,6 +102,12 @@ async function run(command: string | undefined, args: string[], config: Config, 
     case 'chat': {
       const { runChat } = await import('./chat.js');
       return runChat(config, log);
+    }
+    case 'export-registrations': {
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+      if (!positionals[0]) throw new UsageError('export-registrations needs an edition slug (see content/expos.yaml)');
+      const { runExport } = await import('./commands.js');
+      return runExport(config, log, positionals[0], values.out);
     }
     case 'invite':
       process.stderr.write('patent-bridge: invite codes for staff and organisers are not available yet (they arrive with trade leads and broadcasts)\n');

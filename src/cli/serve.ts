@@ -41,6 +41,17 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     readiness: { postgres: () => services.database.ping(), meilisearch: () => services.meiliHealth() },
     ...(telegram?.mode === 'webhook' ? { telegramWebhook: (req: Request) => telegram.handleWebhook(req) } : {}),
     ...(slack ? { slackEvents: (req: Request) => slack.handleRequest(req) } : {}),
+    ...(config.ADMIN_TOKEN
+      ? {
+          admin: {
+            token: config.ADMIN_TOKEN,
+            exportCsv: async (slug: string) => {
+              const { exportRegistrationsCsv } = await import('../services/registration-export.js');
+              return services.expos.expos.some((e) => e.slug === slug) ? exportRegistrationsCsv(services.database.db, slug) : undefined;
+            },
+          },
+        }
+      : {}),
   });
   const server = serveHttp({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
   await new Promise<void>((resolve, reject) => {

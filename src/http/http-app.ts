@@ -2,6 +2,7 @@
  * The HTTP surface: web chat page and API, health and readiness. Built as a Hono app so tests call
  * `app.request()` without a listening socket.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Hono } from 'hono';
@@ -19,6 +20,8 @@ export interface HttpDeps {
   readiness: Record<string, () => Promise<void>>;
   /** The Telegram webhook, when the Telegram channel runs in webhook mode. */
   telegramWebhook?: (req: Request) => Promise<Response>;
+  /** Admin API, when ADMIN_TOKEN is set: registrations export by edition. */
+  admin?: { token: string; exportCsv: (slug: string) => Promise<{ csv: string; rows: number } | undefined> };
   /** Slack events, interactivity and the slash command, when the Slack channel runs. */
   slackEvents?: (req: Request) => Promise<Response>;
 }
@@ -98,6 +101,23 @@ export function createHttpApp(deps: HttpDeps): Hono {
   if (deps.slackEvents) {
     const events = deps.slackEvents;
     app.post('/slack/events', bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.json(error('PAYLOAD_TOO_LARGE', 'payload is too large'), 413) }), (c) => events(c.req.raw));
+  }
+
+  if (deps.admin) {
+    const admin = deps.admin;
+    const want = Buffer.from(`Bearer ${admin.token}`);
+    app.use('/admin/api/*', async (c, next) => {
+      const got = Buffer.from(c.req.header('authorization') ?? '');
+      if (got.length !== want.length || !timingSafeEqual(got, want)) return c.json(error('UNAUTHORIZED', 'send Authorization: Bearer $ADMIN_TOKEN'), 401);
+      await next();
+    });
+    app.get('/admin/api/expos/:slug/registrations.csv', async (c) => {
+      const slug = c.req.param('slug');
+      if (!/^[a-z0-9-]{3,40}$/.test(slug)) return c.json(error('BAD_REQUEST', 'edition slug must be 3–40 of a-z 0-9 -'), 400);
+      const res = await admin.exportCsv(slug);
+      if (!res) return c.json(error('NOT_FOUND', `no edition ${slug} in content/expos.yaml`), 404);
+      return c.body(res.csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${slug}-registrations.csv"` });
+    });
   }
 
   app.notFound((c) => c.json(error('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404));

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createHttpApp } from '../../src/http/http-app.js';
+import { csvCell, exportRegistrationsCsv } from '../../src/services/registration-export.js';
 import { createLogger } from '../../src/util/log.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
 
@@ -116,5 +117,35 @@ describe('expo registration dialogue', () => {
     const rs = await say('notice-user-1', { text: '帮助' });
     expect(rs[0]!.text).toBe('好消息：您已转正');
     expect((await say('notice-user-1', { text: '帮助' }))[0]!.text).not.toBe('好消息：您已转正');
+  });
+});
+
+describe('registrations export', () => {
+  it('gives organisers a UTF-8 CSV with BOM, quoted cells and neutralised formulas', async () => {
+    const { csv, rows } = await exportRegistrationsCsv(services.database.db, 'expo-2026-wuhan');
+    expect(rows).toBeGreaterThanOrEqual(2);
+    expect(csv.startsWith('\ufeffcode,status,name,organisation,role,phone,email,registered_at,cancelled_at\r\n')).toBe(true);
+    expect(csv).toContain('张三');
+    expect(csv).toContain('alice@example.com');
+    expect(csvCell('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
+    expect(csvCell('a,b')).toBe('"a,b"');
+  });
+
+  it('serves the CSV on the admin API only with the bearer token', async () => {
+    const admin = createHttpApp({
+      pipeline: services.pipeline,
+      log: createLogger('silent'),
+      clock: () => now,
+      readiness: {},
+      admin: { token: 'admin-token-0123456789', exportCsv: (slug) => (slug === 'expo-2026-wuhan' ? exportRegistrationsCsv(services.database.db, slug) : Promise.resolve(undefined)) },
+    });
+    const url = '/admin/api/expos/expo-2026-wuhan/registrations.csv';
+    expect((await admin.request(url)).status).toBe(401);
+    expect((await admin.request(url, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const ok = await admin.request(url, { headers: { authorization: 'Bearer admin-token-0123456789' } });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toMatch(/text\/csv; charset=utf-8/);
+    expect(await ok.text()).toContain('张三');
+    expect((await admin.request('/admin/api/expos/nope-nope/registrations.csv', { headers: { authorization: 'Bearer admin-token-0123456789' } })).status).toBe(404);
   });
 });
