@@ -85,6 +85,13 @@ export class SlackChannel {
     await this.worker.stop();
   }
 
+  /** A message the platform sends on its own (a reminder), as a DM: posting to a user id opens it. */
+  async push(userId: string, text: string): Promise<boolean> {
+    let ok = true;
+    for (const out of renderSlack([{ text }])) ok = (await this.sender.send({ kind: 'channel', channel: userId }, out)) === 'sent' && ok;
+    return ok;
+  }
+
   /** Verify, record, acknowledge. Nothing slow happens before the answer; a failure to record is a 5xx so Slack retries. */
   async handleRequest(req: Request): Promise<Response> {
     const raw = await req.text();

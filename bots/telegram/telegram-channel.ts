@@ -137,6 +137,13 @@ export class TelegramChannel {
     this.worker.kick();
   }
 
+  /** A message the platform sends on its own (a reminder); false when Telegram refuses this user. */
+  async push(chatId: string, text: string): Promise<boolean> {
+    let ok = true;
+    for (const out of renderTelegram([{ text }])) ok = (await this.sender.send(chatId, out)) === 'sent' && ok;
+    return ok;
+  }
+
   private async handleRow(row: InboxRow): Promise<void> {
     const { inbox, log } = this.o;
     try {

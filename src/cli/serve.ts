@@ -4,6 +4,9 @@ import { SlackChannel } from '../../bots/slack/slack-channel.js';
 import { TelegramChannel } from '../../bots/telegram/telegram-channel.js';
 import { createServices } from '../app.js';
 import { InboxStore } from '../services/inbox-store.js';
+import { Jobs } from '../services/jobs.js';
+import { Notifier } from '../services/notifier.js';
+import { sendExpoReminders } from '../services/reminders.js';
 import type { Config } from '../config/config.js';
 import { createHttpApp } from '../http/http-app.js';
 import type { Logger } from '../util/log.js';
@@ -80,6 +83,17 @@ export async function serve(config: Config, log: Logger): Promise<void> {
       throw new Error(`Telegram did not answer at TELEGRAM_API_ROOT (check TELEGRAM_BOT_TOKEN): ${(err as Error).message}`);
     }
   }
+  // Durable jobs: expo reminders, pushed through Telegram/Slack where the person is, else kept as a notice.
+  const jobs = new Jobs(services.database, log.child({ component: 'jobs' }));
+  const notifier = new Notifier(services.database.db, {
+    ...(telegram ? { telegram: (id: string, text: string) => telegram.push(id, text) } : {}),
+    ...(slack ? { slack: (id: string, text: string) => slack.push(id, text) } : {}),
+  });
+  await jobs.start();
+  const queued = await jobs.scheduleReminders(services.expos, new Date());
+  if (queued) log.info('expo reminders scheduled', { count: queued });
+  await jobs.workReminders((slug) => sendExpoReminders(services.database.db, services.expos, notifier, slug));
+
   log.info('patent-bridge ready', { url: `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`, database: services.database.kind });
   process.stderr.write(`\npatent-bridge: web chat at http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}\n\n`);
 
@@ -103,6 +117,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   clearInterval(prune);
+  await jobs.stop();
   await telegram?.stop();
   await slack?.stop();
   await services.close();

@@ -159,6 +159,10 @@ export const STRINGS = {
     zh: (expo: string, code: string) => `好消息：有人取消了报名，您已从候补转为「${expo}」正式参会，确认码：${code}。`,
     en: (expo: string, code: string) => `Good news: a place came free and your registration for "${expo}" is now confirmed. Confirmation code: ${code}.`,
   },
+  regReminder: {
+    zh: (expo: string, day: string, where: string, code: string) => `提醒：「${expo}」明天（${day}）开幕，地点：${where}。请凭确认码 ${code} 入场。`,
+    en: (expo: string, day: string, where: string, code: string) => `Reminder: "${expo}" opens tomorrow (${day}) at ${where}. Your confirmation code is ${code}.`,
+  },
   regMineNone: { zh: '您还没有博览会报名。发送“报名博览会”开始。', en: 'You have no expo registrations. Send "register for the expo" to start.' },
   regMine: { zh: '您的博览会报名：', en: 'Your expo registrations:' },
   regCancelNone: { zh: '您没有可以取消的报名。', en: 'You have no registration to cancel.' },

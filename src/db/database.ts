@@ -29,6 +29,8 @@ export interface Database {
   rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
   migrate(): Promise<void>;
   ping(): Promise<void>;
+  /** How pg-boss reaches this database: PGlite's one connection through an executeSql adapter, or its own pool. */
+  jobQueueOptions(): { db: { executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }> } } | { connectionString: string; max: number };
   close(): Promise<void>;
 }
 
@@ -73,6 +75,16 @@ async function openPglite(dir: string): Promise<Database> {
     ping: async () => {
       await client.query('select 1');
     },
+    jobQueueOptions: () => ({
+      db: {
+        // pg-boss sends its migrations as multi-statement SQL without parameters: that needs exec.
+        executeSql: async (text: string, values: unknown[]) => {
+          if (values && values.length) return { rows: (await client.query(text, values as never[])).rows };
+          const results = await client.exec(text);
+          return { rows: results.at(-1)?.rows ?? [] };
+        },
+      },
+    }),
     close: () => client.close(),
   };
 }
@@ -94,6 +106,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     ping: async () => {
       await client`select 1`;
     },
+    jobQueueOptions: () => ({ connectionString: url, max: 4 }),
     close: () => client.end({ timeout: 5 }),
   };
 }
