@@ -13,6 +13,7 @@ import { PolicyIndex } from '../search/policy-index.js';
 import type { ExpoCalendar } from './domain/expo.js';
 import { loadContent, type Content } from './domain/policy.js';
 import { PolicyService } from './services/policy-service.js';
+import { Notifier } from './services/notifier.js';
 import { RegistrationStore } from './services/registration-store.js';
 import type { Config } from './config/config.js';
 import { Pipeline } from './core/pipeline.js';
@@ -36,6 +37,7 @@ export interface Services {
   policies: PolicyService;
   registrations: RegistrationStore;
   expos: ExpoCalendar;
+  notifier: Notifier;
   meiliHealth(): Promise<void>;
   close(): Promise<void>;
 }
@@ -90,7 +92,8 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
     const search = new PatentSearch(client, loadGlossary());
     const clock = opts.clock ?? (() => new Date());
     const registrations = new RegistrationStore(database.db);
-    const pipeline = new Pipeline({ users, search, patents: store, policies, expos: content.expos, registrations, log, clock, classify });
+    const notifier = new Notifier(database.db);
+    const pipeline = new Pipeline({ users, search, patents: store, policies, expos: content.expos, registrations, notifier, log, clock, classify });
     return {
       config,
       log,
@@ -103,6 +106,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       policies,
       registrations,
       expos: content.expos,
+      notifier,
       meiliHealth: async () => {
         await client.health();
       },

@@ -5,7 +5,6 @@ import { TelegramChannel } from '../../bots/telegram/telegram-channel.js';
 import { createServices } from '../app.js';
 import { InboxStore } from '../services/inbox-store.js';
 import { Jobs } from '../services/jobs.js';
-import { Notifier } from '../services/notifier.js';
 import { sendExpoReminders } from '../services/reminders.js';
 import type { Config } from '../config/config.js';
 import { createHttpApp } from '../http/http-app.js';
@@ -85,10 +84,9 @@ export async function serve(config: Config, log: Logger): Promise<void> {
   }
   // Durable jobs: expo reminders, pushed through Telegram/Slack where the person is, else kept as a notice.
   const jobs = new Jobs(services.database, log.child({ component: 'jobs' }));
-  const notifier = new Notifier(services.database.db, {
-    ...(telegram ? { telegram: (id: string, text: string) => telegram.push(id, text) } : {}),
-    ...(slack ? { slack: (id: string, text: string) => slack.push(id, text) } : {}),
-  });
+  const notifier = services.notifier;
+  if (telegram) notifier.register('telegram', (id, text) => telegram.push(id, text));
+  if (slack) notifier.register('slack', (id, text) => slack.push(id, text));
   await jobs.start();
   const queued = await jobs.scheduleReminders(services.expos, new Date());
   if (queued) log.info('expo reminders scheduled', { count: queued });

@@ -3,6 +3,7 @@ import type { NluResult } from '../core/intents.js';
 import type { InboundMessage, Locale, Reply } from '../core/types.js';
 import type { ExpoCalendar } from '../domain/expo.js';
 import type { PatentStore } from '../services/patent-store.js';
+import type { Notifier } from '../services/notifier.js';
 import type { RegistrationStore } from '../services/registration-store.js';
 import type { PolicyService } from '../services/policy-service.js';
 import type { ConversationState, User, UserStore } from '../services/user-store.js';
@@ -16,6 +17,7 @@ export interface HandlerServices {
   policies: PolicyService;
   expos: ExpoCalendar;
   registrations: RegistrationStore;
+  notifier: Notifier;
   log: Logger;
   clock: () => Date;
 }

@@ -212,6 +212,10 @@ export async function confirmCancel(ctx: HandlerContext, id: number): Promise<Re
     return { zh: t('zh', 'regPromoted')(expo?.name.zh ?? p.expoSlug, p.code), en: t('en', 'regPromoted')(expo?.name.en ?? p.expoSlug, p.code) };
   });
   if (!res) return [{ text: t(locale, 'regCancelNone') }];
+  if (res.noticeId) {
+    // The promoted person hears now where their channel can push; otherwise with their next reply.
+    await ctx.services.notifier.pushNotice(res.noticeId).catch((err) => ctx.services.log.warn('promotion push failed', { err }));
+  }
   const name = expoBySlug(ctx, res.cancelled.expoSlug)?.name[locale] ?? res.cancelled.expoSlug;
   return [{ text: [t(locale, 'regCancelled')(name), res.promoted ? t(locale, 'regSeatPassed') : ''].filter(Boolean).join('\n') }];
 }

@@ -3,9 +3,9 @@
  * person's channel where it can push (Telegram, Slack), otherwise kept as a notice that arrives with
  * their next reply (web chat, terminal).
  */
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
-import { notices } from '../db/schema.js';
+import { notices, users } from '../db/schema.js';
 import type { Locale } from '../core/types.js';
 
 export interface Recipient {
@@ -23,6 +23,25 @@ export class Notifier {
     private readonly db: Db,
     private readonly push: Partial<Record<string, Push>> = {},
   ) {}
+
+  /** Channels register their push once they are running. */
+  register(platform: string, push: Push): void {
+    this.push[platform] = push;
+  }
+
+  /** Tries to push a notice already stored for a user now; on success it is marked delivered. */
+  async pushNotice(noticeId: number): Promise<boolean> {
+    const [row] = await this.db
+      .select({ platform: users.platform, platformUserId: users.platformUserId, locale: users.locale, zh: notices.textZh, en: notices.textEn, delivered: notices.deliveredAt })
+      .from(notices)
+      .innerJoin(users, eq(users.id, notices.userId))
+      .where(eq(notices.id, noticeId));
+    const push = row && !row.delivered ? this.push[row.platform] : undefined;
+    if (!row || !push) return false;
+    if (!(await push(row.platformUserId, row.locale === 'en' ? row.en : row.zh))) return false;
+    await this.db.update(notices).set({ deliveredAt: sql`now()` }).where(eq(notices.id, noticeId));
+    return true;
+  }
 
   async notify(r: Recipient, text: { zh: string; en: string }): Promise<'pushed' | 'queued'> {
     const push = this.push[r.platform];

@@ -104,7 +104,11 @@ export class RegistrationStore {
    * Cancels one of the person's active registrations. A freed seat goes to the first person on the
    * waitlist, who gets a notice with their code; returns what happened.
    */
-  async cancel(userId: number, id: number, notice: (r: Registration) => { zh: string; en: string }): Promise<{ cancelled: Registration; promoted?: Registration } | undefined> {
+  async cancel(
+    userId: number,
+    id: number,
+    notice: (r: Registration) => { zh: string; en: string },
+  ): Promise<{ cancelled: Registration; promoted?: Registration; noticeId?: number } | undefined> {
     const [target] = await this.db.select().from(registrations).where(and(eq(registrations.id, id), eq(registrations.userId, userId)));
     if (!target || target.status === 'cancelled') return undefined;
     return this.db.transaction(async (tx) => {
@@ -124,11 +128,13 @@ export class RegistrationStore {
         .limit(1);
       if (!next) return { cancelled };
       const [promoted] = await tx.update(registrations).set({ status: 'confirmed', updatedAt: sql`now()` }).where(eq(registrations.id, next.id)).returning();
+      // The notice is written with the promotion, so it cannot be lost; a push may deliver it sooner.
+      let noticeId: number | undefined;
       if (promoted?.userId) {
         const text = notice(promoted);
-        await tx.insert(notices).values({ userId: promoted.userId, textZh: text.zh, textEn: text.en });
+        [{ id: noticeId }] = (await tx.insert(notices).values({ userId: promoted.userId, textZh: text.zh, textEn: text.en }).returning({ id: notices.id })) as [{ id: number }];
       }
-      return { cancelled, ...(promoted ? { promoted } : {}) };
+      return { cancelled, ...(promoted ? { promoted } : {}), ...(noticeId ? { noticeId } : {}) };
     });
   }
 

@@ -1,6 +1,7 @@
 /** Registration rules against PGlite and, with TEST_DATABASE_URL, the Postgres server. */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Notifier } from '../../src/services/notifier.js';
 import { newCode, RegistrationStore } from '../../src/services/registration-store.js';
 import { UserStore } from '../../src/services/user-store.js';
 import { DB_KINDS, openTestDb, type TestDb } from '../support/db.js';
@@ -45,6 +46,24 @@ describe.each(DB_KINDS)('registrations on %s', (kind) => {
     // Cancelling twice, or someone else's registration, does nothing.
     expect(await regs.cancel(await person('a'), mine[0]!.id, notice)).toBeUndefined();
     expect(await regs.cancel(await person('c'), mine[0]!.id, notice)).toBeUndefined();
+  });
+
+  it('pushes a promotion at once where the channel can, and marks the notice delivered', async () => {
+    const first = await person('push-a');
+    const tg = (await users.upsert('telegram', `${kind}-777`, 'en')).id;
+    await regs.register(input(first, 1, 'expo-push'));
+    await regs.register(input(tg, 1, 'expo-push'));
+    const [mine] = await regs.mine(first);
+    const res = await regs.cancel(first, mine!.id, () => ({ zh: '已转正', en: 'You are in' }));
+    expect(res?.noticeId).toBeDefined();
+    const pushed: string[] = [];
+    const notifier = new Notifier(tdb.database.db);
+    expect(await notifier.pushNotice(res!.noticeId!)).toBe(false); // no Telegram push registered yet
+    notifier.register('telegram', async (id, text) => (pushed.push(`${id}:${text}`), true));
+    expect(await notifier.pushNotice(res!.noticeId!)).toBe(true);
+    expect(pushed).toEqual([`${kind}-777:You are in`]);
+    expect(await regs.takeNotices(tg)).toEqual([]);
+    expect(await notifier.pushNotice(res!.noticeId!)).toBe(false); // already delivered
   });
 
   it('gives exactly 10 seats to 50 simultaneous registrations for the last 10', async () => {
