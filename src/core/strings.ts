@@ -13,16 +13,16 @@ export const STRINGS = {
     en: 'Hello! This is the Patent Technology Conversion Service Platform of six central Chinese provinces. Tell me what technology you are looking for, e.g. "lithium battery patents in Hubei", or type "help" to see everything I can do.',
   },
   help: {
-    zh: '我可以：\n• 检索专利：如“湖南 工程机械 发明专利”“CN218751475U”\n• 查看专利详情：发送专利号或申请号\n• 解读六省专利转化政策（附来源）：如“湖北的专利质押融资政策”\n• 介绍服务联盟的成员机构：如“有哪些做专利维权的机构”\n• 订阅/退订平台公告：“订阅”“退订”\n• 删除您的个人数据：“删除我的信息”\n即将上线：博览会报名、交易线索对接。',
-    en: 'I can:\n• search patents, e.g. "construction machinery invention patents in Hunan" or "CN218751475U"\n• show a patent in detail: send its publication or application number\n• explain the six provinces\' patent-conversion policies, with sources: "pledge financing policy in Hubei"\n• introduce the alliance\'s member agencies: "which agencies handle infringement?"\n• subscribe to or unsubscribe from platform announcements: "subscribe", "unsubscribe"\n• delete your personal data: "forget me"\nComing soon: expo registration, trade leads to agencies.',
+    zh: '我可以：\n• 检索专利：如“湖南 工程机械 发明专利”“CN218751475U”\n• 查看专利详情：发送专利号或申请号\n• 解读六省专利转化政策（附来源）：如“湖北的专利质押融资政策”\n• 介绍服务联盟的成员机构：如“有哪些做专利维权的机构”\n• 博览会信息与报名：“博览会在哪举办”“我要报名”“我的报名”\n• 订阅/退订平台公告：“订阅”“退订”\n• 删除您的个人数据：“删除我的信息”\n即将上线：交易线索对接服务机构。',
+    en: 'I can:\n• search patents, e.g. "construction machinery invention patents in Hunan" or "CN218751475U"\n• show a patent in detail: send its publication or application number\n• explain the six provinces\' patent-conversion policies, with sources: "pledge financing policy in Hubei"\n• introduce the alliance\'s member agencies: "which agencies handle infringement?"\n• the patent expo: "where is the expo?", "register me", "my registrations"\n• subscribe to or unsubscribe from platform announcements: "subscribe", "unsubscribe"\n• delete your personal data: "forget me"\nComing soon: trade leads to agencies.',
   },
   unknown: {
     zh: '抱歉，我没听懂。您可以直接描述想找的技术，或输入“帮助”查看我能做什么。',
     en: "Sorry, I didn't understand that. Describe the technology you are looking for, or type \"help\" to see what I can do.",
   },
   notYet: {
-    zh: (what: string) => `“${what}”功能正在建设中，暂时还不能使用。目前可以检索专利、查看专利详情、解读各省政策、介绍服务联盟和订阅公告。`,
-    en: (what: string) => `${what} is not available yet. For now I can search patents, show patent details, explain provincial policies, introduce the alliance and manage announcement subscriptions.`,
+    zh: (what: string) => `“${what}”功能正在建设中，暂时还不能使用。目前可以检索专利、查看专利详情、解读各省政策、介绍服务联盟、博览会报名和订阅公告。`,
+    en: (what: string) => `${what} is not available yet. For now I can search patents, show patent details, explain provincial policies, introduce the alliance, register you for the expo and manage announcement subscriptions.`,
   },
   empty: { zh: '消息是空的，请输入您的问题。', en: 'That message was empty. Please type your question.' },
   tooLong: {
