@@ -72,8 +72,8 @@ export const STRINGS = {
   unsubscribed: { zh: '已退订，不会再向您推送公告。', en: 'Unsubscribed: you will not receive announcements any more.' },
   notSubscribed: { zh: '您目前没有订阅公告。', en: 'You are not subscribed to announcements.' },
   forgetAsk: {
-    zh: '确认删除您在本平台的全部个人数据（语言设置、订阅、检索记录、关注的专利）吗？此操作不可撤销。',
-    en: 'Delete all your personal data on this platform (language setting, subscription, search state, patents you marked)? This cannot be undone.',
+    zh: '确认删除您在本平台的全部个人数据（语言设置、订阅、检索记录、关注的专利，以及博览会报名中的姓名、单位和联系方式）吗？此操作不可撤销。',
+    en: 'Delete all your personal data on this platform (language setting, subscription, search state, patents you marked, and the name, organisation and contact details of your expo registrations)? This cannot be undone.',
   },
   forgotten: { zh: '您的个人数据已删除。再次发消息将作为新用户开始。', en: 'Your personal data has been deleted. Writing again starts afresh as a new user.' },
   forgetCancelled: { zh: '已取消，您的数据保持不变。', en: 'Cancelled; your data is unchanged.' },
