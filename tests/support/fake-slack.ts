@@ -180,7 +180,7 @@ export interface StartFakeSlackOptions {
   teamId?: string;
 }
 
-export const DEFAULT_BOT_TOKEN = 'xoxb-test-0000-fake';
+export const DEFAULT_BOT_TOKEN = 'xoxb-fake';
 export const DEFAULT_BOT_USER_ID = 'UBOT0001';
 export const DEFAULT_BOT_ID = 'BBOT0001';
 export const DEFAULT_TEAM_ID = 'T0001';
