@@ -24,6 +24,7 @@ import { PatentStore } from './services/patent-store.js';
 import { UserStore } from './services/user-store.js';
 import { lockDataDir } from './util/dir-lock.js';
 import type { Logger } from './util/log.js';
+import { createMetrics, type Metrics } from './util/metrics.js';
 
 export interface Services {
   config: Config;
@@ -38,6 +39,7 @@ export interface Services {
   registrations: RegistrationStore;
   expos: ExpoCalendar;
   notifier: Notifier;
+  metrics: Metrics;
   meiliHealth(): Promise<void>;
   close(): Promise<void>;
 }
@@ -46,6 +48,7 @@ export interface ServiceOptions {
   /** Load content/demo-patents.jsonl when the patent store is empty (embedded mode default). */
   loadDemo?: boolean;
   clock?: () => Date;
+  metrics?: Metrics;
 }
 
 export async function createServices(config: Config, log: Logger, opts: ServiceOptions = {}): Promise<Services> {
@@ -93,7 +96,8 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
     const clock = opts.clock ?? (() => new Date());
     const registrations = new RegistrationStore(database.db);
     const notifier = new Notifier(database.db);
-    const pipeline = new Pipeline({ users, search, patents: store, policies, expos: content.expos, registrations, notifier, log, clock, classify });
+    const metrics = opts.metrics ?? createMetrics();
+    const pipeline = new Pipeline({ users, search, patents: store, policies, expos: content.expos, registrations, notifier, metrics, log, clock, classify });
     return {
       config,
       log,
@@ -107,6 +111,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       registrations,
       expos: content.expos,
       notifier,
+      metrics,
       meiliHealth: async () => {
         await client.health();
       },

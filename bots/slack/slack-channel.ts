@@ -10,6 +10,7 @@ import { t } from '../../src/core/strings.js';
 import type { InboxRow, InboxStore } from '../../src/services/inbox-store.js';
 import { InboxWorker } from '../../src/services/inbox-worker.js';
 import type { Logger } from '../../src/util/log.js';
+import type { Metrics } from '../../src/util/metrics.js';
 import { renderSlack, type SlackOut } from './slack-blocks.js';
 import { mapSlack, slackChatId, slackUpdateId, type SlackTarget } from './slack-map.js';
 import { SlackSender } from './slack-sender.js';
@@ -24,6 +25,7 @@ export interface SlackChannelOptions {
   inbox: InboxStore;
   log: Logger;
   sender?: { perChannelIntervalMs?: number };
+  metrics?: Metrics;
 }
 
 /** Our HTTP server owns the socket; Bolt only needs a receiver to exist. */
@@ -163,6 +165,7 @@ export class SlackChannel {
   private async deliver(row: Row, planned: { target: SlackTarget; out: SlackOut }[]): Promise<void> {
     for (let i = row.sent; i < planned.length; i++) {
       const result = await this.sender.send(planned[i]!.target, planned[i]!.out);
+      this.o.metrics?.deliveries.inc({ platform: 'slack', result });
       await this.o.inbox.markSent(row, i + 1);
       if (result === 'unreachable') break;
     }

@@ -12,6 +12,7 @@ import type { InboxRow, InboxStore } from '../../src/services/inbox-store.js';
 import { InboxWorker } from '../../src/services/inbox-worker.js';
 import type { UserStore } from '../../src/services/user-store.js';
 import type { Logger } from '../../src/util/log.js';
+import type { Metrics } from '../../src/util/metrics.js';
 import { renderTelegram, type TelegramOut } from './telegram-html.js';
 import { TelegramSender, type SenderOptions } from './telegram-sender.js';
 import { mapUpdate } from './telegram-update.js';
@@ -32,6 +33,7 @@ export interface TelegramChannelOptions {
   sender?: SenderOptions;
   /** How many chats are served at once; one chat's updates are always handled in order. */
   concurrency?: number;
+  metrics?: Metrics;
 }
 
 /** Stable across restarts and replicas without configuration: derived from the bot token. */
@@ -171,6 +173,7 @@ export class TelegramChannel {
       if (mapped.callbackQueryId) await this.answer(mapped.callbackQueryId);
       for (let i = row.sent; i < outs.length; i++) {
         const result = await this.sender.send(chatId, outs[i]!);
+        this.o.metrics?.deliveries.inc({ platform: 'telegram', result });
         await inbox.markSent(row, i + 1);
         if (result === 'unreachable') break;
       }

@@ -3,6 +3,7 @@ import { serve as serveHttp } from '@hono/node-server';
 import { SlackChannel } from '../../bots/slack/slack-channel.js';
 import { TelegramChannel } from '../../bots/telegram/telegram-channel.js';
 import { createServices } from '../app.js';
+import { createMetrics } from '../util/metrics.js';
 import { InboxStore } from '../services/inbox-store.js';
 import { Jobs } from '../services/jobs.js';
 import { sendExpoReminders } from '../services/reminders.js';
@@ -11,7 +12,7 @@ import { createHttpApp } from '../http/http-app.js';
 import type { Logger } from '../util/log.js';
 
 export async function serve(config: Config, log: Logger): Promise<void> {
-  const services = await createServices(config, log);
+  const services = await createServices(config, log, { metrics: createMetrics({ defaults: true }) });
   const inbox = new InboxStore(services.database);
   const telegram = config.TELEGRAM_BOT_TOKEN
     ? new TelegramChannel({
@@ -23,6 +24,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
         inbox,
         users: services.users,
         log: log.child({ channel: 'telegram' }),
+        metrics: services.metrics,
       })
     : undefined;
   const slack =
@@ -34,6 +36,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
           pipeline: services.pipeline,
           inbox,
           log: log.child({ channel: 'slack' }),
+          metrics: services.metrics,
         })
       : undefined;
   const app = createHttpApp({
@@ -41,6 +44,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     log,
     clock: () => new Date(),
     readiness: { postgres: () => services.database.ping(), meilisearch: () => services.meiliHealth() },
+    metrics: services.metrics.registry,
     ...(telegram?.mode === 'webhook' ? { telegramWebhook: (req: Request) => telegram.handleWebhook(req) } : {}),
     ...(slack ? { slackEvents: (req: Request) => slack.handleRequest(req) } : {}),
     ...(config.ADMIN_TOKEN

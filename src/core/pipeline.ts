@@ -12,6 +12,7 @@ import type { HandlerContext, HandlerServices } from '../handlers/context.js';
 import type { UserStore } from '../services/user-store.js';
 import { continueRegistration, inDialogue } from '../handlers/register.js';
 import { RateLimiter } from './rate-limiter.js';
+import { intentLabel, type Metrics } from '../util/metrics.js';
 
 export const MAX_TEXT = 4000;
 
@@ -19,6 +20,7 @@ export interface PipelineDeps extends HandlerServices {
   users: UserStore;
   classify: (text: string) => NluResult;
   rateLimiter?: RateLimiter;
+  metrics?: Metrics;
 }
 
 export interface HandleResult {
@@ -84,6 +86,20 @@ export class Pipeline {
   }
 
   async handle(msg: InboundMessage): Promise<HandleResult> {
+    const started = performance.now();
+    const result = await this.handleInner(msg).catch((err) => {
+      this.deps.metrics?.errors.inc({ platform: msg.platform, kind: err instanceof PipelineError ? err.code : 'internal' });
+      throw err;
+    });
+    const m = this.deps.metrics;
+    if (m && !result.duplicate) {
+      m.updates.inc({ platform: msg.platform, intent: intentLabel(result.intent) });
+      m.replyLatency.observe({ platform: msg.platform }, (performance.now() - started) / 1000);
+    }
+    return result;
+  }
+
+  private async handleInner(msg: InboundMessage): Promise<HandleResult> {
     const { users, log } = this.deps;
     const guessed = detectLocale(msg.text) ?? (msg.localeHint?.toLowerCase().startsWith('zh') ? 'zh' : msg.localeHint ? 'en' : undefined);
     if (!(await users.claimUpdate(msg.platform, msg.updateId))) {

@@ -16,6 +16,8 @@ export interface HttpDeps {
   pipeline: Pipeline;
   log: Logger;
   clock: () => Date;
+  /** Prometheus registry served at GET /metrics. */
+  metrics?: { contentType: string; metrics(): Promise<string> };
   /** Each check throws when its dependency is unreachable. */
   readiness: Record<string, () => Promise<void>>;
   /** The Telegram webhook, when the Telegram channel runs in webhook mode. */
@@ -40,6 +42,11 @@ export function createHttpApp(deps: HttpDeps): Hono {
   app.get('/', (c) => c.html(page, 200, { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' }));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  app.get('/metrics', async (c) => {
+    if (!deps.metrics) return c.json(error('NOT_FOUND', 'metrics are not enabled'), 404);
+    return c.body(await deps.metrics.metrics(), 200, { 'content-type': deps.metrics.contentType });
+  });
 
   app.get('/readyz', async (c) => {
     const results: Record<string, string> = {};

@@ -43,6 +43,7 @@ beforeAll(async () => {
     log: createLogger('silent'),
     clock: () => new Date(),
     readiness: { postgres: () => services.database.ping(), meilisearch: () => services.meiliHealth() },
+    metrics: services.metrics.registry,
   });
 });
 
@@ -234,6 +235,17 @@ describe('web chat', () => {
     expect(r.text).toMatch(/【.+】/);
     expect(r.text).toMatch(/地点: /);
     expect(r.text).toMatch(/示例数据/);
+  });
+
+  it('exposes Prometheus metrics: updates by platform and intent, reply latency', async () => {
+    await chat({ text: '你好' });
+    const res = await app.request('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/plain/);
+    const body = await res.text();
+    expect(body).toMatch(/patent_bridge_updates_total\{platform="web",intent="greet"\} [1-9]/);
+    expect(body).toMatch(/patent_bridge_reply_seconds_count\{platform="web"\} [1-9]/);
+    expect(body).toMatch(/patent_bridge_updates_total\{platform="web",intent="search_patents"\} [1-9]/);
   });
 
   it('answers intents whose features have not landed honestly', async () => {

@@ -14,6 +14,7 @@ import { createServices, type Services } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { InboxStore } from '../../src/services/inbox-store.js';
 import { createLogger } from '../../src/util/log.js';
+import { createMetrics } from '../../src/util/metrics.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
 import { callbackUpdate, startFakeTelegram, textUpdate, type FakeTelegram } from '../support/fake-telegram.js';
 
@@ -49,9 +50,10 @@ const texts = (f: FakeTelegram) => f.callsTo('sendMessage').filter((c) => !c.fai
 
 describe('long polling', () => {
   let ch: TelegramChannel;
+  const metrics = createMetrics();
   beforeAll(async () => {
     fake = await startFakeTelegram();
-    ch = channel();
+    ch = channel({ metrics });
     await ch.start();
   });
   afterAll(async () => {
@@ -124,6 +126,7 @@ describe('long polling', () => {
     fake.pushUpdate(textUpdate({ text: '/help', chatId: 507, userId: 507 }));
     await fake.waitFor('sendMessage', fake.callsTo('sendMessage').length + 1);
     await expect.poll(async () => (await services.database.rows<{ u: unknown }>(sql`select unreachable_at as u from users where platform = 'telegram' and platform_user_id = '507'`))[0]?.u).not.toBeNull();
+    expect(await metrics.registry.metrics()).toMatch(/patent_bridge_deliveries_total\{platform="telegram",result="unreachable"\} 1/);
     const before = texts(fake).length;
     fake.pushUpdate(textUpdate({ text: '/help', chatId: 508, userId: 508 }));
     await expect.poll(() => texts(fake).length).toBe(before + 1);

@@ -1,0 +1,38 @@
+/**
+ * Prometheus metrics for `GET /metrics`. One registry per service instance (tests build their own),
+ * labels only from closed sets (platform, intent, result) so cardinality stays bounded.
+ */
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  updates: Counter<'platform' | 'intent'>;
+  replyLatency: Histogram<'platform'>;
+  errors: Counter<'platform' | 'kind'>;
+  deliveries: Counter<'platform' | 'result'>;
+}
+
+export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (opts.defaults) collectDefaultMetrics({ register: registry, prefix: 'patent_bridge_' });
+  return {
+    registry,
+    updates: new Counter({ name: 'patent_bridge_updates_total', help: 'Inbound updates handled, by platform and intent', labelNames: ['platform', 'intent'], registers: [registry] }),
+    replyLatency: new Histogram({
+      name: 'patent_bridge_reply_seconds',
+      help: 'Time from receiving an update to having its replies, by platform',
+      labelNames: ['platform'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    errors: new Counter({ name: 'patent_bridge_errors_total', help: 'Failures, by platform and kind', labelNames: ['platform', 'kind'], registers: [registry] }),
+    deliveries: new Counter({ name: 'patent_bridge_deliveries_total', help: 'Outbound messages, by platform and result', labelNames: ['platform', 'result'], registers: [registry] }),
+  };
+}
+
+/** Intent labels are a closed set: anything else (a dialogue step, an action) is folded into its kind. */
+export function intentLabel(intent: string | undefined): string {
+  if (!intent) return 'none';
+  const [kind, rest] = intent.split(':');
+  return kind === 'action' || kind === 'command' || kind === 'dialogue' || kind === 'invalid' ? `${kind}:${rest ?? ''}` : kind!;
+}
