@@ -60,41 +60,30 @@ export async function serve(config: Config, log: Logger): Promise<void> {
       : {}),
   });
   const server = serveHttp({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  }).catch(async (err) => {
-    await services.close();
-    throw new Error(`cannot listen on ${config.HOST}:${config.PORT}: ${(err as Error).message}`);
-  });
-  if (slack) {
-    try {
-      await slack.start();
-    } catch (err) {
-      server.close();
-      await services.close();
-      throw new Error(`Slack did not answer at SLACK_API_URL (check SLACK_BOT_TOKEN): ${(err as Error).message}`);
-    }
-  }
-  if (telegram) {
-    try {
-      await telegram.start();
-    } catch (err) {
-      await slack?.stop();
-      server.close();
-      await services.close();
-      throw new Error(`Telegram did not answer at TELEGRAM_API_ROOT (check TELEGRAM_BOT_TOKEN): ${(err as Error).message}`);
-    }
-  }
-  // Durable jobs: expo reminders, pushed through Telegram/Slack where the person is, else kept as a notice.
   const jobs = new Jobs(services.database, log.child({ component: 'jobs' }));
-  const notifier = services.notifier;
-  if (telegram) notifier.register('telegram', (id, text) => telegram.push(id, text));
-  if (slack) notifier.register('slack', (id, text) => slack.push(id, text));
-  await jobs.start();
-  const queued = await jobs.scheduleReminders(services.expos, new Date());
-  if (queued) log.info('expo reminders scheduled', { count: queued });
-  await jobs.workReminders((slug) => sendExpoReminders(services.database.db, services.expos, notifier, slug));
+  // Anything that fails during start-up undoes what was started, in reverse, and says what failed.
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', (err) => reject(new Error(`cannot listen on ${config.HOST}:${config.PORT}: ${err.message}`)));
+    });
+    await slack?.start().catch((err: Error) => Promise.reject(new Error(`Slack did not answer at SLACK_API_URL (check SLACK_BOT_TOKEN): ${err.message}`)));
+    await telegram?.start().catch((err: Error) => Promise.reject(new Error(`Telegram did not answer at TELEGRAM_API_ROOT (check TELEGRAM_BOT_TOKEN): ${err.message}`)));
+    // Durable jobs: expo reminders, pushed through Telegram/Slack where the person is, else kept as a notice.
+    if (telegram) services.notifier.register('telegram', (id, text) => telegram.push(id, text));
+    if (slack) services.notifier.register('slack', (id, text) => slack.push(id, text));
+    await jobs.start();
+    const queued = await jobs.scheduleReminders(services.expos, new Date());
+    if (queued) log.info('expo reminders scheduled', { count: queued });
+    await jobs.workReminders((slug) => sendExpoReminders(services.database.db, services.expos, services.notifier, slug));
+  } catch (err) {
+    await jobs.stop().catch(() => {});
+    await telegram?.stop();
+    await slack?.stop();
+    server.close();
+    await services.close();
+    throw err;
+  }
 
   log.info('patent-bridge ready', { url: `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`, database: services.database.kind });
   process.stderr.write(`\npatent-bridge: web chat at http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}\n\n`);

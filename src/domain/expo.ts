@@ -2,9 +2,9 @@
  * Expo editions (content/expos.yaml), checked like the rest of content/. Dates are calendar days in
  * China Standard Time; "next edition" is the first that has not ended.
  */
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { PROVINCES } from '../core/intents.js';
+import { duplicateProblems, parseYamlFile } from './yaml-content.js';
 
 const day = z
   .string()
@@ -36,21 +36,12 @@ export interface ExpoCalendar {
 }
 
 export function parseExpos(text: string, file = 'expos.yaml'): { calendar?: ExpoCalendar; problems: string[] } {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (err) {
-    return { problems: [`${file}: not valid YAML (${(err as Error).message.split('\n')[0]})`] };
-  }
-  const r = fileSchema.safeParse(raw);
-  if (!r.success) return { problems: r.error.issues.map((i) => `${file}: ${i.path.join('.') || 'file'} ${i.message}`) };
-  const slugs = new Set<string>();
-  const problems: string[] = [];
-  for (const e of r.data.expos) {
-    if (slugs.has(e.slug)) problems.push(`${file}: duplicate slug ${e.slug}`);
-    slugs.add(e.slug);
-  }
-  return { calendar: { sample: r.data.sample, expos: [...r.data.expos].sort((a, b) => a.starts.localeCompare(b.starts)) }, problems };
+  const { value, problems } = parseYamlFile(text, file, fileSchema);
+  if (!value) return { problems };
+  return {
+    calendar: { sample: value.sample, expos: [...value.expos].sort((a, b) => a.starts.localeCompare(b.starts)) },
+    problems: duplicateProblems(value.expos.map((e) => e.slug), `${file}: duplicate slug`),
+  };
 }
 
 /** Today's date in China (UTC+8), as YYYY-MM-DD. */

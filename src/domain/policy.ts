@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { duplicateProblems, parseYamlFile } from './yaml-content.js';
 import { z } from 'zod';
 import { PROVINCES, type Province } from '../core/intents.js';
 import { parseExpos, type ExpoCalendar } from './expo.js';
@@ -110,21 +111,9 @@ export interface AgencyDirectory {
 }
 
 export function parseAgencies(text: string, file = 'agencies.yaml'): { directory?: AgencyDirectory; problems: string[] } {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (err) {
-    return { problems: [`${file}: not valid YAML (${(err as Error).message.split('\n')[0]})`] };
-  }
-  const r = agenciesSchema.safeParse(raw);
-  if (!r.success) return { problems: r.error.issues.map((i) => `${file}: ${i.path.join('.')} ${i.message}`) };
-  const slugs = new Set<string>();
-  const problems: string[] = [];
-  for (const a of r.data.agencies) {
-    if (slugs.has(a.slug)) problems.push(`${file}: duplicate slug ${a.slug}`);
-    slugs.add(a.slug);
-  }
-  return { directory: r.data, problems };
+  const { value, problems } = parseYamlFile(text, file, agenciesSchema);
+  if (!value) return { problems };
+  return { directory: value, problems: duplicateProblems(value.agencies.map((a) => a.slug), `${file}: duplicate slug`) };
 }
 
 export interface Content {
@@ -149,27 +138,36 @@ export function loadContent(dir: string): Content {
     policies.push(...r.sections);
     problems.push(...r.problems);
   }
-  const ids = new Set<string>();
-  for (const s of policies) {
-    if (ids.has(s.id)) problems.push(`policies: duplicate id ${s.id}`);
-    ids.add(s.id);
-  }
-  let agencies: AgencyDirectory = { sample: true, agencies: [] };
-  try {
-    const r = parseAgencies(readFileSync(path.join(dir, 'agencies.yaml'), 'utf8'));
+  problems.push(...duplicateProblems(policies.map((s) => s.id), 'policies: duplicate id'));
+  /** A required YAML file: read, parsed and checked, or a "missing" problem. */
+  const readYaml = <T>(name: string, parse: (text: string) => { value?: T; problems: string[] }, empty: T): T => {
+    let text: string;
+    try {
+      text = readFileSync(path.join(dir, name), 'utf8');
+    } catch {
+      problems.push(`${path.join(dir, name)}: missing`);
+      return empty;
+    }
+    const r = parse(text);
     problems.push(...r.problems);
-    if (r.directory) agencies = r.directory;
-  } catch {
-    problems.push(`${path.join(dir, 'agencies.yaml')}: missing`);
-  }
-  let expos: ExpoCalendar = { sample: true, expos: [] };
-  try {
-    const r = parseExpos(readFileSync(path.join(dir, 'expos.yaml'), 'utf8'));
-    problems.push(...r.problems);
-    if (r.calendar) expos = r.calendar;
-  } catch {
-    problems.push(`${path.join(dir, 'expos.yaml')}: missing`);
-  }
+    return r.value ?? empty;
+  };
+  const agencies = readYaml<AgencyDirectory>(
+    'agencies.yaml',
+    (t) => {
+      const r = parseAgencies(t);
+      return { value: r.directory, problems: r.problems };
+    },
+    { sample: true, agencies: [] },
+  );
+  const expos = readYaml<ExpoCalendar>(
+    'expos.yaml',
+    (t) => {
+      const r = parseExpos(t);
+      return { value: r.calendar, problems: r.problems };
+    },
+    { sample: true, expos: [] },
+  );
   if (problems.length) throw new ContentError(problems);
   return { policies, agencies, expos };
 }
