@@ -15,6 +15,10 @@ import { loadContent, type Content } from './domain/policy.js';
 import { PolicyService } from './services/policy-service.js';
 import { Notifier } from './services/notifier.js';
 import { RegistrationStore } from './services/registration-store.js';
+import { LeadStore } from './services/lead-store.js';
+import { agencyName, LeadService } from './services/lead-service.js';
+import { StaffStore } from './services/staff-store.js';
+import { lt } from './core/lead-strings.js';
 import type { Config } from './config/config.js';
 import { Pipeline } from './core/pipeline.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -39,6 +43,8 @@ export interface Services {
   registrations: RegistrationStore;
   expos: ExpoCalendar;
   notifier: Notifier;
+  staff: StaffStore;
+  leads: LeadService;
   metrics: Metrics;
   meiliHealth(): Promise<void>;
   close(): Promise<void>;
@@ -97,7 +103,28 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
     const registrations = new RegistrationStore(database.db);
     const notifier = new Notifier(database.db);
     const metrics = opts.metrics ?? createMetrics();
-    const pipeline = new Pipeline({ users, search, patents: store, policies, expos: content.expos, registrations, notifier, metrics, log, clock, classify });
+    const staff = new StaffStore(database.db);
+    const leadStore = new LeadStore(database.db, {
+      agencies: content.agencies.agencies,
+      dailyLimit: config.LEAD_DAILY_LIMIT,
+      claimedNotice: (lead, slug) => ({
+        zh: lt('zh', 'claimedNotice')(lead.ref, agencyName(content.agencies, slug, 'zh')),
+        en: lt('en', 'claimedNotice')(lead.ref, agencyName(content.agencies, slug, 'en')),
+      }),
+    });
+    const leads = new LeadService({
+      store: leadStore,
+      staff,
+      patents: store,
+      agencies: content.agencies,
+      notifier,
+      log: log.child({ component: 'leads' }),
+      metrics,
+      clock,
+      claimHours: config.LEAD_CLAIM_HOURS,
+      maxAttempts: config.LEAD_NOTICE_ATTEMPTS,
+    });
+    const pipeline = new Pipeline({ users, search, patents: store, policies, expos: content.expos, registrations, notifier, staff, leads, metrics, log, clock, classify });
     return {
       config,
       log,
@@ -111,6 +138,8 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       registrations,
       expos: content.expos,
       notifier,
+      staff,
+      leads,
       metrics,
       meiliHealth: async () => {
         await client.health();

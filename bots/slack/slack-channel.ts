@@ -14,6 +14,8 @@ import type { Metrics } from '../../src/util/metrics.js';
 import { renderSlack, type SlackOut } from './slack-blocks.js';
 import { mapSlack, slackChatId, slackUpdateId, type SlackTarget } from './slack-map.js';
 import { SlackSender } from './slack-sender.js';
+import type { Reply } from '../../src/core/types.js';
+import { OutletError, type Outlet } from '../../src/services/outlet.js';
 
 export const EVENTS_PATH = '/slack/events';
 
@@ -93,6 +95,21 @@ export class SlackChannel {
     for (const out of renderSlack([{ text }])) ok = (await this.sender.send({ kind: 'channel', channel: userId }, out)) === 'sent' && ok;
     return ok;
   }
+
+  /** Lead notices in agency channels: posted, then edited in place with chat.update. */
+  readonly outlet: Outlet = {
+    send: async (channel: string, reply: Reply) => {
+      const [out] = renderSlack([reply]);
+      const r = await this.sender.post({ kind: 'channel', channel }, out!);
+      this.o.metrics?.deliveries.inc({ platform: 'slack', result: r.result });
+      if (r.result !== 'sent' || !r.ts) throw new OutletError(`Slack ${r.result} the message`, true);
+      return r.ts;
+    },
+    edit: async (channel: string, ts: string, reply: Reply) => {
+      const [out] = renderSlack([reply]);
+      await this.app.client.chat.update({ channel, ts, text: out!.text, blocks: out!.blocks });
+    },
+  };
 
   /** Verify, record, acknowledge. Nothing slow happens before the answer; a failure to record is a 5xx so Slack retries. */
   async handleRequest(req: Request): Promise<Response> {

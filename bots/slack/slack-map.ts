@@ -5,6 +5,7 @@
  * (a mention in a channel opens one), slash commands and ephemeral buttons answer via response_url.
  */
 import { decodeAction } from '../../src/core/actions.js';
+import type { CommandName } from '../../src/core/commands.js';
 import type { InboundMessage } from '../../src/core/types.js';
 
 export type SlackTarget = { kind: 'channel'; channel: string; threadTs?: string } | { kind: 'response_url'; url: string };
@@ -75,9 +76,13 @@ export function mapSlack(body: Obj, botUserId: string, now = new Date()): SlackM
     const url = str(body.response_url);
     if (!user || !url) return { kind: 'ignore', reason: 'slash command without user or response_url' };
     const text = slackToPlain(String(body.text ?? ''), botUserId);
+    // `/patent join CODE`, `/patent inbox`, `/patent lead L-… won`: the first word names the command.
+    const sub = /^(join|inbox|lead|language)(?:\s+([\s\S]*))?$/i.exec(text);
+    const command = sub ? { name: sub[1]!.toLowerCase() as CommandName, args: (sub[2] ?? '').trim() } : text ? undefined : { name: 'help' as const, args: '' };
+    const name = str(body.user_name);
     return {
       kind: 'message',
-      msg: { ...base, userId: user, chatId: str(body.channel_id) ?? user, ...(text ? { text } : { command: { name: 'help', args: '' } }) },
+      msg: { ...base, userId: user, chatId: str(body.channel_id) ?? user, ...(name ? { displayName: name.slice(0, 60) } : {}), ...(command ? { command } : { text }) },
       target: { kind: 'response_url', url },
     };
   }
@@ -98,7 +103,9 @@ export function mapSlack(body: Obj, botUserId: string, now = new Date()): SlackM
     const value = str(((body.actions as Obj[] | undefined)?.[0] ?? {}).value);
     const action = value ? decodeAction(value) : undefined;
     if (!action) return { kind: 'expired-button', target };
-    return { kind: 'message', msg: { ...base, userId: user, chatId: channel ?? user, action }, target };
+    const u = (body.user ?? {}) as Obj;
+    const name = str(u.name) ?? str(u.username);
+    return { kind: 'message', msg: { ...base, userId: user, chatId: channel ?? user, action, ...(name ? { displayName: name.slice(0, 60) } : {}) }, target };
   }
   return { kind: 'ignore', reason: `payload ${String(body.type)}` };
 }

@@ -29,9 +29,14 @@ export class SlackSender {
 
   async send(target: SlackTarget, out: SlackOut): Promise<SlackSendResult> {
     if (target.kind === 'response_url') return this.respond(target.url, out);
+    return (await this.post(target, out)).result;
+  }
+
+  /** chat.postMessage with the ts of the message when it was sent. */
+  async post(target: Extract<SlackTarget, { kind: 'channel' }>, out: SlackOut): Promise<{ result: SlackSendResult; ts?: string }> {
     await this.slots.take(target.channel);
     try {
-      await this.client.chat.postMessage({
+      const res = await this.client.chat.postMessage({
         channel: target.channel,
         text: out.text,
         blocks: out.blocks,
@@ -40,13 +45,13 @@ export class SlackSender {
         unfurl_media: false,
         ...(target.threadTs ? { thread_ts: target.threadTs } : {}),
       });
-      return 'sent';
+      return { result: 'sent', ...(res.ts ? { ts: res.ts } : {}) };
     } catch (err) {
       const e = err as { code?: string; data?: { error?: string }; retryAfter?: number };
       const slackError = e.data?.error;
       if (slackError && UNREACHABLE.has(slackError)) {
         this.log.warn('slack channel unreachable', { error: slackError });
-        return 'unreachable';
+        return { result: 'unreachable' };
       }
       if (e.code === 'slack_webapi_rate_limited_error') {
         this.slots.pause(target.channel, (e.retryAfter ?? 1) * 1000);
@@ -54,7 +59,7 @@ export class SlackSender {
       }
       if (slackError) {
         this.log.error('slack rejected a message', { error: slackError });
-        return 'rejected';
+        return { result: 'rejected' };
       }
       throw new SlackDeliveryError('chat.postMessage failed', { cause: err });
     }

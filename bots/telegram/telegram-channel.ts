@@ -16,6 +16,8 @@ import type { Metrics } from '../../src/util/metrics.js';
 import { renderTelegram, type TelegramOut } from './telegram-html.js';
 import { TelegramSender, type SenderOptions } from './telegram-sender.js';
 import { mapUpdate } from './telegram-update.js';
+import type { Reply } from '../../src/core/types.js';
+import { OutletError, type Outlet } from '../../src/services/outlet.js';
 
 export const WEBHOOK_PATH = '/telegram/webhook';
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
@@ -145,6 +147,25 @@ export class TelegramChannel {
     for (const out of renderTelegram([{ text }])) ok = (await this.sender.send(chatId, out)) === 'sent' && ok;
     return ok;
   }
+
+  /** Lead notices in agency groups: posted with one quick retry (the lead outbox retries with back-off), edited in place. */
+  readonly outlet: Outlet = {
+    send: async (chatId: string, reply: Reply) => {
+      const [out] = renderTelegram([reply]);
+      const r = await this.sender.deliver(chatId, out!, 1);
+      this.o.metrics?.deliveries.inc({ platform: 'telegram', result: r.result });
+      if (r.result !== 'sent' || r.messageId === undefined) throw new OutletError(`Telegram ${r.result} the message`, true);
+      return String(r.messageId);
+    },
+    edit: async (chatId: string, messageId: string, reply: Reply) => {
+      const [out] = renderTelegram([reply]);
+      await this.bot.telegram.editMessageText(chatId, Number(messageId), undefined, out!.text, {
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+        reply_markup: out!.reply_markup ?? { inline_keyboard: [] },
+      });
+    },
+  };
 
   private async handleRow(row: InboxRow): Promise<void> {
     const { inbox, log } = this.o;

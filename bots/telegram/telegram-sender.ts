@@ -46,19 +46,24 @@ export class TelegramSender {
   }
 
   async send(chatId: string, out: TelegramOut): Promise<SendResult> {
+    return (await this.deliver(chatId, out)).result;
+  }
+
+  /** Like send, with the id of the message when it was sent; `maxRetries` lowers the retry budget for callers that retry themselves. */
+  async deliver(chatId: string, out: TelegramOut, maxRetries = this.maxRetries): Promise<{ result: SendResult; messageId?: number }> {
     for (let attempt = 0; ; attempt++) {
       await this.slots.take(chatId);
       try {
-        await this.telegram.sendMessage(chatId, out.text, {
+        const message = await this.telegram.sendMessage(chatId, out.text, {
           parse_mode: 'HTML',
           link_preview_options: { is_disabled: true },
           ...(out.reply_markup ? { reply_markup: out.reply_markup } : {}),
         });
-        return 'sent';
+        return { result: 'sent', ...(message?.message_id !== undefined ? { messageId: message.message_id } : {}) };
       } catch (err) {
         const res = (err as TelegramErrorLike).response;
         const code = res?.error_code;
-        if (code === 429 && attempt < this.maxRetries) {
+        if (code === 429 && attempt < maxRetries) {
           const seconds = Math.max(1, res?.parameters?.retry_after ?? 1);
           this.slots.pause(chatId, seconds * 1000);
           this.log.warn('telegram rate limit', { retryAfter: seconds, attempt });
@@ -67,13 +72,13 @@ export class TelegramSender {
         if (code === 403) {
           await this.onUnreachable(chatId);
           this.log.info('telegram recipient unreachable', { description: res?.description });
-          return 'unreachable';
+          return { result: 'unreachable' };
         }
         if (code !== undefined && code >= 400 && code < 500 && code !== 429) {
           this.log.error('telegram rejected a message', { code, description: res?.description });
-          return 'rejected';
+          return { result: 'rejected' };
         }
-        if (attempt >= this.maxRetries) throw new TelegramDeliveryError(`sendMessage failed after ${attempt + 1} attempts`, { cause: err });
+        if (attempt >= maxRetries) throw new TelegramDeliveryError(`sendMessage failed after ${attempt + 1} attempts`, { cause: err });
         await this.slots.sleep(Math.min(30_000, 500 * 2 ** attempt));
       }
     }

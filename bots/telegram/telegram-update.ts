@@ -15,6 +15,8 @@ export type Mapped =
 
 const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,64}))?(?:\s+([\s\S]*))?$/;
 
+const displayName = (u: { first_name: string; last_name?: string }) => [u.first_name, u.last_name].filter(Boolean).join(' ').slice(0, 60);
+
 export function mapUpdate(update: Update, botUsername: string, now = new Date()): Mapped {
   const base = { platform: 'telegram' as const, updateId: String(update.update_id), receivedAt: now, raw: update };
   if ('callback_query' in update && update.callback_query) {
@@ -27,7 +29,7 @@ export function mapUpdate(update: Update, botUsername: string, now = new Date())
     return {
       kind: 'message',
       callbackQueryId: q.id,
-      msg: { ...base, userId: String(q.from.id), chatId: String(chatId), action, ...(localeHint ? { localeHint } : {}) },
+      msg: { ...base, userId: String(q.from.id), chatId: String(chatId), displayName: displayName(q.from), action, ...(localeHint ? { localeHint } : {}) },
     };
   }
   if (!('message' in update) || !update.message) return { kind: 'ignore', reason: 'not a message or button' };
@@ -35,7 +37,7 @@ export function mapUpdate(update: Update, botUsername: string, now = new Date())
   if (!('text' in m) || typeof m.text !== 'string') return { kind: 'ignore', reason: 'not a text message' };
   if (!m.from || m.from.is_bot) return { kind: 'ignore', reason: 'from a bot or a channel' };
   const group = m.chat.type !== 'private';
-  const who = { userId: String(m.from.id), chatId: String(m.chat.id), ...(m.from.language_code ? { localeHint: m.from.language_code } : {}) };
+  const who = { userId: String(m.from.id), chatId: String(m.chat.id), displayName: displayName(m.from), ...(m.from.language_code ? { localeHint: m.from.language_code } : {}) };
   const cmd = COMMAND.exec(m.text.trim());
   if (cmd) {
     const [, name, target, args] = cmd;

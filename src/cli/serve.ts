@@ -72,11 +72,16 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     // Durable jobs: expo reminders, pushed through Telegram/Slack where the person is, else kept as a notice.
     if (telegram) services.notifier.register('telegram', (id, text) => telegram.push(id, text));
     if (slack) services.notifier.register('slack', (id, text) => slack.push(id, text));
+    // Lead notices: pending ones (a crash, a restart, an outage) go out now, then as they arrive.
+    if (telegram) services.leads.registerOutlet('telegram', telegram.outlet);
+    if (slack) services.leads.registerOutlet('slack', slack.outlet);
+    services.leads.start();
     await jobs.start();
     const queued = await jobs.scheduleReminders(services.expos, new Date());
     if (queued) log.info('expo reminders scheduled', { count: queued });
     await jobs.workReminders((slug) => sendExpoReminders(services.database.db, services.expos, services.notifier, slug));
   } catch (err) {
+    await services.leads.stop();
     await jobs.stop().catch(() => {});
     await telegram?.stop();
     await slack?.stop();
@@ -108,6 +113,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   clearInterval(prune);
+  await services.leads.stop();
   await jobs.stop();
   await telegram?.stop();
   await slack?.stop();

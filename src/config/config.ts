@@ -37,6 +37,10 @@ const schema = z.object({
   OPENAI_BASE_URL: optional(url(['http:', 'https:'])),
   OPENAI_MODEL: optional(z.string().min(1)),
   ADMIN_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+  /** Trade leads: open leads one person may submit per 24 hours; working hours an agency has to claim; notice attempts before dead-lettering. */
+  LEAD_DAILY_LIMIT: z.coerce.number().int().min(1).max(1000).default(3),
+  LEAD_CLAIM_HOURS: z.coerce.number().positive().max(200).default(4),
+  LEAD_NOTICE_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(15),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

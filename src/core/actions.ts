@@ -20,9 +20,22 @@ export type Action =
   | { type: 'reg_yes' }
   | { type: 'reg_no' }
   | { type: 'reg_cancel'; id: number }
-  | { type: 'reg_cancel_yes'; id: number };
+  | { type: 'reg_cancel_yes'; id: number }
+  | { type: 'lead_type'; leadType: LeadType }
+  | { type: 'lead_province'; province: Province | 'any' }
+  | { type: 'lead_skip' }
+  | { type: 'lead_yes' }
+  | { type: 'lead_no' }
+  | { type: 'lead_demand' }
+  | { type: 'lead_consult' }
+  | { type: 'lead_claim'; offerId: number }
+  | { type: 'lead_pass'; offerId: number }
+  | { type: 'lead_status'; leadId: number; status: 'contacted' | 'won' | 'lost' };
 
-import { PROVINCES, type Province } from './intents.js';
+import { LEAD_TYPES, PROVINCES, type LeadType, type Province } from './intents.js';
+
+const STATUS_CODE = { contacted: 'c', won: 'w', lost: 'l' } as const;
+const CODE_STATUS = { c: 'contacted', w: 'won', l: 'lost' } as const;
 
 const ID = /^[A-Z0-9.]{4,32}$/;
 const SECTION_ID = /^[a-z0-9-]{3,40}$/;
@@ -65,6 +78,26 @@ export function encodeAction(a: Action): string {
       return `rc:${a.id}`;
     case 'reg_cancel_yes':
       return `rk:${a.id}`;
+    case 'lead_type':
+      return `lt:${a.leadType}`;
+    case 'lead_province':
+      return `lv:${a.province}`;
+    case 'lead_skip':
+      return 'lk';
+    case 'lead_yes':
+      return 'ly';
+    case 'lead_no':
+      return 'ln';
+    case 'lead_demand':
+      return 'ld';
+    case 'lead_consult':
+      return 'lq';
+    case 'lead_claim':
+      return `lc:${a.offerId}`;
+    case 'lead_pass':
+      return `lp:${a.offerId}`;
+    case 'lead_status':
+      return `ls:${a.leadId}.${STATUS_CODE[a.status]}`;
   }
 }
 
@@ -111,6 +144,25 @@ export function decodeAction(s: string): Action | undefined {
     case 'rk': {
       const id = regId(arg);
       return id ? { type: 'reg_cancel_yes', id } : undefined;
+    }
+    case 'lt':
+      return (LEAD_TYPES as readonly string[]).includes(arg ?? '') ? { type: 'lead_type', leadType: arg as LeadType } : undefined;
+    case 'lv':
+      return arg === 'any' || (PROVINCES as readonly string[]).includes(arg ?? '') ? { type: 'lead_province', province: arg as Province | 'any' } : undefined;
+    case 'lk':
+    case 'ly':
+    case 'ln':
+    case 'ld':
+    case 'lq':
+      return arg === undefined ? ({ lk: { type: 'lead_skip' }, ly: { type: 'lead_yes' }, ln: { type: 'lead_no' }, ld: { type: 'lead_demand' }, lq: { type: 'lead_consult' } } as const)[tag] : undefined;
+    case 'lc':
+    case 'lp': {
+      const offerId = regId(arg);
+      return offerId ? { type: tag === 'lc' ? 'lead_claim' : 'lead_pass', offerId } : undefined;
+    }
+    case 'ls': {
+      const m = /^([1-9]\d{0,9})\.([cwl])$/.exec(arg ?? '');
+      return m ? { type: 'lead_status', leadId: Number(m[1]), status: CODE_STATUS[m[2] as 'c' | 'w' | 'l'] } : undefined;
     }
     default:
       return undefined;

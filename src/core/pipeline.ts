@@ -6,7 +6,9 @@
 import type { NluResult } from './intents.js';
 import { t } from './strings.js';
 import type { InboundMessage, Locale, Reply } from './types.js';
-import { chooseLanguage, dispatchAction, INTENT_HANDLERS, joinCommand } from '../handlers/index.js';
+import { chooseLanguage, dispatchAction, INTENT_HANDLERS } from '../handlers/index.js';
+import { continueLead, inLeadDialogue } from '../handlers/lead.js';
+import { inboxCommand, joinCommand, leadStatusCommand } from '../handlers/staff.js';
 import { COMMAND_INTENT } from './commands.js';
 import type { HandlerContext, HandlerServices } from '../handlers/context.js';
 import type { UserStore } from '../services/user-store.js';
@@ -127,9 +129,12 @@ export class Pipeline {
         const { name, args } = msg.command;
         intent = `command:${name}`;
         const checked = args.trim() ? checkText(args) : ({ ok: true, text: '' } as const);
+        // `/lead L-7K3M9Q won` is staff changing a status; any other /lead submits one.
+        const status = checked.ok && name === 'lead' ? await leadStatusCommand(ctx, checked.text) : undefined;
         if (!checked.ok) replies = [{ text: checked.reason === 'tooLong' ? t(locale, 'tooLong')(MAX_TEXT) : t(locale, checked.reason) }];
         else if (name === 'language') replies = await chooseLanguage(ctx, checked.text);
-        else if (name === 'join') replies = await joinCommand(ctx);
+        else if (name === 'join' || name === 'inbox') replies = await (name === 'join' ? joinCommand : inboxCommand)({ ...ctx, msg: { ...msg, text: checked.text } });
+        else if (status) replies = status;
         else {
           // The command fixes the intent; its arguments still give the entities (/search 湖北 锂电池).
           const forced = COMMAND_INTENT[name];
@@ -148,6 +153,10 @@ export class Pipeline {
           intent = `dialogue:${ctx.state.registration!.step}`;
           ctx.msg = { ...msg, text: checked.text };
           replies = await continueRegistration(ctx, checked.text);
+        } else if (inLeadDialogue(ctx.state, this.deps.clock())) {
+          intent = `dialogue:lead-${ctx.state.lead!.step}`;
+          ctx.msg = { ...msg, text: checked.text };
+          replies = await continueLead(ctx, checked.text);
         } else if (languageRequest(checked.text)) {
           intent = 'language';
           replies = await dispatchAction(ctx, { type: 'lang', locale: languageRequest(checked.text)! });
@@ -162,6 +171,7 @@ export class Pipeline {
       }
       // An abandoned dialogue expires quietly: it no longer captures messages and is dropped here.
       if (ctx.state.registration && !inDialogue(ctx.state, this.deps.clock())) delete ctx.state.registration;
+      if (ctx.state.lead && !inLeadDialogue(ctx.state, this.deps.clock())) delete ctx.state.lead;
       if (!ctx.forgotten && JSON.stringify(ctx.state) !== before) await users.setState(user.id, ctx.state);
       // Notices that arose elsewhere (a waitlist promotion) come with the next reply, on whatever channel.
       if (!ctx.forgotten) for (const n of await this.deps.registrations.takeNotices(user.id)) replies = [{ text: n[locale] }, ...replies];

@@ -13,17 +13,15 @@ export const STRINGS = {
     en: 'Hello! This is the Patent Technology Conversion Service Platform of six central Chinese provinces. Tell me what technology you are looking for, e.g. "lithium battery patents in Hubei", or type "help" to see everything I can do.',
   },
   help: {
-    zh: '我可以：\n• 检索专利：如“湖南 工程机械 发明专利”“CN218751475U”\n• 查看专利详情：发送专利号或申请号\n• 解读六省专利转化政策（附来源）：如“湖北的专利质押融资政策”\n• 介绍服务联盟的成员机构：如“有哪些做专利维权的机构”\n• 博览会信息与报名：“博览会在哪举办”“我要报名”“我的报名”\n• 订阅/退订平台公告：“订阅”“退订”\n• 删除您的个人数据：“删除我的信息”\n即将上线：交易线索对接服务机构。',
-    en: 'I can:\n• search patents, e.g. "construction machinery invention patents in Hunan" or "CN218751475U"\n• show a patent in detail: send its publication or application number\n• explain the six provinces\' patent-conversion policies, with sources: "pledge financing policy in Hubei"\n• introduce the alliance\'s member agencies: "which agencies handle infringement?"\n• the patent expo: "where is the expo?", "register me", "my registrations"\n• subscribe to or unsubscribe from platform announcements: "subscribe", "unsubscribe"\n• delete your personal data: "forget me"\nComing soon: trade leads to agencies.',
+    zh: '我可以：\n• 检索专利：如“湖南 工程机械 发明专利”“CN218751475U”\n• 查看专利详情：发送专利号或申请号\n• 解读六省专利转化政策（附来源）：如“湖北的专利质押融资政策”\n• 介绍服务联盟的成员机构：如“有哪些做专利维权的机构”\n• 博览会信息与报名：“博览会在哪举办”“我要报名”“我的报名”\n• 订阅/退订平台公告：“订阅”“退订”\n• 把交易需求转给服务机构：“我想购买专利CN…”“求购污水处理技术”“有人侵犯我的专利”\n• 删除您的个人数据：“删除我的信息”',
+    en: 'I can:\n• search patents, e.g. "construction machinery invention patents in Hunan" or "CN218751475U"\n• show a patent in detail: send its publication or application number\n• explain the six provinces\' patent-conversion policies, with sources: "pledge financing policy in Hubei"\n• introduce the alliance\'s member agencies: "which agencies handle infringement?"\n• the patent expo: "where is the expo?", "register me", "my registrations"\n• subscribe to or unsubscribe from platform announcements: "subscribe", "unsubscribe"\n• pass a trade request to an alliance agency: "we want to license CN…", "looking for wastewater treatment technology", "someone is infringing my patent"\n• delete your personal data: "forget me"',
   },
   unknown: {
     zh: '抱歉，我没听懂。您可以直接描述想找的技术，或输入“帮助”查看我能做什么。',
     en: "Sorry, I didn't understand that. Describe the technology you are looking for, or type \"help\" to see what I can do.",
   },
-  notYet: {
-    zh: (what: string) => `“${what}”功能正在建设中，暂时还不能使用。目前可以检索专利、查看专利详情、解读各省政策、介绍服务联盟、博览会报名和订阅公告。`,
-    en: (what: string) => `${what} is not available yet. For now I can search patents, show patent details, explain provincial policies, introduce the alliance, register you for the expo and manage announcement subscriptions.`,
-  },
+  btnPostDemand: { zh: '发布为技术需求', en: 'Post as a demand' },
+  btnAskAlliance: { zh: '转给联盟机构咨询', en: 'Ask an alliance agency' },
   empty: { zh: '消息是空的，请输入您的问题。', en: 'That message was empty. Please type your question.' },
   tooLong: {
     zh: (max: number) => `消息太长了（上限 ${max} 字）。请精简后再发。`,
@@ -47,9 +45,9 @@ export const STRINGS = {
   resultsFilters: { zh: (f: string) => `筛选条件：${f}`, en: (f: string) => `Filters: ${f}` },
   noResults: {
     zh: (q: string) =>
-      `没有找到与“${q}”匹配的专利。可以试试更宽泛的词（如把“锂电池隔膜”换成“电池”），或去掉省份、类型限制；技术需求发布功能上线后，也可以把需求发给服务机构。`,
+      `没有找到与“${q}”匹配的专利。可以试试更宽泛的词（如把“锂电池隔膜”换成“电池”），或去掉省份、类型限制；也可以把需求发布给服务机构。`,
     en: (q: string) =>
-      `No patents match "${q}". Try broader words (e.g. "battery" instead of "lithium battery separator") or drop the province or type filter; once technology demands open, you can also post your need to the agencies.`,
+      `No patents match "${q}". Try broader words (e.g. "battery" instead of "lithium battery separator") or drop the province or type filter; you can also post your need to the alliance's agencies.`,
   },
   noQuery: { zh: '请告诉我要检索的技术关键词，例如“锂电池”或“无人机”。', en: 'Tell me the technology to search for, e.g. "lithium battery" or "drone".' },
   notCovered: {
@@ -63,10 +61,6 @@ export const STRINGS = {
     en: (n: string) => `Patent ${n} is not in the platform's database. Please check the number, or search by keywords.`,
   },
   askNumber: { zh: '请发送专利号（如 CN218751475U）或申请号（如 202223220665.2）。', en: 'Please send the publication number (e.g. CN218751475U) or the application number (e.g. 202223220665.2).' },
-  interestNoted: {
-    zh: (title: string) => `已记下您对“${title}”的兴趣。交易线索转交服务机构的功能正在建设中，上线后会据此为您对接。`,
-    en: (title: string) => `Noted your interest in "${title}". Forwarding trade leads to agencies is not available yet; once it is, we will follow up on this.`,
-  },
   subscribed: { zh: '已订阅平台公告。随时发送“退订”即可取消。', en: 'You are subscribed to platform announcements. Send "unsubscribe" at any time to stop.' },
   alreadySubscribed: { zh: '您已经订阅了平台公告。', en: 'You are already subscribed to announcements.' },
   unsubscribed: { zh: '已退订，不会再向您推送公告。', en: 'Unsubscribed: you will not receive announcements any more.' },
@@ -90,8 +84,8 @@ export const STRINGS = {
     en: 'This platform covers the six central provinces only (Shanxi, Henan, Hubei, Hunan, Anhui, Jiangxi); the province you named is not among them. Choose one of these:',
   },
   policyNothing: {
-    zh: (p: string) => `没有找到${p}与此相关、已核实的政策。可以查看该省已收录的政策，或联系服务联盟的机构咨询（线索对接功能上线后可直接转交）。`,
-    en: (p: string) => `No verified ${p} policy on file matches that. You can browse the policies on file for the province, or ask an alliance agency (direct referral arrives with trade leads).`,
+    zh: (p: string) => `没有找到${p}与此相关、已核实的政策。可以查看该省已收录的政策，或把问题转给服务联盟的机构咨询。`,
+    en: (p: string) => `No verified ${p} policy on file matches that. You can browse the policies on file for the province, or pass your question to an alliance agency.`,
   },
   policyList: { zh: (p: string) => `${p}已收录的政策：`, en: (p: string) => `Policies on file for ${p}:` },
   policySource: { zh: '来源', en: 'Source' },
@@ -268,13 +262,3 @@ export const ROLE_LABEL: Record<string, Pair<string>> = {
   exhibitor: { zh: '参展商', en: 'Exhibitor' },
 };
 
-export const FEATURE_LABEL: Record<string, Pair<string>> = {
-  explain_policy: { zh: '政策解读', en: 'Provincial policies' },
-  expo_info: { zh: '博览会信息', en: 'Expo information' },
-  register_expo: { zh: '博览会报名', en: 'Expo registration' },
-  cancel_registration: { zh: '取消报名', en: 'Cancelling a registration' },
-  my_registrations: { zh: '我的报名', en: 'My registrations' },
-  submit_lead: { zh: '交易线索对接', en: 'Trade leads to agencies' },
-  alliance_info: { zh: '服务联盟介绍', en: 'The IP service alliance directory' },
-  join: { zh: '工作人员邀请码', en: 'Staff invite codes' },
-};

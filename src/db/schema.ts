@@ -179,3 +179,128 @@ export const patentInterests = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.patentId] })],
 );
+
+/**
+ * Staff and organisers: a platform identity bound to an agency (staff) or an expo edition
+ * (organiser) by redeeming an invite code. Roles are decided here, by code, never by message text.
+ */
+export const staff = pgTable(
+  'staff',
+  {
+    id: serial('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** staff | organiser */
+    role: text('role').notNull(),
+    /** The agency slug (staff; `coordinator` for the alliance coordinator) or the expo slug (organiser). */
+    scope: text('scope').notNull(),
+    /** How the person is shown to colleagues ("claimed by …"); from the platform profile at join time. */
+    displayName: text('display_name'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('staff_user_role_scope_uq').on(t.userId, t.role, t.scope)],
+);
+
+/** One-time invite codes. Only a SHA-256 of the code is stored, so a database copy does not let anyone join. */
+export const invites = pgTable('invites', {
+  codeHash: text('code_hash').primaryKey(),
+  role: text('role').notNull(),
+  scope: text('scope').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  usedBy: integer('used_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+});
+
+/** The chat (Telegram group, Slack channel) where an agency receives its lead notices; bound by one of its staff. */
+export const leadInboxes = pgTable('lead_inboxes', {
+  agencySlug: text('agency_slug').primaryKey(),
+  platform: text('platform').notNull(),
+  chatId: text('chat_id').notNull(),
+  boundBy: integer('bound_by').references(() => users.id, { onDelete: 'set null' }),
+  /** Notices are written in the language of the staff member who bound the inbox. */
+  locale: text('locale').notNull().default('zh'),
+  /** Round-robin among equally matching agencies: the one offered a lead longest ago goes first. */
+  lastOfferedAt: timestamp('last_offered_at', { withTimezone: true }),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * Trade leads (SPEC §7). status: new → notified → claimed → contacted → won | lost. Contact fields
+ * are shared with the agency only because the author consented (consent_at); forget_me nulls them.
+ */
+export const leads = pgTable(
+  'leads',
+  {
+    id: serial('id').primaryKey(),
+    ref: text('ref').notNull(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+    type: text('type').notNull(),
+    patentId: text('patent_id'),
+    need: text('need'),
+    province: text('province'),
+    phone: text('phone'),
+    email: text('email'),
+    notes: text('notes'),
+    locale: text('locale').notNull(),
+    consentAt: timestamp('consent_at', { withTimezone: true }).notNull(),
+    status: text('status').notNull().default('new'),
+    /** The agency the lead is currently offered to or claimed by. */
+    agencySlug: text('agency_slug'),
+    claimedBy: integer('claimed_by').references(() => staff.id, { onDelete: 'set null' }),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('leads_ref_uq').on(t.ref), index('leads_user_idx').on(t.userId, t.createdAt), index('leads_status_idx').on(t.status, t.createdAt)],
+);
+
+/**
+ * One offer of a lead to one agency inbox, which is also the durable notification job (an outbox
+ * row written in the lead's transaction). status: pending → sent → claimed | passed | expired;
+ * pending → failed (retries exhausted or the inbox refused: the dead-letter list).
+ */
+export const leadOffers = pgTable(
+  'lead_offers',
+  {
+    id: serial('id').primaryKey(),
+    leadId: integer('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    agencySlug: text('agency_slug').notNull(),
+    platform: text('platform').notNull(),
+    chatId: text('chat_id').notNull(),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    /** The platform's id of the notice (Telegram message_id, Slack ts), for editing it in place. */
+    messageId: text('message_id'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    deadlineAt: timestamp('deadline_at', { withTimezone: true }),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('lead_offers_due_idx').on(t.status, t.nextAttemptAt), index('lead_offers_lead_idx').on(t.leadId)],
+);
+
+/** Audit trail of every lead change: who (actor), when, from → to. Kept after forget_me; it holds no personal fields. */
+export const leadEvents = pgTable(
+  'lead_events',
+  {
+    id: serial('id').primaryKey(),
+    leadId: integer('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    /** `user:<id>`, `staff:<id>`, `system`, `admin` */
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    agencySlug: text('agency_slug'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('lead_events_lead_idx').on(t.leadId, t.at)],
+);

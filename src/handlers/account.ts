@@ -30,6 +30,7 @@ export const forgetMe: Handler = async (ctx) => {
 export async function forgetConfirm(ctx: HandlerContext): Promise<Reply[]> {
   if (!ctx.state.pendingForget) return [{ text: t(ctx.locale, 'buttonExpired') }];
   await ctx.services.registrations.anonymise(ctx.user.id);
+  await ctx.services.leads.store.anonymise(ctx.user.id);
   await ctx.services.users.forget(ctx.user.id);
   ctx.forgotten = true;
   return [{ text: t(ctx.locale, 'forgotten') }];

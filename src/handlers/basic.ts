@@ -1,6 +1,5 @@
-/** greet, help, unknown, and the honest answer for intents whose features have not landed yet. */
-import type { Intent } from '../core/intents.js';
-import { FEATURE_LABEL, t } from '../core/strings.js';
+/** greet, help, unknown. */
+import { t } from '../core/strings.js';
 import type { Handler } from './context.js';
 
 export const greet: Handler = async (ctx) => [
@@ -13,7 +12,3 @@ export const greet: Handler = async (ctx) => [
 export const help: Handler = async (ctx) => [{ text: t(ctx.locale, 'help') }];
 
 export const unknown: Handler = async (ctx) => [{ text: t(ctx.locale, 'unknown'), buttons: [[{ label: t(ctx.locale, 'btnHelp'), action: { type: 'help' } }]] }];
-
-export function notYet(feature: Intent | 'join'): Handler {
-  return async (ctx) => [{ text: t(ctx.locale, 'notYet')(FEATURE_LABEL[feature]?.[ctx.locale] ?? feature) }];
-}

@@ -6,6 +6,8 @@ import type { PatentStore } from '../services/patent-store.js';
 import type { Notifier } from '../services/notifier.js';
 import type { RegistrationStore } from '../services/registration-store.js';
 import type { PolicyService } from '../services/policy-service.js';
+import type { LeadService } from '../services/lead-service.js';
+import type { StaffStore } from '../services/staff-store.js';
 import type { ConversationState, User, UserStore } from '../services/user-store.js';
 import type { Logger } from '../util/log.js';
 
@@ -18,6 +20,8 @@ export interface HandlerServices {
   expos: ExpoCalendar;
   registrations: RegistrationStore;
   notifier: Notifier;
+  staff: StaffStore;
+  leads: LeadService;
   log: Logger;
   clock: () => Date;
 }

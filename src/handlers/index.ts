@@ -6,13 +6,15 @@ import type { Action } from '../core/actions.js';
 import type { Intent } from '../core/intents.js';
 import type { Reply } from '../core/types.js';
 import { forgetCancel, forgetConfirm, forgetMe, setLanguage, subscribe, unsubscribe } from './account.js';
-import { greet, help, notYet, unknown } from './basic.js';
+import { greet, help, unknown } from './basic.js';
+import { consultLead, demandLead, interestLead, leadButton, submitLead } from './lead.js';
+import { claimLead, leadStatusButton, passLead } from './staff.js';
 import { t } from '../core/strings.js';
 import type { Handler, HandlerContext } from './context.js';
 import { expoInfo } from './expo.js';
 import { answerNo, answerYes, askCancel, cancelRegistration, chooseExpo, chooseRole, confirmCancel, myRegistrations, registerExpo } from './register.js';
 import { allianceInfo, explainPolicy, policyTopics, showPolicy } from './policy.js';
-import { markInterest, nextPage, patentDetail, searchPatents, showPatent } from './search.js';
+import { nextPage, patentDetail, searchPatents, showPatent } from './search.js';
 
 export const INTENT_HANDLERS: Record<Intent, Handler> = {
   greet,
@@ -24,7 +26,7 @@ export const INTENT_HANDLERS: Record<Intent, Handler> = {
   register_expo: registerExpo,
   cancel_registration: cancelRegistration,
   my_registrations: myRegistrations,
-  submit_lead: notYet('submit_lead'),
+  submit_lead: submitLead,
   alliance_info: allianceInfo,
   subscribe,
   unsubscribe,
@@ -35,7 +37,7 @@ export const INTENT_HANDLERS: Record<Intent, Handler> = {
 type ActionOf<T extends Action['type']> = Extract<Action, { type: T }>;
 export const ACTION_HANDLERS: { [T in Action['type']]: (ctx: HandlerContext, a: ActionOf<T>) => Promise<Reply[]> } = {
   detail: (ctx, a) => showPatent(ctx, a.patentId),
-  interest: (ctx, a) => markInterest(ctx, a.patentId),
+  interest: (ctx, a) => interestLead(ctx, a.patentId),
   more: (ctx, a) => nextPage(ctx, a.page),
   help: (ctx) => help(ctx),
   subscribe: (ctx) => subscribe(ctx),
@@ -51,6 +53,16 @@ export const ACTION_HANDLERS: { [T in Action['type']]: (ctx: HandlerContext, a: 
   reg_no: (ctx) => answerNo(ctx),
   reg_cancel: (ctx, a) => askCancel(ctx, a.id),
   reg_cancel_yes: (ctx, a) => confirmCancel(ctx, a.id),
+  lead_type: leadButton,
+  lead_province: leadButton,
+  lead_skip: leadButton,
+  lead_yes: leadButton,
+  lead_no: leadButton,
+  lead_demand: (ctx) => demandLead(ctx),
+  lead_consult: (ctx) => consultLead(ctx),
+  lead_claim: (ctx, a) => claimLead(ctx, a.offerId),
+  lead_pass: (ctx, a) => passLead(ctx, a.offerId),
+  lead_status: (ctx, a) => leadStatusButton(ctx, a.leadId, a.status),
 };
 
 export function dispatchAction(ctx: HandlerContext, a: Action): Promise<Reply[]> {
@@ -70,4 +82,3 @@ export async function chooseLanguage(ctx: HandlerContext, args: string): Promise
   ];
 }
 
-export const joinCommand = notYet('join');

@@ -43,7 +43,8 @@ export const explainPolicy: Handler = async (ctx) => {
   if (found.length === 0) {
     // A general question ("what policies does Hunan have?") gets the list; a specific one that nothing answers, an honest no.
     if (detectTopics(text).length === 0) return policyTopics(ctx, province!);
-    return [{ text: t(locale, 'policyNothing')(provinceName(province!, locale)), buttons: moreButton(province!, locale) }];
+    ctx.state.lastPolicyQuestion = text.slice(0, 500);
+    return [{ text: t(locale, 'policyNothing')(provinceName(province!, locale)), buttons: [...moreButton(province!, locale), [{ label: t(locale, 'btnAskAlliance'), action: { type: 'lead_consult' } }]] }];
   }
   return found.map((s, i) => ({ text: sectionText(s, locale), ...(province && i === found.length - 1 ? { buttons: moreButton(province, locale) } : {}) }));
 };

@@ -7,6 +7,7 @@
 import type { ROLES } from '../core/actions.js';
 import { ROLE_LABEL, t } from '../core/strings.js';
 import type { Locale, Reply } from '../core/types.js';
+import { LEAVE, parseContact } from '../domain/contact.js';
 import { registrationState, type Expo } from '../domain/expo.js';
 import type { Registration } from '../services/registration-store.js';
 import type { ConversationState } from '../services/user-store.js';
@@ -15,9 +16,6 @@ import type { Handler, HandlerContext } from './context.js';
 type Role = (typeof ROLES)[number];
 export type RegDraft = NonNullable<ConversationState['registration']>;
 export const DIALOGUE_TTL_MS = 30 * 60_000;
-const LEAVE = /^(?:取消|退出|算了|不报了|cancel|quit|stop|exit)[.!。！]?$/i;
-const MOBILE = /^(?:\+?86)?(1[3-9]\d{9})$/;
-const EMAIL = /^[^\s@<>"]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/;
 const ROLE_WORDS: [Role, RegExp][] = [
   ['patentee', /专利权人|发明人|专利持有|patentee|inventor|patent holder/i],
   ['buyer', /买方|需求方|企业|采购|buyer|company|purchas/i],
@@ -100,11 +98,9 @@ export async function continueRegistration(ctx: HandlerContext, raw: string): Pr
       return chooseRole(ctx, role);
     }
     case 'contact': {
-      const compact = text.replace(/[\s-]/g, '');
-      const mobile = MOBILE.exec(compact)?.[1];
-      if (mobile) Object.assign(d, { phone: mobile, email: undefined });
-      else if (EMAIL.test(text)) Object.assign(d, { email: text, phone: undefined });
-      else return [{ text: t(locale, 'regBadContact') }];
+      const contact = parseContact(text);
+      if (!contact) return [{ text: t(locale, 'regBadContact') }];
+      Object.assign(d, { phone: contact.phone, email: contact.email });
       d.step = 'consent';
       return [consentQuestion(locale)];
     }

@@ -44,7 +44,8 @@ export async function runSearch(ctx: HandlerContext, text: string, page: number)
     if (res.hits.length === 0) {
       if (page > 1) return [{ text: t(locale, 'noMorePages') }];
       if (q.number && q.concepts.length === 0) return [...replies, { text: t(locale, 'patentNotFound')(q.number) }];
-      return [...replies, { text: t(locale, 'noResults')(truncate(text, 60)), buttons: [[{ label: t(locale, 'btnHelp'), action: { type: 'help' } }]] }];
+      ctx.state.lastFailedSearch = truncate(text, 500);
+      return [...replies, { text: t(locale, 'noResults')(truncate(text, 60)), buttons: [[{ label: t(locale, 'btnPostDemand'), action: { type: 'lead_demand' } }, { label: t(locale, 'btnHelp'), action: { type: 'help' } }]] }];
     }
     ctx.state.lastSearch = { text: truncate(text, 500), page, at: ctx.services.clock().toISOString() };
     const from = (page - 1) * PAGE_SIZE + 1;
@@ -98,11 +99,3 @@ export async function nextPage(ctx: HandlerContext, page: number): Promise<Reply
   return runSearch(ctx, last.text, page);
 }
 
-export async function markInterest(ctx: HandlerContext, patentId: string): Promise<Reply[]> {
-  return guarded(ctx, async () => {
-    const hit = await ctx.services.search.get(patentId);
-    if (!hit) return [{ text: t(ctx.locale, 'patentNotFound')(patentId) }];
-    await ctx.services.users.recordInterest(ctx.user.id, hit.id);
-    return [{ text: t(ctx.locale, 'interestNoted')(truncate(ctx.locale === 'en' && hit.titleEn ? hit.titleEn : hit.title, 80)) }];
-  });
-}

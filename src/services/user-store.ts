@@ -6,6 +6,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { conversations, patentInterests, processedUpdates, users } from '../db/schema.js';
 import type { Locale, Platform } from '../core/types.js';
+import type { LeadType, Province } from '../core/intents.js';
 
 export interface User {
   id: number;
@@ -30,6 +31,26 @@ export interface ConversationState {
     phone?: string;
     email?: string;
   };
+  /** A trade-lead dialogue in progress (see handlers/lead.ts). */
+  lead?: LeadDraft;
+  /** The last policy question nothing answered, offered as a consultation request. */
+  lastPolicyQuestion?: string;
+  /** The last search that found nothing, offered as a technology demand. */
+  lastFailedSearch?: string;
+}
+
+export interface LeadDraft {
+  step: 'type' | 'what' | 'province' | 'contact' | 'notes' | 'consent' | 'confirm';
+  at: string;
+  type?: LeadType;
+  patentId?: string;
+  need?: string;
+  province?: Province | 'any';
+  phone?: string;
+  email?: string;
+  notes?: string;
+  notesAsked?: boolean;
+  consent?: boolean;
 }
 
 export class UserStore {

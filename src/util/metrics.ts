@@ -10,6 +10,9 @@ export interface Metrics {
   replyLatency: Histogram<'platform'>;
   errors: Counter<'platform' | 'kind'>;
   deliveries: Counter<'platform' | 'result'>;
+  leads: Counter<'type'>;
+  leadNotices: Counter<'platform' | 'result'>;
+  leadNoticeLatency: Histogram<'platform'>;
 }
 
 export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
@@ -27,6 +30,20 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
     }),
     errors: new Counter({ name: 'patent_bridge_errors_total', help: 'Failures, by platform and kind', labelNames: ['platform', 'kind'], registers: [registry] }),
     deliveries: new Counter({ name: 'patent_bridge_deliveries_total', help: 'Outbound messages, by platform and result', labelNames: ['platform', 'result'], registers: [registry] }),
+    leads: new Counter({ name: 'patent_bridge_leads_total', help: 'Trade leads submitted, by type', labelNames: ['type'], registers: [registry] }),
+    leadNotices: new Counter({
+      name: 'patent_bridge_lead_notices_total',
+      help: 'Lead notice attempts: sent, retry (platform error, will try again), dead (retries exhausted or inbox refused: dead-letter list)',
+      labelNames: ['platform', 'result'],
+      registers: [registry],
+    }),
+    leadNoticeLatency: new Histogram({
+      name: 'patent_bridge_lead_notice_seconds',
+      help: 'Time from a lead offer being written to its notice being in the agency inbox',
+      labelNames: ['platform'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300, 1800],
+      registers: [registry],
+    }),
   };
 }
 

@@ -81,7 +81,9 @@ describe('web chat', () => {
       expect(detail.body.replies[0]!.text).toContain(list!.items![0]!.title.split(' ')[0]);
 
       const interest = await chat({ sessionId: body.sessionId, action: list!.items![0]!.buttons![1]!.action });
-      expect(interest.body.replies[0]!.text).toMatch(/兴趣|interest/);
+      // "I'm interested" starts a lead about that patent: the first question is what to do with it.
+      expect(interest.body.replies[0]!.text).toMatch(/服务机构帮您|alliance agency to help/);
+      expect(interest.body.replies[0]!.buttons!.flat().map((b) => b.action)).toEqual(['lt:buy', 'lt:license', 'lt:invest', 'lt:cooperate']);
     }
   });
 
@@ -162,7 +164,7 @@ describe('web chat', () => {
     const { loadGlossary } = await import('../../search/glossary.js');
     const { classify } = await import('../../src/nlu/classify.js');
     const dead = new PatentSearch(createMeiliClient('http://127.0.0.1:9', 'x'.repeat(16), 500), loadGlossary());
-    const pipeline = new Pipeline({ users: services.users, search: dead, patents: services.store, policies: services.policies, expos: { sample: true, expos: [] }, registrations: services.registrations, notifier: services.notifier, log: createLogger('silent'), clock: () => new Date(), classify });
+    const pipeline = new Pipeline({ users: services.users, search: dead, patents: services.store, policies: services.policies, expos: { sample: true, expos: [] }, registrations: services.registrations, notifier: services.notifier, staff: services.staff, leads: services.leads, log: createLogger('silent'), clock: () => new Date(), classify });
     const down = createHttpApp({ pipeline, log: createLogger('silent'), clock: () => new Date(), readiness: {} });
     for (const [text, re] of [['湖北 锂电池 专利', /检索服务暂时不可用/], ['lithium battery patents', /search service is unavailable/]] as const) {
       const res = await down.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
@@ -248,8 +250,8 @@ describe('web chat', () => {
     expect(body).toMatch(/patent_bridge_updates_total\{platform="web",intent="search_patents"\} [1-9]/);
   });
 
-  it('answers intents whose features have not landed honestly', async () => {
+  it('starts a sell lead from free text and asks for what is missing', async () => {
     const r = await chat({ text: '我想把我的专利卖掉，帮我对接买家' });
-    expect(r.body.replies[0]!.text).toMatch(/建设中|not available yet/);
+    expect(r.body.replies[0]!.text).toMatch(/出售哪项专利/);
   });
 });

@@ -1,0 +1,335 @@
+/**
+ * Trade leads: the lead, its offers to agency inboxes (each offer is also the durable notification
+ * job, an outbox row) and the audit trail. Every method is one short transaction; routing runs
+ * under one advisory lock so concurrent leads, passes and expiries on any replica see the same
+ * round-robin state. Nothing here calls a platform: the LeadDispatcher sends what is pending.
+ */
+import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Db } from '../db/database.js';
+import { leadEvents, leadInboxes, leadOffers, leads, notices } from '../db/schema.js';
+import type { LeadType, Province } from '../core/intents.js';
+import { COORDINATOR, nextAgency } from '../domain/lead-routing.js';
+import type { Agency } from '../domain/policy.js';
+import { newCode } from './registration-store.js';
+
+export type Lead = typeof leads.$inferSelect;
+export type LeadOffer = typeof leadOffers.$inferSelect;
+export type LeadEvent = typeof leadEvents.$inferSelect;
+export const LEAD_STATUSES = ['new', 'notified', 'claimed', 'contacted', 'won', 'lost'] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+/** Status changes staff may make after claiming. */
+const NEXT: Partial<Record<LeadStatus, readonly LeadStatus[]>> = { claimed: ['contacted', 'won', 'lost'], contacted: ['won', 'lost'] };
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export interface LeadInput {
+  userId: number;
+  type: LeadType;
+  patentId?: string;
+  need?: string;
+  province?: Province;
+  phone?: string;
+  email?: string;
+  notes?: string;
+  locale: 'zh' | 'en';
+}
+
+export type CreateResult = { kind: 'created'; lead: Lead; offer?: LeadOffer } | { kind: 'limit'; limit: number };
+export type ClaimResult =
+  | { kind: 'claimed'; lead: Lead; offer: LeadOffer; noticeId?: number }
+  | { kind: 'taken'; lead: Lead; offer: LeadOffer }
+  | { kind: 'gone' };
+
+export interface LeadStoreOptions {
+  agencies: readonly Agency[];
+  /** Open leads one person may submit per 24 hours. */
+  dailyLimit?: number;
+  /** The author's notice when an agency claims: `(lead, agency slug)` → both languages. */
+  claimedNotice: (lead: Lead, agencySlug: string) => { zh: string; en: string };
+}
+
+export class LeadStore {
+  constructor(
+    private readonly db: Db,
+    private readonly o: LeadStoreOptions,
+  ) {}
+
+  get dailyLimit(): number {
+    return this.o.dailyLimit ?? 3;
+  }
+
+  private event(tx: Tx, leadId: number, actor: string, action: string, from: string | null, to: string | null, agencySlug: string | null = null) {
+    return tx.insert(leadEvents).values({ leadId, actor, action, fromStatus: from, toStatus: to, agencySlug });
+  }
+
+  /**
+   * Offers the lead to the next agency (or the coordinator) under the routing lock, or leaves it
+   * `new` when no inbox can take it (the sweep tries again once one is bound).
+   */
+  private async route(tx: Tx, lead: Lead, now: Date): Promise<LeadOffer | undefined> {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('lead-routing'))`);
+    const tried = await tx.select({ agency: leadOffers.agencySlug }).from(leadOffers).where(eq(leadOffers.leadId, lead.id));
+    const inboxes = await tx.select().from(leadInboxes);
+    const slug = nextAgency(this.o.agencies, {
+      type: lead.type as LeadType,
+      province: lead.province as Province | null,
+      tried: new Set(tried.map((r) => r.agency)),
+      inboxes: new Map(inboxes.map((i) => [i.agencySlug, i.lastOfferedAt])),
+    });
+    const inbox = inboxes.find((i) => i.agencySlug === slug);
+    if (!slug || !inbox) {
+      await tx.update(leads).set({ agencySlug: null, updatedAt: now }).where(eq(leads.id, lead.id));
+      return undefined;
+    }
+    await tx.update(leadInboxes).set({ lastOfferedAt: now }).where(eq(leadInboxes.agencySlug, slug));
+    await tx.update(leads).set({ agencySlug: slug, updatedAt: now }).where(eq(leads.id, lead.id));
+    const [offer] = await tx.insert(leadOffers).values({ leadId: lead.id, agencySlug: slug, platform: inbox.platform, chatId: inbox.chatId, nextAttemptAt: now }).returning();
+    await this.event(tx, lead.id, 'system', 'offered', lead.status, lead.status, slug);
+    return offer;
+  }
+
+  /** Leads of a person in the last 24 hours that are still open: the abuse guard counts these. */
+  async recentOpen(userId: number, now: Date, tx: Tx | Db = this.db): Promise<number> {
+    const [count] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(leads)
+      .where(and(eq(leads.userId, userId), gte(leads.createdAt, new Date(now.getTime() - 86_400_000)), inArray(leads.status, ['new', 'notified', 'claimed', 'contacted'])));
+    return count?.n ?? 0;
+  }
+
+  /** Saves the lead and its first notification job in one transaction. */
+  async create(input: LeadInput, now: Date): Promise<CreateResult> {
+    return this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'lead-user:' + input.userId}))`);
+      if ((await this.recentOpen(input.userId, now, tx)) >= this.dailyLimit) return { kind: 'limit', limit: this.dailyLimit } as const;
+      let ref = `L-${newCode()}`;
+      for (let i = 0; i < 5 && (await tx.select({ id: leads.id }).from(leads).where(eq(leads.ref, ref))).length; i++) ref = `L-${newCode()}`;
+      const [lead] = await tx
+        .insert(leads)
+        .values({
+          ref,
+          userId: input.userId,
+          type: input.type,
+          patentId: input.patentId ?? null,
+          need: input.need ?? null,
+          province: input.province ?? null,
+          phone: input.phone ?? null,
+          email: input.email ?? null,
+          notes: input.notes ?? null,
+          locale: input.locale,
+          consentAt: now,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      await this.event(tx, lead!.id, `user:${input.userId}`, 'created', null, 'new');
+      const offer = await this.route(tx, lead!, now);
+      return { kind: 'created', lead: lead!, ...(offer ? { offer } : {}) } as const;
+    });
+  }
+
+  /** Takes due notification jobs with a lease (SKIP LOCKED: safe across workers and replicas). */
+  async claimDue(now: Date, limit = 10, leaseMs = 60_000): Promise<(LeadOffer & { lead: Lead })[]> {
+    const rows = await this.db.transaction(async (tx) => {
+      const due = await tx
+        .select({ id: leadOffers.id })
+        .from(leadOffers)
+        .where(and(eq(leadOffers.status, 'pending'), lte(leadOffers.nextAttemptAt, now), or(isNull(leadOffers.leaseUntil), lte(leadOffers.leaseUntil, now))))
+        .orderBy(asc(leadOffers.nextAttemptAt))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+      if (!due.length) return [];
+      return tx
+        .update(leadOffers)
+        .set({ leaseUntil: new Date(now.getTime() + leaseMs), attempts: sql`${leadOffers.attempts} + 1`, updatedAt: now })
+        .where(inArray(leadOffers.id, due.map((d) => d.id)))
+        .returning();
+    });
+    if (!rows.length) return [];
+    const ls = await this.db.select().from(leads).where(inArray(leads.id, rows.map((r) => r.leadId)));
+    return rows.map((r) => ({ ...r, lead: ls.find((l) => l.id === r.leadId)! }));
+  }
+
+  /** The notice is in the inbox: the claim deadline starts. A claim that came first (from a duplicate notice) stands. */
+  async markSent(offer: LeadOffer, messageId: string, deadlineAt: Date | null, now: Date): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const [o] = await tx
+        .update(leadOffers)
+        .set({ status: 'sent', messageId, sentAt: now, deadlineAt, leaseUntil: null, error: null, updatedAt: now })
+        .where(and(eq(leadOffers.id, offer.id), eq(leadOffers.status, 'pending')))
+        .returning();
+      if (!o) return;
+      const [l] = await tx.update(leads).set({ status: 'notified', updatedAt: now }).where(and(eq(leads.id, o.leadId), eq(leads.status, 'new'))).returning();
+      if (l) await this.event(tx, o.leadId, 'system', 'notified', 'new', 'notified', o.agencySlug);
+    });
+  }
+
+  async markRetry(offer: LeadOffer, error: string, at: Date): Promise<void> {
+    await this.db
+      .update(leadOffers)
+      .set({ nextAttemptAt: at, leaseUntil: null, error: error.slice(0, 500), updatedAt: sql`now()` })
+      .where(and(eq(leadOffers.id, offer.id), eq(leadOffers.status, 'pending')));
+  }
+
+  /**
+   * The dead-letter case: retries exhausted, or the inbox refused the notice. With `escalate` (the
+   * inbox itself is gone) the lead moves on to the next agency at once.
+   */
+  async markFailed(offer: LeadOffer, error: string, escalate: boolean, now: Date): Promise<LeadOffer | undefined> {
+    return this.db.transaction(async (tx) => {
+      const [o] = await tx
+        .update(leadOffers)
+        .set({ status: 'failed', leaseUntil: null, error: error.slice(0, 500), updatedAt: now })
+        .where(and(eq(leadOffers.id, offer.id), eq(leadOffers.status, 'pending')))
+        .returning();
+      if (!o) return undefined;
+      const [lead] = await tx.select().from(leads).where(eq(leads.id, o.leadId));
+      await this.event(tx, o.leadId, 'system', 'notice_failed', lead!.status, lead!.status, o.agencySlug);
+      return escalate && (lead!.status === 'new' || lead!.status === 'notified') ? this.route(tx, lead!, now) : undefined;
+    });
+  }
+
+  /** First claim wins: the offer row's status flips once, whoever presses at the same moment. */
+  async claim(offerId: number, staffId: number, now: Date): Promise<ClaimResult> {
+    return this.db.transaction(async (tx) => {
+      const [offer] = await tx
+        .update(leadOffers)
+        .set({ status: 'claimed', leaseUntil: null, updatedAt: now })
+        .where(and(eq(leadOffers.id, offerId), inArray(leadOffers.status, ['pending', 'sent'])))
+        .returning();
+      if (!offer) {
+        const [o] = await tx.select().from(leadOffers).where(eq(leadOffers.id, offerId));
+        const [l] = o ? await tx.select().from(leads).where(eq(leads.id, o.leadId)) : [];
+        return o && l && o.status === 'claimed' ? ({ kind: 'taken', lead: l, offer: o } as const) : ({ kind: 'gone' } as const);
+      }
+      const [before] = await tx.select().from(leads).where(eq(leads.id, offer.leadId));
+      const [lead] = await tx
+        .update(leads)
+        .set({ status: 'claimed', agencySlug: offer.agencySlug, claimedBy: staffId, claimedAt: now, updatedAt: now })
+        .where(eq(leads.id, offer.leadId))
+        .returning();
+      await this.event(tx, lead!.id, `staff:${staffId}`, 'claimed', before!.status, 'claimed', offer.agencySlug);
+      // The author's notice is written with the claim, so it cannot be lost; a push may deliver it sooner.
+      let noticeId: number | undefined;
+      if (lead!.userId) {
+        const text = this.o.claimedNotice(lead!, offer.agencySlug);
+        [{ id: noticeId }] = (await tx.insert(notices).values({ userId: lead!.userId, textZh: text.zh, textEn: text.en }).returning({ id: notices.id })) as [{ id: number }];
+      }
+      return { kind: 'claimed', lead: lead!, offer, ...(noticeId ? { noticeId } : {}) } as const;
+    });
+  }
+
+  /** Pass (staff) or expiry (deadline): the offer ends and the lead goes to the next agency. */
+  async release(offerId: number, how: 'passed' | 'expired', actor: string, now: Date): Promise<{ offer: LeadOffer; next?: LeadOffer } | undefined> {
+    return this.db.transaction(async (tx) => {
+      const [offer] = await tx
+        .update(leadOffers)
+        .set({ status: how, leaseUntil: null, updatedAt: now })
+        .where(and(eq(leadOffers.id, offerId), inArray(leadOffers.status, how === 'passed' ? ['pending', 'sent'] : ['sent'])))
+        .returning();
+      if (!offer) return undefined;
+      const [lead] = await tx.select().from(leads).where(eq(leads.id, offer.leadId));
+      await this.event(tx, lead!.id, actor, how, lead!.status, lead!.status, offer.agencySlug);
+      const next = await this.route(tx, lead!, now);
+      return { offer, ...(next ? { next } : {}) };
+    });
+  }
+
+  /** Offers past their claim deadline (never the coordinator's: it is the end of the line). */
+  async overdue(now: Date, limit = 50): Promise<LeadOffer[]> {
+    return this.db
+      .select()
+      .from(leadOffers)
+      .where(and(eq(leadOffers.status, 'sent'), lte(leadOffers.deadlineAt, now), sql`${leadOffers.agencySlug} <> ${COORDINATOR}`))
+      .orderBy(asc(leadOffers.deadlineAt))
+      .limit(limit);
+  }
+
+  /** Leads saved while no inbox could take them, routed again (after an inbox is bound). */
+  async routeWaiting(now: Date): Promise<LeadOffer[]> {
+    const waiting = await this.db
+      .select()
+      .from(leads)
+      .where(and(inArray(leads.status, ['new', 'notified']), sql`not exists (select 1 from ${leadOffers} o where o.lead_id = ${leads.id} and o.status in ('pending', 'sent', 'claimed'))`))
+      .limit(50);
+    const offers: LeadOffer[] = [];
+    for (const lead of waiting) {
+      const o = await this.db.transaction(async (tx) => {
+        const [open] = await tx.select({ id: leadOffers.id }).from(leadOffers).where(and(eq(leadOffers.leadId, lead.id), inArray(leadOffers.status, ['pending', 'sent', 'claimed'])));
+        return open ? undefined : this.route(tx, lead, now);
+      });
+      if (o) offers.push(o);
+    }
+    return offers;
+  }
+
+  /** contacted / won / lost, by staff of the agency that claimed the lead. */
+  async setStatus(leadId: number, staffId: number, agencySlug: string, to: LeadStatus, now: Date): Promise<{ kind: 'ok'; lead: Lead; from: LeadStatus } | { kind: 'not-yours' } | { kind: 'bad-transition'; from: LeadStatus }> {
+    return this.db.transaction(async (tx) => {
+      const [lead] = await tx.select().from(leads).where(eq(leads.id, leadId)).for('update');
+      if (!lead || lead.agencySlug !== agencySlug || !['claimed', 'contacted', 'won', 'lost'].includes(lead.status)) return { kind: 'not-yours' } as const;
+      const from = lead.status as LeadStatus;
+      if (!NEXT[from]?.includes(to)) return { kind: 'bad-transition', from } as const;
+      const [updated] = await tx.update(leads).set({ status: to, updatedAt: now }).where(eq(leads.id, leadId)).returning();
+      await this.event(tx, leadId, `staff:${staffId}`, 'status', from, to, agencySlug);
+      return { kind: 'ok', lead: updated!, from } as const;
+    });
+  }
+
+  async byRef(ref: string): Promise<Lead | undefined> {
+    const [l] = await this.db.select().from(leads).where(eq(leads.ref, ref.toUpperCase()));
+    return l;
+  }
+
+  async byId(id: number): Promise<Lead | undefined> {
+    const [l] = await this.db.select().from(leads).where(eq(leads.id, id));
+    return l;
+  }
+
+  async offer(id: number): Promise<LeadOffer | undefined> {
+    const [o] = await this.db.select().from(leadOffers).where(eq(leadOffers.id, id));
+    return o;
+  }
+
+  async offersOf(leadId: number): Promise<LeadOffer[]> {
+    return this.db.select().from(leadOffers).where(eq(leadOffers.leadId, leadId)).orderBy(asc(leadOffers.id));
+  }
+
+  async events(leadId: number): Promise<LeadEvent[]> {
+    return this.db.select().from(leadEvents).where(eq(leadEvents.leadId, leadId)).orderBy(asc(leadEvents.id));
+  }
+
+  async list(filter: { status?: LeadStatus; limit?: number } = {}): Promise<Lead[]> {
+    return this.db
+      .select()
+      .from(leads)
+      .where(filter.status ? eq(leads.status, filter.status) : undefined)
+      .orderBy(desc(leads.createdAt), desc(leads.id))
+      .limit(filter.limit ?? 100);
+  }
+
+  async mine(userId: number): Promise<Lead[]> {
+    return this.db.select().from(leads).where(eq(leads.userId, userId)).orderBy(desc(leads.id)).limit(20);
+  }
+
+  /** Notification jobs that gave up: the dead-letter list. */
+  async deadLetters(): Promise<(LeadOffer & { ref: string })[]> {
+    const rows = await this.db.select({ offer: leadOffers, ref: leads.ref }).from(leadOffers).innerJoin(leads, eq(leads.id, leadOffers.leadId)).where(eq(leadOffers.status, 'failed')).orderBy(desc(leadOffers.updatedAt));
+    return rows.map((r) => ({ ...r.offer, ref: r.ref }));
+  }
+
+  /** An operator sends a dead letter again (after fixing the inbox). */
+  async retry(offerId: number, now: Date): Promise<boolean> {
+    const rows = await this.db
+      .update(leadOffers)
+      .set({ status: 'pending', attempts: 0, nextAttemptAt: now, error: null, updatedAt: now })
+      .where(and(eq(leadOffers.id, offerId), eq(leadOffers.status, 'failed')))
+      .returning({ id: leadOffers.id });
+    return rows.length === 1;
+  }
+
+  /** forget_me: the lead and its audit trail stay for the agencies' records, without the person's details. */
+  async anonymise(userId: number): Promise<void> {
+    await this.db.update(leads).set({ phone: null, email: null, notes: null, need: null, updatedAt: sql`now()` }).where(eq(leads.userId, userId));
+  }
+}
