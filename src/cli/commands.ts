@@ -1,8 +1,13 @@
-/** The batch commands: import, reindex, search, classify. */
-import { accessSync, constants } from 'node:fs';
+/** The batch commands: import, reindex, search, classify, export-registrations, invite, leads. */
+import { accessSync, constants, existsSync } from 'node:fs';
+import path from 'node:path';
 import readline from 'node:readline';
 import { createServices } from '../app.js';
 import type { Config } from '../config/config.js';
+import { COORDINATOR } from '../domain/lead-routing.js';
+import { loadContent } from '../domain/policy.js';
+import type { LeadStatus } from '../services/lead-store.js';
+import type { StaffRole } from '../services/staff-store.js';
 import { classify } from '../nlu/classify.js';
 import { importPatents, syncIndex, type ImportProgress } from '../services/patent-importer.js';
 import type { Logger } from '../util/log.js';
@@ -97,6 +102,77 @@ export async function runExport(config: Config, log: Logger, slug: string, out?:
       writeFileSync(out, csv);
       process.stderr.write(`wrote ${rows} registrations of ${slug} to ${out}\n`);
     } else process.stdout.write(csv);
+    return 0;
+  } finally {
+    await s.close();
+  }
+}
+
+/**
+ * `invite staff --agency SLUG` / `invite organiser --expo SLUG`. The slug is checked against
+ * content/ before anything is opened. The code goes to stdout only, never to the log.
+ */
+export async function runInvite(config: Config, log: Logger, role: StaffRole, opts: { agency?: string | undefined; expo?: string | undefined; days: number }): Promise<number> {
+  // The same content createServices serves (an absent CONTENT_DIR means no agencies and no editions).
+  const content = existsSync(config.contentDir) ? loadContent(config.contentDir) : undefined;
+  const [flag, other, given, valid, file] =
+    role === 'staff'
+      ? (['--agency', '--expo', opts.agency, [...(content?.agencies.agencies.map((a) => a.slug) ?? []), COORDINATOR], 'agencies.yaml'] as const)
+      : (['--expo', '--agency', opts.expo, content?.expos.expos.map((e) => e.slug) ?? [], 'expos.yaml'] as const);
+  if ((role === 'staff' ? opts.expo : opts.agency) !== undefined) {
+    process.stderr.write(`patent-bridge: invite ${role} takes ${flag}, not ${other}\n`);
+    return 2;
+  }
+  if (!given || !valid.includes(given)) {
+    const what = given ? `"${given}" is not in ${path.join(config.contentDir, file)}` : `invite ${role} needs ${flag} SLUG`;
+    const list = valid.length ? valid.join(', ') : `(none: ${path.join(config.contentDir, file)} lists no ${role === 'staff' ? 'agencies' : 'editions'})`;
+    process.stderr.write(`patent-bridge: ${what}; valid ${flag} values: ${list}\n`);
+    return 2;
+  }
+  const s = await createServices(config, log, { loadDemo: false });
+  try {
+    const { code, expiresAt } = await s.staff.createInvite(role, given, opts.days);
+    log.info('invite created', { role, scope: given, expiresAt: expiresAt.toISOString() });
+    const what = role === 'staff' ? `staff of ${given === COORDINATOR ? 'the alliance coordinator' : given}` : `organiser of ${given}`;
+    process.stdout.write(
+      `invite code: ${code}\n` +
+        `makes:       ${what}\n` +
+        `expires:     ${expiresAt.toISOString()} (in ${opts.days} day${opts.days === 1 ? '' : 's'}; one use)\n` +
+        `To use it, send /join ${code} to the bot in Telegram, or /patent join ${code} in Slack.\n`,
+    );
+    return 0;
+  } finally {
+    await s.close();
+  }
+}
+
+/** `leads`: newest first, without contact data (phone, email, notes and the need stay in the admin API). */
+export async function runLeads(config: Config, log: Logger, opts: { status?: LeadStatus | undefined; limit: number; json: boolean }): Promise<number> {
+  const s = await createServices(config, log, { loadDemo: false });
+  try {
+    const leads = await s.leads.store.list({ ...(opts.status ? { status: opts.status } : {}), limit: opts.limit });
+    const rows = leads.map((l) => ({
+      ref: l.ref,
+      created: l.createdAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      type: l.type,
+      province: l.province,
+      status: l.status,
+      agency: l.agencySlug,
+    }));
+    const out = process.stdout;
+    if (opts.json) {
+      for (const r of rows) out.write(JSON.stringify(r) + '\n');
+      return 0;
+    }
+    if (!rows.length) {
+      out.write(opts.status ? `no ${opts.status} leads\n` : 'no leads\n');
+      return 0;
+    }
+    const header = { ref: 'REF', created: 'CREATED', type: 'TYPE', province: 'PROVINCE', status: 'STATUS', agency: 'AGENCY' };
+    const cells = [header, ...rows.map((r) => ({ ...r, province: r.province ?? '-', agency: r.agency ?? '-' }))];
+    const keys = Object.keys(header) as (keyof typeof header)[];
+    const width = Object.fromEntries(keys.map((k) => [k, Math.max(...cells.map((c) => c[k].length))])) as Record<keyof typeof header, number>;
+    for (const c of cells) out.write(keys.map((k, i) => (i === keys.length - 1 ? c[k] : c[k].padEnd(width[k]))).join('  ') + '\n');
     return 0;
   } finally {
     await s.close();

@@ -18,7 +18,9 @@ const USAGE = `usage: patent-bridge <command>
   classify                              one utterance per stdin line → one JSON line each
   chat                                  talk to the bot in the terminal
   export-registrations <edition> [--out file.csv]   an expo edition's registrations as CSV
-  invite <role> [--agency S] [--expo S] one-time invite code (not available yet)`;
+  invite staff --agency SLUG [--days N]     one-time code making someone staff of an agency
+  invite organiser --expo SLUG [--days N]   one-time code making someone organiser of an expo edition
+  leads [--status S] [--limit N] [--json]   trade leads, newest first (no contact data)`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -47,6 +49,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof UsageError) {
       process.stderr.write(`patent-bridge: ${err.message}\n${USAGE}\n`);
+      return 2;
+    }
+    // parseArgs: an unknown option, or an option without its value (`--agency` at the end).
+    if (typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('ERR_PARSE_ARGS_')) {
+      process.stderr.write(`patent-bridge: ${(err as Error).message}\n${USAGE}\n`);
       return 2;
     }
     process.stderr.write(`patent-bridge: ${(err as Error).message ?? err}\n`);
@@ -109,9 +116,27 @@ async function run(command: string | undefined, args: string[], config: Config, 
       const { runExport } = await import('./commands.js');
       return runExport(config, log, positionals[0], values.out);
     }
-    case 'invite':
-      process.stderr.write('patent-bridge: invite codes for staff and organisers are not available yet (they arrive with trade leads and broadcasts)\n');
-      return 1;
+    case 'invite': {
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { agency: { type: 'string' }, expo: { type: 'string' }, days: { type: 'string' } } });
+      const role = positionals[0];
+      if (role !== 'staff' && role !== 'organiser') throw new UsageError(`invite needs a role, staff or organiser${role ? ` (not "${role}")` : ''}`);
+      if (positionals.length > 1) throw new UsageError(`invite takes one role; unexpected "${positionals[1]}"`);
+      const days = values.days === undefined ? 7 : /^\d{1,3}$/.test(values.days) ? Number(values.days) : NaN;
+      if (!(days >= 1 && days <= 90)) throw new UsageError('--days must be a whole number from 1 to 90');
+      const { runInvite } = await import('./commands.js');
+      return runInvite(config, log, role, { agency: values.agency, expo: values.expo, days });
+    }
+    case 'leads': {
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { status: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } } });
+      if (positionals.length) throw new UsageError(`leads takes no arguments; unexpected "${positionals[0]}"`);
+      const { LEAD_STATUSES } = await import('../services/lead-store.js');
+      if (values.status !== undefined && !(LEAD_STATUSES as readonly string[]).includes(values.status))
+        throw new UsageError(`--status must be one of ${LEAD_STATUSES.join(', ')} (not "${values.status}")`);
+      const limit = values.limit === undefined ? 50 : /^\d{1,5}$/.test(values.limit) ? Number(values.limit) : NaN;
+      if (!(limit >= 1 && limit <= 10_000)) throw new UsageError('--limit must be a whole number from 1 to 10000');
+      const { runLeads } = await import('./commands.js');
+      return runLeads(config, log, { status: values.status as (typeof LEAD_STATUSES)[number] | undefined, limit, json: !!values.json });
+    }
     case undefined:
     case 'help':
     case '--help':

@@ -9,6 +9,7 @@ import { Jobs } from '../services/jobs.js';
 import { sendExpoReminders } from '../services/reminders.js';
 import type { Config } from '../config/config.js';
 import { createHttpApp } from '../http/http-app.js';
+import { leadAdmin } from '../http/admin-leads.js';
 import type { Logger } from '../util/log.js';
 
 export async function serve(config: Config, log: Logger): Promise<void> {
@@ -55,6 +56,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
               const { exportRegistrationsCsv } = await import('../services/registration-export.js');
               return services.expos.expos.some((e) => e.slug === slug) ? exportRegistrationsCsv(services.database.db, slug) : undefined;
             },
+            leads: leadAdmin(services.leads),
           },
         }
       : {}),

@@ -24,6 +24,17 @@ const ANY = /^(?:不限|都可以|都行|无所谓|全国|any|anywhere|no prefer
 const SKIP = /^(?:跳过|没有了?|无|不用了?|skip|no|none|nothing|n\/a)[.!。！]?$/i;
 const len = (s: string) => [...s].length;
 
+/** Words the classifier leaves in `query` that say how, not what. */
+const FILLER = /有人|侵犯|侵权|盗用|把我|帮我|对接|我们|我的|想要|需要|寻找|一下|项目|专利|买家|卖家|技术|合作|\b(?:licen[cs]e|licensing|buy|sell|selling|invest(?:ing|ment)?|cooperat\w*|partner\w*|someone|some|one|infring\w*|patents?|our|my|want|looking|for)\b/gi;
+
+/** True when the classifier's topic words name a technology or product (≥ 2 Chinese characters or a 3-letter word beyond filler). */
+export function describesSomething(query: string): boolean {
+  return query
+    .replace(FILLER, ' ')
+    .split(/\s+/)
+    .some((w) => /[\u3400-\u9fff]{2,}|[a-z]{3,}/i.test(w));
+}
+
 export function inLeadDialogue(state: { lead?: LeadDraft }, now: Date): boolean {
   return !!state.lead && now.getTime() - Date.parse(state.lead.at) < LEAD_TTL_MS;
 }
@@ -85,8 +96,8 @@ export const submitLead: Handler = async (ctx) => {
   if (e.leadType && e.leadType !== 'consult') known.type = e.leadType;
   if (e.patentNumber) known.patentId = (await ctx.services.search.byNumber(e.patentNumber).catch(() => []))[0]?.id ?? e.patentNumber;
   if (e.province) known.province = e.province;
-  // The sentence itself describes the need when it says more than "I want to buy".
-  if (e.query && len(e.query.replace(/\s/g, '')) >= 2 && len(text) <= 500) known.need = text;
+  // The sentence itself describes the need when it names something beyond "I want to buy".
+  if (e.query && describesSomething(e.query) && len(text) <= 500) known.need = text;
   return begin(ctx, known);
 };
 

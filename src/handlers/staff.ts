@@ -90,7 +90,7 @@ export const leadStatusButton = (ctx: HandlerContext, leadId: number, to: LeadSt
 
 /** `/lead L-7K3M9Q won`: a status change; undefined when the arguments are not one (then /lead submits a lead). */
 export async function leadStatusCommand(ctx: HandlerContext, args: string): Promise<Reply[] | undefined> {
-  const m = /^(L-?[A-Za-z0-9]{6})\s+(\S+)$/.exec(args.trim());
+  const m = /^(L-?[A-Z0-9]{6})\s+(\S+)$/i.exec(args.trim());
   if (!m) return undefined;
   const to = STATUS_WORDS.find(([, re]) => re.test(m[2]!))?.[0];
   if (!to) return [{ text: lt(ctx.locale, 'statusUsage') }];

@@ -11,6 +11,7 @@ import { BadActionError, chatRequestSchema, renderWeb, toInbound } from '../../b
 import { PipelineError, type Pipeline } from '../core/pipeline.js';
 import type { Logger } from '../util/log.js';
 import { PACKAGE_ROOT } from '../util/paths.js';
+import { mountLeadAdmin, type LeadAdmin } from './admin-leads.js';
 
 export interface HttpDeps {
   pipeline: Pipeline;
@@ -22,8 +23,8 @@ export interface HttpDeps {
   readiness: Record<string, () => Promise<void>>;
   /** The Telegram webhook, when the Telegram channel runs in webhook mode. */
   telegramWebhook?: (req: Request) => Promise<Response>;
-  /** Admin API, when ADMIN_TOKEN is set: registrations export by edition. */
-  admin?: { token: string; exportCsv: (slug: string) => Promise<{ csv: string; rows: number } | undefined> };
+  /** Admin API, when ADMIN_TOKEN is set: registrations export by edition; trade leads and their dead-lettered notices. */
+  admin?: { token: string; exportCsv: (slug: string) => Promise<{ csv: string; rows: number } | undefined>; leads?: LeadAdmin };
   /** Slack events, interactivity and the slash command, when the Slack channel runs. */
   slackEvents?: (req: Request) => Promise<Response>;
 }
@@ -125,6 +126,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
       if (!res) return c.json(error('NOT_FOUND', `no edition ${slug} in content/expos.yaml`), 404);
       return c.body(res.csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${slug}-registrations.csv"` });
     });
+    if (admin.leads) mountLeadAdmin(app, admin.leads, deps.log);
   }
 
   app.notFound((c) => c.json(error('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404));
