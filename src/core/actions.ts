@@ -40,7 +40,8 @@ const CODE_STATUS = { c: 'contacted', w: 'won', l: 'lost' } as const;
 const ID = /^[A-Z0-9.]{4,32}$/;
 const SECTION_ID = /^[a-z0-9-]{3,40}$/;
 export const ROLES = ['patentee', 'buyer', 'investor', 'agency', 'visitor', 'exhibitor'] as const;
-const regId = (arg: string | undefined) => (arg && /^[1-9]\d{0,9}$/.test(arg) ? Number(arg) : undefined);
+/** Row ids are Postgres `serial` (int4): anything larger is refused here, not by the database. */
+const regId = (arg: string | undefined) => (arg && /^[1-9]\d{0,9}$/.test(arg) && Number(arg) <= 2_147_483_647 ? Number(arg) : undefined);
 
 export function encodeAction(a: Action): string {
   switch (a.type) {
@@ -103,7 +104,10 @@ export function encodeAction(a: Action): string {
 
 export function decodeAction(s: string): Action | undefined {
   if (typeof s !== 'string' || s.length > 64) return undefined;
-  const [tag, arg] = s.split(':', 2) as [string, string | undefined];
+  // Split at the first ':' only, so trailing segments reach the argument checks and are refused.
+  const colon = s.indexOf(':');
+  const tag = colon < 0 ? s : s.slice(0, colon);
+  const arg = colon < 0 ? undefined : s.slice(colon + 1);
   switch (tag) {
     case 'd':
       return arg && ID.test(arg) ? { type: 'detail', patentId: arg } : undefined;
@@ -162,7 +166,8 @@ export function decodeAction(s: string): Action | undefined {
     }
     case 'ls': {
       const m = /^([1-9]\d{0,9})\.([cwl])$/.exec(arg ?? '');
-      return m ? { type: 'lead_status', leadId: Number(m[1]), status: CODE_STATUS[m[2] as 'c' | 'w' | 'l'] } : undefined;
+      const leadId = regId(m?.[1]);
+      return m && leadId ? { type: 'lead_status', leadId, status: CODE_STATUS[m[2] as 'c' | 'w' | 'l'] } : undefined;
     }
     default:
       return undefined;
