@@ -10,6 +10,8 @@ import type { SlackOut } from './slack-blocks.js';
 import type { SlackTarget } from './slack-map.js';
 
 export type SlackSendResult = 'sent' | 'unreachable' | 'rejected';
+/** Slack's own trouble, documented as worth retrying: not the message's fault. */
+const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'team_added_to_org']);
 const UNREACHABLE = new Set(['channel_not_found', 'not_in_channel', 'account_inactive', 'is_archived', 'user_not_found', 'cannot_dm_bot', 'messages_tab_disabled']);
 
 export class SlackDeliveryError extends Error {
@@ -57,6 +59,7 @@ export class SlackSender {
         this.slots.pause(target.channel, (e.retryAfter ?? 1) * 1000);
         throw new SlackDeliveryError(`rate limited for ${e.retryAfter ?? '?'} s`, { cause: err });
       }
+      if (slackError && TRANSIENT.has(slackError)) throw new SlackDeliveryError(`Slack answered ${slackError}`, { cause: err });
       if (slackError) {
         this.log.error('slack rejected a message', { error: slackError });
         return { result: 'rejected' };

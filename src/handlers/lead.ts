@@ -25,7 +25,7 @@ const SKIP = /^(?:跳过|没有了?|无|不用了?|skip|no|none|nothing|n\/a)[.!
 const len = (s: string) => [...s].length;
 
 /** Words the classifier leaves in `query` that say how, not what. */
-const FILLER = /有人|侵犯|侵权|盗用|把我|帮我|对接|我们|我的|想要|需要|寻找|一下|项目|专利|买家|卖家|技术|合作|\b(?:licen[cs]e|licensing|buy|sell|selling|invest(?:ing|ment)?|cooperat\w*|partner\w*|someone|some|one|infring\w*|patents?|our|my|want|looking|for)\b/gi;
+const FILLER = /有人|侵犯|侵权|盗用|把我|帮我|对接|我们|我的|想要|需要|寻找|一下|项目|专利|买家|卖家|技术|合作|提交|交易|需求|线索|机构|服务|发布|求购|购买|出售|转让|许可|投资|\b(?:licen[cs]e|licensing|buy|sell|selling|invest(?:ing|ment)?|cooperat\w*|partner\w*|someone|some|one|infring\w*|patents?|our|my|want|looking|for)\b/gi;
 
 /** True when the classifier's topic words name a technology or product (≥ 2 Chinese characters or a 3-letter word beyond filler). */
 export function describesSomething(query: string): boolean {

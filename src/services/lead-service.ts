@@ -83,6 +83,11 @@ export class LeadService {
     await this.running;
   }
 
+  /** Resolves when no delivery pass is running (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
   /** Runs a delivery pass now (coalesced: one at a time, one more if kicked meanwhile). */
   kick(): void {
     if (this.running) {

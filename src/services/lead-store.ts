@@ -320,12 +320,17 @@ export class LeadStore {
 
   /** An operator sends a dead letter again (after fixing the inbox). */
   async retry(offerId: number, now: Date): Promise<boolean> {
-    const rows = await this.db
-      .update(leadOffers)
-      .set({ status: 'pending', attempts: 0, nextAttemptAt: now, error: null, updatedAt: now })
-      .where(and(eq(leadOffers.id, offerId), eq(leadOffers.status, 'failed')))
-      .returning({ id: leadOffers.id });
-    return rows.length === 1;
+    return this.db.transaction(async (tx) => {
+      const [o] = await tx
+        .update(leadOffers)
+        .set({ status: 'pending', attempts: 0, nextAttemptAt: now, error: null, updatedAt: now })
+        .where(and(eq(leadOffers.id, offerId), eq(leadOffers.status, 'failed')))
+        .returning();
+      if (!o) return false;
+      const [lead] = await tx.select({ status: leads.status }).from(leads).where(eq(leads.id, o.leadId));
+      await this.event(tx, o.leadId, 'admin', 'retried', lead!.status, lead!.status, o.agencySlug);
+      return true;
+    });
   }
 
   /** forget_me: the lead and its audit trail stay for the agencies' records, without the person's details. */
