@@ -27,6 +27,9 @@
  *    to a held poll when a second poller arrives (two bots on one token).
  *  - setWebhook wants an https url on port 80, 88, 443 or 8443 and a secret of `A-Za-z0-9_-`.
  *
+ * Faults: failNext answers errors (429, 403, 5xx …); holdNext leaves a request unanswered — after
+ * performing it or not — to test a client that dies between a send and its own bookkeeping.
+ *
  * Nothing is delivered to a webhook url: with a webhook set, pushed updates only queue up (they
  * show in getWebhookInfo's pending_update_count). Feed webhook handlers directly instead.
  */
@@ -55,6 +58,26 @@ export interface FakeCall {
   error?: FakeApiError;
   /** The `result` answered, when ok. Set when the answer is sent (later for a held getUpdates). */
   result?: unknown;
+  /**
+   * Set for a call caught by holdNext: the request never got an answer. With `deliver: false` the
+   * call is also `failed` (nothing happened at "Telegram"); with `deliver: true` it has a `result`
+   * (the message exists) although the client never learned of it.
+   */
+  held?: true;
+}
+
+export interface FakeHoldOptions {
+  /** Only calls whose chat_id matches count (as failNext's chatId). */
+  chatId?: number | string;
+  /**
+   * false (default): nothing is done — the call is recorded as failed and held, like a request
+   * lost before it reached Telegram. true: the method runs (a sendMessage is stored and shows in
+   * callsTo with its result, not failed) and only the answer is withheld, like Telegram accepting a
+   * message whose answer the client never receives.
+   */
+  deliver?: boolean;
+  /** How many calls to hold (default 1). */
+  times?: number;
 }
 
 export type FakeFailure =
@@ -91,6 +114,17 @@ export interface FakeTelegram {
    * telegraf ignores the body of those.
    */
   failNext(method: string, failure: FakeFailure, opts?: { times?: number; chatId?: number | string }): void;
+  /**
+   * Hold the next N (`times`, default 1) calls of `method`: the request is read and recorded, and
+   * never answered — the client waits until its connection is dropped (releaseHeld, close, or the
+   * client going away, e.g. a killed process). See FakeHoldOptions for `deliver` and `chatId`.
+   * failNext rules are checked first. Held calls count for waitFor.
+   */
+  holdNext(method: string, opts?: FakeHoldOptions): void;
+  /** Calls currently held open (not yet released, and the client still connected). */
+  heldCalls(): FakeCall[];
+  /** Drops the connections of every held call (the client sees the socket close); returns how many. */
+  releaseHeld(): number;
   /**
    * Resolves with callsTo(method) once `count` (default 1) calls of `method` have been recorded
    * (failed ones count too); rejects after timeoutMs (default 10000) listing what was received.
@@ -579,6 +613,13 @@ interface FailRule {
   chatId: string | undefined;
 }
 
+interface HoldRule {
+  method: string;
+  deliver: boolean;
+  remaining: number;
+  chatId: string | undefined;
+}
+
 type Handler = (params: Record<string, unknown>) => unknown;
 
 const NOT_MODIFIED =
@@ -611,6 +652,8 @@ export async function startFakeTelegram(opts: StartFakeTelegramOptions = {}): Pr
   const pollers = new Set<Poller>();
   const waiters = new Set<Waiter>();
   const failRules: FailRule[] = [];
+  const holdRules: HoldRule[] = [];
+  const held = new Map<FakeCall, ServerResponse>();
   const messages = new Map<string, StoredMessage>();
   const chats = new Map<string, Record<string, unknown>>();
   const answeredQueries = new Set<string>();
@@ -945,6 +988,7 @@ export async function startFakeTelegram(opts: StartFakeTelegramOptions = {}): Pr
         if (c.params.chat_id !== undefined) bits.push(`chat_id=${String(c.params.chat_id)}`);
         if (typeof c.params.text === 'string') bits.push(`text=${JSON.stringify(c.params.text.slice(0, 60))}`);
         if (c.error) bits.push(`→ ${c.error.error_code} ${c.error.description}`);
+        if (c.held) bits.push(c.failed ? '→ held, not delivered' : '→ held, delivered');
         return `  ${c.method}(${bits.join(', ')})`;
       })
       .join('\n');
@@ -1087,6 +1131,24 @@ export async function startFakeTelegram(opts: StartFakeTelegramOptions = {}): Pr
         return;
       }
       if (!entry) throw new ApiError(404, 'Not Found: method not found');
+      const holdIndex = holdRules.findIndex(
+        (r) => sameMethod(r.method, method) && r.remaining > 0 && (r.chatId === undefined || r.chatId === chatId),
+      );
+      const hold = holdRules[holdIndex];
+      if (hold) {
+        hold.remaining--;
+        if (hold.remaining <= 0) holdRules.splice(holdIndex, 1);
+        // deliver: the method runs (a validation error is still answered, as Telegram would);
+        // otherwise nothing happens. Either way no answer is sent.
+        if (hold.deliver) call.result = entry.handler(params);
+        else call.failed = true;
+        call.held = true;
+        answered = true;
+        held.set(call, res);
+        res.on('close', () => held.delete(call));
+        notifyWaiters();
+        return;
+      }
       finish(undefined, entry.handler(params));
     } catch (error) {
       finish(error instanceof ApiError ? error : new ApiError(500, 'Internal Server Error'));
@@ -1145,6 +1207,24 @@ export async function startFakeTelegram(opts: StartFakeTelegramOptions = {}): Pr
       });
     },
 
+    holdNext(method, opts = {}) {
+      holdRules.push({
+        method,
+        deliver: opts.deliver ?? false,
+        remaining: opts.times ?? 1,
+        chatId: opts.chatId === undefined ? undefined : String(opts.chatId),
+      });
+    },
+
+    heldCalls: () => [...held.keys()],
+
+    releaseHeld() {
+      const n = held.size;
+      for (const res of held.values()) res.destroy();
+      held.clear();
+      return n;
+    },
+
     waitFor(method, count = 1, timeoutMs = 10_000) {
       const have = callsTo(method);
       if (have.length >= count) return Promise.resolve(have);
@@ -1171,8 +1251,9 @@ export async function startFakeTelegram(opts: StartFakeTelegramOptions = {}): Pr
     async close() {
       if (closed) return;
       closed = true;
-      const held = [...pollers];
-      for (const p of held) p.finish(undefined, []);
+      fake.releaseHeld();
+      const heldPolls = [...pollers];
+      for (const p of heldPolls) p.finish(undefined, []);
       for (const w of [...waiters]) {
         waiters.delete(w);
         clearTimeout(w.timer);
@@ -1180,7 +1261,7 @@ export async function startFakeTelegram(opts: StartFakeTelegramOptions = {}): Pr
       }
       // Let the empty answers just written leave before every connection is dropped.
       await Promise.all(
-        held.map(
+        heldPolls.map(
           ({ res }) =>
             new Promise<void>((resolve) => {
               if (res.writableFinished || res.destroyed) return resolve();
