@@ -181,6 +181,31 @@ describe('leads with a Slack agency channel', () => {
     expect(offers.at(-1)!.agencySlug).toBe('coordinator');
     expect(posts('C800').filter((c) => String(c.params.text).includes(ref))).toHaveLength(1);
   });
+  it('a search that found nothing and an unanswered policy question both lead into a request', async () => {
+    const s = 'web-entry-points';
+    const none = await say(s, { text: '搜索饕餮貔貅专利' });
+    expect(none.buttons!.flat().map((b) => b.action)).toContain('ld');
+    expect((await say(s, { action: 'ld' })).text).toMatch(/哪个省/);
+    expect((await say(s, { text: '取消' })).text).toMatch(/已取消/);
+    const policy = await say(s, { text: '湖南有没有专利保险补贴政策' });
+    expect(policy.buttons!.flat().map((b) => b.action)).toContain('lq');
+    expect((await say(s, { action: 'lq' })).text).toMatch(/哪个省/);
+    await say(s, { action: 'lv:Hunan' });
+    await say(s, { text: 'expo@example.com' });
+    await say(s, { action: 'lk' });
+    await say(s, { action: 'ly' });
+    const summary = await say(s, { text: '看一下' });
+    expect(summary.text).toMatch(/请点“确认发送”或“取消”/);
+    const ref = /编号 (L-[2-9A-Z]{6})/.exec((await say(s, { action: 'ly' })).text)![1]!;
+    const lead = (await services.leads.store.byRef(ref))!;
+    expect(lead).toMatchObject({ type: 'consult', province: 'Hunan', need: '湖南有没有专利保险补贴政策', email: 'expo@example.com' });
+
+    // forget_me keeps the lead for the agency's records, without the person's details.
+    await say(s, { text: '删除我的信息' });
+    await say(s, { action: 'fy' });
+    expect(await services.leads.store.byRef(ref)).toMatchObject({ userId: null, email: null, phone: null, need: null, notes: null, type: 'consult' });
+  });
+
   // Last: it moves the clock a day on, which expires every open offer above.
   it('limits open leads per person per day, with a clear answer', async () => {
     const s = 'web-limit';

@@ -70,7 +70,7 @@ beforeAll(async () => {
   const config = loadConfig({ DATA_DIR: dir, CONTENT_DIR: path.join(PACKAGE_ROOT, 'content'), LOG_LEVEL: 'silent', LEAD_DAILY_LIMIT: '5' });
   services = await createServices(config, log, { loadDemo: true, clock: () => now });
   fake = await startFakeTelegram();
-  ch = new TelegramChannel({ token: fake.token, apiRoot: fake.url, pipeline: services.pipeline, inbox: new InboxStore(services.database), users: services.users, log, pollTimeoutSeconds: 1 });
+  ch = new TelegramChannel({ token: fake.token, apiRoot: fake.url, pipeline: services.pipeline, inbox: new InboxStore(services.database), users: services.users, log, pollTimeoutSeconds: 1, sender: { perChatIntervalMs: 0 } });
   await ch.start();
   services.notifier.register('telegram', (id, t) => ch.push(id, t));
   services.leads.registerOutlet('telegram', ch.outlet);
@@ -199,5 +199,19 @@ describe('trade leads through Telegram', () => {
       'status:contacted->won',
     ]);
     expect(events.filter((e) => e.action === 'status').every((e) => /^staff:\d+$/.test(e.actor))).toBe(true);
+
+    // The status buttons on the claimed notice do the same, and the notice shows the new status in place.
+    const other = (await services.leads.store.list({ status: 'claimed' }))[0]!;
+    const offer = (await services.leads.store.offersOf(other.id)).find((o) => o.status === 'claimed')!;
+    const edits = fake.callsTo('editMessageText').length;
+    fake.pushUpdate(callbackUpdate({ data: `ls:${other.id}.c`, userId: 9001, chatId: GROUP_A, chatType: 'group', messageId: Number(offer.messageId) }));
+    const edit = (await fake.waitFor('editMessageText', edits + 1))[edits]!;
+    expect(text(edit)).toMatch(/状态：已联系/);
+    expect(keyboard(edit).map((b) => b.text)).toEqual(['已成交', '未成交', '专利详情']);
+    expect((await services.leads.store.byId(other.id))!.status).toBe('contacted');
+    // Someone from another agency pressing it changes nothing.
+    fake.pushUpdate(callbackUpdate({ data: `ls:${other.id}.w`, userId: 9003, chatId: GROUP_A, chatType: 'group', messageId: Number(offer.messageId) }));
+    await until(() => sent(GROUP_A).find((c) => /没有找到由您的机构认领的这条线索/.test(text(c))), 'the refusal');
+    expect((await services.leads.store.byId(other.id))!.status).toBe('contacted');
   });
 });
