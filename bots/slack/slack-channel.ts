@@ -67,7 +67,7 @@ export class SlackChannel {
       receiver: new MountedReceiver(),
       deferInitialization: true,
       logger: boltLogger(o.log),
-      clientOptions: { slackApiUrl: o.apiUrl, retryConfig: { retries: 3, factor: 1.5, minTimeout: 200, maxTimeout: 5000 } },
+      clientOptions: { slackApiUrl: o.apiUrl, timeout: 20_000, retryConfig: { retries: 3, factor: 1.5, minTimeout: 200, maxTimeout: 5000 } },
     });
     this.sender = new SlackSender(this.app.client, o.log, o.sender);
     this.worker = new InboxWorker(o.inbox, 'slack', (row) => this.handleRow(row as Row), o.log);

@@ -14,6 +14,8 @@ export interface SenderOptions {
   perChatIntervalMs?: number;
   globalPerSecond?: number;
   maxRetries?: number;
+  /** Per request; telegraf's own limit is 500 s, far longer than a lead notice's lease. */
+  requestTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
@@ -29,9 +31,10 @@ export class TelegramDeliveryError extends Error {
 export class TelegramSender {
   private readonly slots: SendSlots;
   private readonly maxRetries: number;
+  private readonly timeoutMs: number;
 
   constructor(
-    private readonly telegram: Pick<Telegram, 'sendMessage'>,
+    private readonly telegram: Pick<Telegram, 'callApi'>,
     private readonly onUnreachable: (chatId: string) => Promise<void>,
     private readonly log: Logger,
     opts: SenderOptions = {},
@@ -43,6 +46,7 @@ export class TelegramSender {
       ...(opts.sleep ? { sleep: opts.sleep } : {}),
     });
     this.maxRetries = opts.maxRetries ?? 5;
+    this.timeoutMs = opts.requestTimeoutMs ?? 20_000;
   }
 
   async send(chatId: string, out: TelegramOut): Promise<SendResult> {
@@ -54,11 +58,12 @@ export class TelegramSender {
     for (let attempt = 0; ; attempt++) {
       await this.slots.take(chatId);
       try {
-        const message = await this.telegram.sendMessage(chatId, out.text, {
-          parse_mode: 'HTML',
-          link_preview_options: { is_disabled: true },
-          ...(out.reply_markup ? { reply_markup: out.reply_markup } : {}),
-        });
+        const message = await this.telegram.callApi(
+          'sendMessage',
+          { chat_id: chatId, text: out.text, parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(out.reply_markup ? { reply_markup: out.reply_markup } : {}) },
+          // An unanswered request times out into the retry path instead of holding the sender.
+          { signal: AbortSignal.timeout(this.timeoutMs) as never },
+        );
         return { result: 'sent', ...(message?.message_id !== undefined ? { messageId: message.message_id } : {}) };
       } catch (err) {
         const res = (err as TelegramErrorLike).response;

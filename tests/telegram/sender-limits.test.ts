@@ -8,7 +8,7 @@ function harness(opts: { perSecond?: number; perChat?: number } = {}) {
   const sent: { chat: string; at: number }[] = [];
   const failures: unknown[] = [];
   const telegram = {
-    sendMessage: async (chat: string | number) => {
+    callApi: async (_method: string, { chat_id: chat }: { chat_id: string | number }) => {
       const f = failures.shift();
       if (f) throw f;
       sent.push({ chat: String(chat), at: now });
@@ -30,7 +30,7 @@ function harness(opts: { perSecond?: number; perChat?: number } = {}) {
 describe('TelegramSender limits', () => {
   it('never sends more than the global limit within any second (real clock)', async () => {
     const sent: number[] = [];
-    const telegram = { sendMessage: async () => void sent.push(Date.now()) };
+    const telegram = { callApi: async () => void sent.push(Date.now()) };
     const sender = new TelegramSender(telegram as never, async () => {}, createLogger('silent'), { perChatIntervalMs: 0, globalPerSecond: 10 });
     await Promise.all(Array.from({ length: 25 }, (_, i) => sender.send(String(i), { text: 'x' })));
     expect(sent).toHaveLength(25);
