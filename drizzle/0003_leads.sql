@@ -25,7 +25,6 @@ CREATE TABLE "lead_inboxes" (
 	"chat_id" text NOT NULL,
 	"bound_by" integer,
 	"locale" text DEFAULT 'zh' NOT NULL,
-	"last_offered_at" timestamp with time zone,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -87,6 +86,7 @@ ALTER TABLE "staff" ADD CONSTRAINT "staff_user_id_users_id_fk" FOREIGN KEY ("use
 CREATE INDEX "lead_events_lead_idx" ON "lead_events" USING btree ("lead_id","at");--> statement-breakpoint
 CREATE INDEX "lead_offers_due_idx" ON "lead_offers" USING btree ("status","next_attempt_at");--> statement-breakpoint
 CREATE INDEX "lead_offers_lead_idx" ON "lead_offers" USING btree ("lead_id");--> statement-breakpoint
+CREATE INDEX "lead_offers_agency_idx" ON "lead_offers" USING btree ("agency_slug","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "leads_ref_uq" ON "leads" USING btree ("ref");--> statement-breakpoint
 CREATE INDEX "leads_user_idx" ON "leads" USING btree ("user_id","created_at");--> statement-breakpoint
 CREATE INDEX "leads_status_idx" ON "leads" USING btree ("status","created_at");--> statement-breakpoint

@@ -221,8 +221,6 @@ export const leadInboxes = pgTable('lead_inboxes', {
   boundBy: integer('bound_by').references(() => users.id, { onDelete: 'set null' }),
   /** Notices are written in the language of the staff member who bound the inbox. */
   locale: text('locale').notNull().default('zh'),
-  /** Round-robin among equally matching agencies: the one offered a lead longest ago goes first. */
-  lastOfferedAt: timestamp('last_offered_at', { withTimezone: true }),
   updatedAt: updatedAt(),
 });
 
@@ -283,7 +281,7 @@ export const leadOffers = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('lead_offers_due_idx').on(t.status, t.nextAttemptAt), index('lead_offers_lead_idx').on(t.leadId)],
+  (t) => [index('lead_offers_due_idx').on(t.status, t.nextAttemptAt), index('lead_offers_lead_idx').on(t.leadId), index('lead_offers_agency_idx').on(t.agencySlug, t.id)],
 );
 
 /** Audit trail of every lead change: who (actor), when, from → to. Kept after forget_me; it holds no personal fields. */

@@ -1,7 +1,7 @@
 /**
  * Which agency gets a lead (SPEC §7): lead type → service field; agencies covering the lead's
- * province first, then the rest of the field; within each group round-robin (the agency offered a
- * lead longest ago first). Only agencies with a bound inbox can receive; after every candidate has
+ * province first, then the rest of the field; within each group round-robin (the agency whose last
+ * offer is oldest first, by offer id: ids only grow, so simultaneous leads still take turns). Only agencies with a bound inbox can receive; after every candidate has
  * had its chance the alliance coordinator is last.
  */
 import type { LeadType, Province } from '../core/intents.js';
@@ -25,8 +25,8 @@ export interface RoutingInput {
   province?: Province | null;
   /** Agencies already offered this lead (passed, expired or failed). */
   tried: ReadonlySet<string>;
-  /** Agency slug → when it was last offered a lead (null: never); only agencies with an inbox. */
-  inboxes: ReadonlyMap<string, Date | null>;
+  /** Agency slug → the id of its latest offer (null: never offered); only agencies with an inbox. */
+  inboxes: ReadonlyMap<string, number | null>;
 }
 
 /** Candidates in the order they should be offered the lead, without the coordinator. */
@@ -35,7 +35,7 @@ export function rankAgencies(agencies: readonly Agency[], input: RoutingInput): 
   const eligible = agencies.filter(
     (a) => a.slug !== COORDINATOR && input.inboxes.has(a.slug) && !input.tried.has(a.slug) && a.fields.some((f) => fields.includes(f)),
   );
-  const last = (a: Agency) => input.inboxes.get(a.slug)?.getTime() ?? -Infinity;
+  const last = (a: Agency) => input.inboxes.get(a.slug) ?? -Infinity;
   const order = (a: Agency, b: Agency) => last(a) - last(b) || agencies.indexOf(a) - agencies.indexOf(b);
   const local = eligible.filter((a) => input.province && (a.provinces as readonly string[]).includes(input.province)).sort(order);
   const rest = eligible.filter((a) => !local.includes(a)).sort(order);

@@ -70,18 +70,18 @@ export class LeadStore {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('lead-routing'))`);
     const tried = await tx.select({ agency: leadOffers.agencySlug }).from(leadOffers).where(eq(leadOffers.leadId, lead.id));
     const inboxes = await tx.select().from(leadInboxes);
+    const latest = await tx.select({ agency: leadOffers.agencySlug, id: sql<number>`max(${leadOffers.id})::int` }).from(leadOffers).groupBy(leadOffers.agencySlug);
     const slug = nextAgency(this.o.agencies, {
       type: lead.type as LeadType,
       province: lead.province as Province | null,
       tried: new Set(tried.map((r) => r.agency)),
-      inboxes: new Map(inboxes.map((i) => [i.agencySlug, i.lastOfferedAt])),
+      inboxes: new Map(inboxes.map((i) => [i.agencySlug, latest.find((l) => l.agency === i.agencySlug)?.id ?? null])),
     });
     const inbox = inboxes.find((i) => i.agencySlug === slug);
     if (!slug || !inbox) {
       await tx.update(leads).set({ agencySlug: null, updatedAt: now }).where(eq(leads.id, lead.id));
       return undefined;
     }
-    await tx.update(leadInboxes).set({ lastOfferedAt: now }).where(eq(leadInboxes.agencySlug, slug));
     await tx.update(leads).set({ agencySlug: slug, updatedAt: now }).where(eq(leads.id, lead.id));
     const [offer] = await tx.insert(leadOffers).values({ leadId: lead.id, agencySlug: slug, platform: inbox.platform, chatId: inbox.chatId, nextAttemptAt: now }).returning();
     await this.event(tx, lead.id, 'system', 'offered', lead.status, lead.status, slug);

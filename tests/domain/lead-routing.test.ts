@@ -13,14 +13,15 @@ const agency = (slug: string, fields: Field[], provinces: Province[]): Agency =>
   services: { zh: '服务内容', en: 'Services' },
 });
 
-const input = (type: LeadType, inboxes: Record<string, Date | null>, o: { province?: Province | null; tried?: string[] } = {}): RoutingInput => ({
+const input = (type: LeadType, inboxes: Record<string, number | null>, o: { province?: Province | null; tried?: string[] } = {}): RoutingInput => ({
   type,
   province: o.province,
   tried: new Set(o.tried ?? []),
   inboxes: new Map(Object.entries(inboxes)),
 });
 const slugs = (as: Agency[]) => as.map((a) => a.slug);
-const d = (iso: string) => new Date(iso);
+/** Offer recency as the store computes it (the latest offer id); a time stands in for it here. */
+const d = (iso: string) => Date.parse(iso);
 
 describe('LEAD_FIELDS', () => {
   it('maps every lead type to its service field(s)', () => {
@@ -98,7 +99,7 @@ describe('rankAgencies', () => {
     expect(slugs(rankAgencies([a, b, c], input('buy', inboxes, { province: 'Hubei', tried: ['a-one', 'c-three'] })))).toEqual(['b-two']);
   });
 
-  it('round-robin: never offered first, then oldest lastOfferedAt, ties in file order', () => {
+  it('round-robin: never offered first, then the oldest latest offer, ties in file order', () => {
     const a = agency('a-one', ['trading'], ['Hubei']);
     const b = agency('b-two', ['trading'], ['Hubei']);
     const c = agency('c-three', ['trading'], ['Hubei']);
