@@ -18,6 +18,8 @@ import { RegistrationStore } from './services/registration-store.js';
 import { LeadStore } from './services/lead-store.js';
 import { agencyName, LeadService } from './services/lead-service.js';
 import { StaffStore } from './services/staff-store.js';
+import { BroadcastStore } from './services/broadcast-store.js';
+import { BroadcastService } from './services/broadcast-service.js';
 import { lt } from './core/lead-strings.js';
 import type { Config } from './config/config.js';
 import { Pipeline } from './core/pipeline.js';
@@ -45,6 +47,7 @@ export interface Services {
   notifier: Notifier;
   staff: StaffStore;
   leads: LeadService;
+  broadcasts: BroadcastService;
   metrics: Metrics;
   meiliHealth(): Promise<void>;
   close(): Promise<void>;
@@ -124,7 +127,8 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       claimHours: config.LEAD_CLAIM_HOURS,
       maxAttempts: config.LEAD_NOTICE_ATTEMPTS,
     });
-    const pipeline = new Pipeline({ users, search, patents: store, policies, expos: content.expos, registrations, notifier, staff, leads, metrics, log, clock, classify });
+    const broadcasts = new BroadcastService({ store: new BroadcastStore(database), log: log.child({ component: 'broadcasts' }), metrics, concurrency: config.BROADCAST_CONCURRENCY });
+    const pipeline = new Pipeline({ users, search, patents: store, policies, expos: content.expos, registrations, notifier, staff, leads, broadcasts, metrics, log, clock, classify });
     return {
       config,
       log,
@@ -140,6 +144,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       notifier,
       staff,
       leads,
+      broadcasts,
       metrics,
       meiliHealth: async () => {
         await client.health();

@@ -13,7 +13,7 @@ export const MAX_BLOCKS = 50;
 export type SlackBlock =
   | { type: 'section'; text: { type: 'plain_text'; text: string; emoji: false } }
   | { type: 'context'; elements: { type: 'plain_text'; text: string; emoji: false }[] }
-  | { type: 'actions'; block_id?: string; elements: { type: 'button'; text: { type: 'plain_text'; text: string; emoji: false }; action_id: string; value: string }[] }
+  | { type: 'actions'; block_id?: string; elements: ({ type: 'button'; text: { type: 'plain_text'; text: string; emoji: false }; action_id: string } & ({ value: string } | { url: string }))[] }
   | { type: 'divider' };
 
 export interface SlackOut {
@@ -65,6 +65,7 @@ export function renderSlack(replies: Reply[]): SlackOut[] {
       if (item.lines.length) blocks.push({ type: 'context', elements: chunkText(item.lines.join('\n')).slice(0, 10).map(plain) });
       if (item.buttons?.length) blocks.push({ type: 'actions', elements: item.buttons.slice(0, 25).map((b) => button(b, `${i + 1}. `)) });
     });
+    if (r.link) blocks.push({ type: 'actions', elements: [{ type: 'button', text: plain(r.link.label.slice(0, 75)), action_id: `pb-${n++}`, url: r.link.url }] });
     for (const row of r.buttons ?? []) blocks.push({ type: 'actions', elements: row.slice(0, 25).map((b) => button(b)) });
     const fallback = escapeSlackText(r.text).slice(0, 3000);
     for (let i = 0; i < blocks.length; i += MAX_BLOCKS) out.push({ text: fallback, blocks: blocks.slice(i, i + MAX_BLOCKS) });

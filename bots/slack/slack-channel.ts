@@ -26,7 +26,7 @@ export interface SlackChannelOptions {
   pipeline: Pipeline;
   inbox: InboxStore;
   log: Logger;
-  sender?: { perChannelIntervalMs?: number };
+  sender?: ConstructorParameters<typeof SlackSender>[2];
   metrics?: Metrics;
 }
 
@@ -108,6 +108,12 @@ export class SlackChannel {
     edit: async (channel: string, ts: string, reply: Reply) => {
       const [out] = renderSlack([reply]);
       await this.app.client.chat.update({ channel, ts, text: out!.text, blocks: out!.blocks });
+    },
+    post: async (channel: string, reply: Reply) => {
+      const [out] = renderSlack([reply]);
+      const { result } = await this.sender.post({ kind: 'channel', channel }, out!);
+      this.o.metrics?.deliveries.inc({ platform: 'slack', result });
+      return result;
     },
   };
 

@@ -4,7 +4,7 @@
  * channel_not_found / not_in_channel / account_inactive reported as unreachable, not thrown.
  */
 import type { WebClient } from '@slack/web-api';
-import { SendSlots } from '../../src/services/send-slots.js';
+import { SendSlots, type SlotOptions } from '../../src/services/send-slots.js';
 import type { Logger } from '../../src/util/log.js';
 import type { SlackOut } from './slack-blocks.js';
 import type { SlackTarget } from './slack-map.js';
@@ -24,9 +24,9 @@ export class SlackSender {
   constructor(
     private readonly client: Pick<WebClient, 'chat'>,
     private readonly log: Logger,
-    opts: { perChannelIntervalMs?: number; perSecond?: number } = {},
+    opts: { perChannelIntervalMs?: number; perSecond?: number; shared?: SlotOptions['shared'] } = {},
   ) {
-    this.slots = new SendSlots({ perKeyIntervalMs: opts.perChannelIntervalMs ?? 1000, perSecond: opts.perSecond ?? 20 });
+    this.slots = new SendSlots({ perKeyIntervalMs: opts.perChannelIntervalMs ?? 1000, perSecond: opts.perSecond ?? 20, ...(opts.shared ? { shared: opts.shared } : {}) });
   }
 
   async send(target: SlackTarget, out: SlackOut): Promise<SlackSendResult> {

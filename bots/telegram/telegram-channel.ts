@@ -159,11 +159,18 @@ export class TelegramChannel {
     },
     edit: async (chatId: string, messageId: string, reply: Reply) => {
       const [out] = renderTelegram([reply]);
+      await this.sender.pace(chatId);
       await this.bot.telegram.editMessageText(chatId, Number(messageId), undefined, out!.text, {
         parse_mode: 'HTML',
         link_preview_options: { is_disabled: true },
         reply_markup: out!.reply_markup ?? { inline_keyboard: [] },
       });
+    },
+    post: async (chatId: string, reply: Reply) => {
+      const [out] = renderTelegram([reply]);
+      const { result } = await this.sender.deliver(chatId, out!);
+      this.o.metrics?.deliveries.inc({ platform: 'telegram', result });
+      return result;
     },
   };
 

@@ -8,10 +8,7 @@ import type { Button, Reply } from '../../src/core/types.js';
 
 export const MAX_MESSAGE = 4096;
 
-export interface InlineButton {
-  text: string;
-  callback_data: string;
-}
+export type InlineButton = { text: string; callback_data: string } | { text: string; url: string };
 export interface TelegramOut {
   text: string;
   reply_markup?: { inline_keyboard: InlineButton[][] };
@@ -58,6 +55,7 @@ export function renderTelegram(replies: Reply[], max = MAX_MESSAGE): TelegramOut
       lines.push('', ...lineOf(n + item.title, true), ...item.lines.flatMap((l) => lineOf(l)));
       if (item.buttons?.length) keyboard.push(item.buttons.map((b) => button(b, n)));
     });
+    if (r.link) keyboard.push([{ text: r.link.label.slice(0, 64), url: r.link.url }]);
     for (const row of r.buttons ?? []) keyboard.push(row.map((b) => button(b)));
     const texts = pack(lines, max).filter((t) => t.trim() !== '');
     texts.forEach((text, i) => {

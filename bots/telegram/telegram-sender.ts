@@ -4,7 +4,7 @@
  * (bot blocked, kicked from the group) marks the recipient unreachable instead of failing.
  */
 import type { Telegram } from 'telegraf';
-import { SendSlots } from '../../src/services/send-slots.js';
+import { SendSlots, type SlotOptions } from '../../src/services/send-slots.js';
 import type { Logger } from '../../src/util/log.js';
 import type { TelegramOut } from './telegram-html.js';
 
@@ -14,6 +14,8 @@ export interface SenderOptions {
   perChatIntervalMs?: number;
   globalPerSecond?: number;
   maxRetries?: number;
+  /** Hold the overall limit across processes through a shared clock. */
+  shared?: SlotOptions['shared'];
   /** Per request; telegraf's own limit is 500 s, far longer than a lead notice's lease. */
   requestTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -44,9 +46,15 @@ export class TelegramSender {
       perSecond: opts.globalPerSecond ?? 30,
       ...(opts.now ? { now: opts.now } : {}),
       ...(opts.sleep ? { sleep: opts.sleep } : {}),
+      ...(opts.shared ? { shared: opts.shared } : {}),
     });
     this.maxRetries = opts.maxRetries ?? 5;
     this.timeoutMs = opts.requestTimeoutMs ?? 20_000;
+  }
+
+  /** Waits for this chat's turn (edits count against Telegram's limits like sends). */
+  async pace(chatId: string): Promise<void> {
+    await this.slots.take(chatId);
   }
 
   async send(chatId: string, out: TelegramOut): Promise<SendResult> {
@@ -71,6 +79,7 @@ export class TelegramSender {
         if (code === 429 && attempt < maxRetries) {
           const seconds = Math.max(1, res?.parameters?.retry_after ?? 1);
           this.slots.pause(chatId, seconds * 1000);
+          await this.slots.pauseAll(seconds * 1000);
           this.log.warn('telegram rate limit', { retryAfter: seconds, attempt });
           continue;
         }

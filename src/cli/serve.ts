@@ -5,6 +5,7 @@ import { TelegramChannel } from '../../bots/telegram/telegram-channel.js';
 import { createServices } from '../app.js';
 import { createMetrics } from '../util/metrics.js';
 import { InboxStore } from '../services/inbox-store.js';
+import { DbRateClock } from '../services/rate-clock.js';
 import { Jobs } from '../services/jobs.js';
 import { sendExpoReminders } from '../services/reminders.js';
 import type { Config } from '../config/config.js';
@@ -15,6 +16,8 @@ import type { Logger } from '../util/log.js';
 export async function serve(config: Config, log: Logger): Promise<void> {
   const services = await createServices(config, log, { metrics: createMetrics({ defaults: true }) });
   const inbox = new InboxStore(services.database);
+  // One send clock per platform in the database: the platform's overall limit holds across replicas.
+  const rateClock = new DbRateClock(services.database);
   const telegram = config.TELEGRAM_BOT_TOKEN
     ? new TelegramChannel({
         token: config.TELEGRAM_BOT_TOKEN,
@@ -26,6 +29,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
         users: services.users,
         log: log.child({ channel: 'telegram' }),
         metrics: services.metrics,
+        sender: { globalPerSecond: config.TELEGRAM_MAX_PER_SECOND, perChatIntervalMs: config.TELEGRAM_CHAT_INTERVAL_MS, shared: { clock: rateClock, key: 'telegram' } },
       })
     : undefined;
   const slack =
@@ -38,6 +42,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
           inbox,
           log: log.child({ channel: 'slack' }),
           metrics: services.metrics,
+          sender: { perSecond: config.SLACK_MAX_PER_SECOND, perChannelIntervalMs: config.SLACK_CHANNEL_INTERVAL_MS, shared: { clock: rateClock, key: 'slack' } },
         })
       : undefined;
   const app = createHttpApp({
@@ -78,11 +83,16 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     if (telegram) services.leads.registerOutlet('telegram', telegram.outlet);
     if (slack) services.leads.registerOutlet('slack', slack.outlet);
     services.leads.start();
+    // Broadcasts: rows left by a crash or another replica are picked up here too.
+    if (telegram) services.broadcasts.registerOutlet('telegram', telegram.outlet);
+    if (slack) services.broadcasts.registerOutlet('slack', slack.outlet);
+    services.broadcasts.start();
     await jobs.start();
     const queued = await jobs.scheduleReminders(services.expos, new Date());
     if (queued) log.info('expo reminders scheduled', { count: queued });
     await jobs.workReminders((slug) => sendExpoReminders(services.database.db, services.expos, services.notifier, slug));
   } catch (err) {
+    await services.broadcasts.stop();
     await services.leads.stop();
     await jobs.stop().catch(() => {});
     await telegram?.stop();
@@ -115,6 +125,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   clearInterval(prune);
+  await services.broadcasts.stop();
   await services.leads.stop();
   await jobs.stop();
   await telegram?.stop();

@@ -41,6 +41,13 @@ const schema = z.object({
   LEAD_DAILY_LIMIT: z.coerce.number().int().min(1).max(1000).default(3),
   LEAD_CLAIM_HOURS: z.coerce.number().positive().max(200).default(4),
   LEAD_NOTICE_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(15),
+  /** Platform limits, held across replicas through the database (Telegram: ~30/s overall, 1/s per chat; Slack: 1/s per channel). */
+  TELEGRAM_MAX_PER_SECOND: z.coerce.number().positive().max(1000).default(30),
+  TELEGRAM_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  SLACK_MAX_PER_SECOND: z.coerce.number().positive().max(1000).default(20),
+  SLACK_CHANNEL_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** Broadcast sends in flight per platform and process: also the most recipients a crash can double. */
+  BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

@@ -30,7 +30,13 @@ export type Action =
   | { type: 'lead_consult' }
   | { type: 'lead_claim'; offerId: number }
   | { type: 'lead_pass'; offerId: number }
-  | { type: 'lead_status'; leadId: number; status: 'contacted' | 'won' | 'lost' };
+  | { type: 'lead_status'; leadId: number; status: 'contacted' | 'won' | 'lost' }
+  | { type: 'broadcast_cancel'; id: number }
+  | { type: 'bcast_audience'; audience: 'confirmed' | 'waitlisted' | 'active' | 'subscribers' }
+  | { type: 'bcast_role'; role: (typeof ROLES)[number] | 'all' }
+  | { type: 'bcast_skip' }
+  | { type: 'bcast_yes' }
+  | { type: 'bcast_no' };
 
 import { LEAD_TYPES, PROVINCES, type LeadType, type Province } from './intents.js';
 
@@ -99,6 +105,18 @@ export function encodeAction(a: Action): string {
       return `lp:${a.offerId}`;
     case 'lead_status':
       return `ls:${a.leadId}.${STATUS_CODE[a.status]}`;
+    case 'broadcast_cancel':
+      return `bc:${a.id}`;
+    case 'bcast_audience':
+      return `ba:${a.audience}`;
+    case 'bcast_role':
+      return `br:${a.role}`;
+    case 'bcast_skip':
+      return 'bk';
+    case 'bcast_yes':
+      return 'by';
+    case 'bcast_no':
+      return 'bn';
   }
 }
 
@@ -168,6 +186,18 @@ export function decodeAction(s: string): Action | undefined {
       const m = /^([1-9]\d{0,9})\.([cwl])$/.exec(arg ?? '');
       const leadId = regId(m?.[1]);
       return m && leadId ? { type: 'lead_status', leadId, status: CODE_STATUS[m[2] as 'c' | 'w' | 'l'] } : undefined;
+    }
+    case 'ba':
+      return ['confirmed', 'waitlisted', 'active', 'subscribers'].includes(arg ?? '') ? { type: 'bcast_audience', audience: arg as 'confirmed' } : undefined;
+    case 'br':
+      return arg === 'all' || (ROLES as readonly string[]).includes(arg ?? '') ? { type: 'bcast_role', role: arg as 'all' } : undefined;
+    case 'bk':
+    case 'by':
+    case 'bn':
+      return arg === undefined ? ({ bk: { type: 'bcast_skip' }, by: { type: 'bcast_yes' }, bn: { type: 'bcast_no' } } as const)[tag] : undefined;
+    case 'bc': {
+      const id = regId(arg);
+      return id ? { type: 'broadcast_cancel', id } : undefined;
     }
     default:
       return undefined;

@@ -9,6 +9,7 @@ import type { InboundMessage, Locale, Reply } from './types.js';
 import { chooseLanguage, dispatchAction, INTENT_HANDLERS } from '../handlers/index.js';
 import { continueLead, inLeadDialogue } from '../handlers/lead.js';
 import { inboxCommand, joinCommand, leadStatusCommand } from '../handlers/staff.js';
+import { broadcastCommand, continueBroadcast, inBroadcastDialogue } from '../handlers/broadcast.js';
 import { COMMAND_INTENT } from './commands.js';
 import type { HandlerContext, HandlerServices } from '../handlers/context.js';
 import type { UserStore } from '../services/user-store.js';
@@ -108,7 +109,10 @@ export class Pipeline {
       return { replies: [], duplicate: true, locale: guessed ?? 'zh' };
     }
     let user = await users.upsert(msg.platform, msg.userId, guessed ?? 'zh');
-    if (!user.localeFixed && guessed && guessed !== user.locale) {
+    const state = await users.getState(user.id);
+    // An organiser typing the English version of an announcement has not switched language.
+    const composing = inBroadcastDialogue(state, this.deps.clock());
+    if (!user.localeFixed && !composing && guessed && guessed !== user.locale) {
       await users.setLocale(user.id, guessed, false);
       user = { ...user, locale: guessed };
     }
@@ -116,7 +120,6 @@ export class Pipeline {
     if (!this.limiter.take(`${msg.platform}:${msg.userId}`, msg.receivedAt.getTime())) {
       return { replies: [{ text: t(locale, 'rateLimited') }], duplicate: false, locale };
     }
-    const state = await users.getState(user.id);
     const before = JSON.stringify(state);
     const ctx: HandlerContext = { msg, user, locale, state, services: this.deps };
     let replies: Reply[];
@@ -133,7 +136,10 @@ export class Pipeline {
         const status = checked.ok && name === 'lead' ? await leadStatusCommand(ctx, checked.text) : undefined;
         if (!checked.ok) replies = [{ text: checked.reason === 'tooLong' ? t(locale, 'tooLong')(MAX_TEXT) : t(locale, checked.reason) }];
         else if (name === 'language') replies = await chooseLanguage(ctx, checked.text);
-        else if (name === 'join' || name === 'inbox') replies = await (name === 'join' ? joinCommand : inboxCommand)({ ...ctx, msg: { ...msg, text: checked.text } });
+        else if (name === 'join' || name === 'inbox' || name === 'broadcast') {
+          const run = { join: joinCommand, inbox: inboxCommand, broadcast: broadcastCommand }[name];
+          replies = await run({ ...ctx, msg: { ...msg, text: checked.text } });
+        }
         else if (status) replies = status;
         else {
           // The command fixes the intent; its arguments still give the entities (/search 湖北 锂电池).
@@ -153,6 +159,9 @@ export class Pipeline {
           intent = `dialogue:${ctx.state.registration!.step}`;
           ctx.msg = { ...msg, text: checked.text };
           replies = await continueRegistration(ctx, checked.text);
+        } else if (inBroadcastDialogue(ctx.state, this.deps.clock())) {
+          intent = `dialogue:broadcast-${ctx.state.broadcast!.step}`;
+          replies = await continueBroadcast(ctx, checked.text);
         } else if (inLeadDialogue(ctx.state, this.deps.clock())) {
           intent = `dialogue:lead-${ctx.state.lead!.step}`;
           ctx.msg = { ...msg, text: checked.text };
@@ -172,6 +181,7 @@ export class Pipeline {
       // An abandoned dialogue expires quietly: it no longer captures messages and is dropped here.
       if (ctx.state.registration && !inDialogue(ctx.state, this.deps.clock())) delete ctx.state.registration;
       if (ctx.state.lead && !inLeadDialogue(ctx.state, this.deps.clock())) delete ctx.state.lead;
+      if (ctx.state.broadcast && !inBroadcastDialogue(ctx.state, this.deps.clock())) delete ctx.state.broadcast;
       if (!ctx.forgotten && JSON.stringify(ctx.state) !== before) await users.setState(user.id, ctx.state);
       // Notices that arose elsewhere (a waitlist promotion) come with the next reply, on whatever channel.
       if (!ctx.forgotten) for (const n of await this.deps.registrations.takeNotices(user.id)) replies = [{ text: n[locale] }, ...replies];

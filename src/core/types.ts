@@ -52,4 +52,6 @@ export interface Reply {
   items?: ReplyItem[];
   /** Rows of buttons under the message. */
   buttons?: Button[][];
+  /** A link button (http/https only; checked where it is composed). */
+  link?: { label: string; url: string };
 }

@@ -20,6 +20,8 @@ export const users = pgTable(
     /** True when the person chose the language; otherwise it follows each message. */
     localeFixed: boolean('locale_fixed').notNull().default(false),
     subscribed: boolean('subscribed').notNull().default(false),
+    /** Set by "unsubscribe": no broadcast of any kind (expo announcements included) reaches this person. */
+    unsubscribedAt: timestamp('unsubscribed_at', { withTimezone: true }),
     /** Set when the platform refuses delivery (Telegram 403: the user blocked the bot). */
     unreachableAt: timestamp('unreachable_at', { withTimezone: true }),
     createdAt: createdAt(),
@@ -302,3 +304,66 @@ export const leadEvents = pgTable(
   },
   (t) => [index('lead_events_lead_idx').on(t.leadId, t.at)],
 );
+
+/**
+ * Organiser broadcasts. status: sending → done | cancelled. The audience is resolved into one
+ * delivery row per recipient when the organiser confirms, in the same transaction.
+ */
+export const broadcasts = pgTable('broadcasts', {
+  id: serial('id').primaryKey(),
+  /** `{ kind: 'registrants', expo, status?, role? }` or `{ kind: 'subscribers' }` */
+  audience: jsonb('audience').notNull(),
+  textZh: text('text_zh'),
+  textEn: text('text_en'),
+  linkUrl: text('link_url'),
+  createdBy: integer('created_by').references(() => staff.id, { onDelete: 'set null' }),
+  /** Where the organiser watches progress (edited in place) and gets the summary. */
+  progressPlatform: text('progress_platform'),
+  progressChat: text('progress_chat'),
+  progressMessageId: text('progress_message_id'),
+  progressLocale: text('progress_locale').notNull().default('zh'),
+  /** One replica at a time refreshes the progress message: whoever moves this forward. */
+  progressAt: timestamp('progress_at', { withTimezone: true }),
+  status: text('status').notNull().default('sending'),
+  total: integer('total').notNull().default(0),
+  createdAt: createdAt(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+});
+
+/**
+ * One row per recipient and broadcast (unique), which is also the send job. status: pending →
+ * sending (leased) → sent | unreachable | failed | skipped (unsubscribed meanwhile) | cancelled.
+ */
+export const broadcastDeliveries = pgTable(
+  'broadcast_deliveries',
+  {
+    id: serial('id').primaryKey(),
+    broadcastId: integer('broadcast_id')
+      .notNull()
+      .references(() => broadcasts.id, { onDelete: 'cascade' }),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+    platform: text('platform').notNull(),
+    chatId: text('chat_id').notNull(),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    error: text('error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('broadcast_deliveries_uq').on(t.broadcastId, t.platform, t.chatId),
+    index('broadcast_deliveries_due_idx').on(t.platform, t.status, t.nextAttemptAt),
+    index('broadcast_deliveries_progress_idx').on(t.broadcastId, t.status),
+  ],
+);
+
+/**
+ * Send pacing shared by every process on this database: per key (a platform, or a platform and
+ * chat) the earliest time the next message may go. Each send books the next slot with one UPDATE,
+ * so the platform's limits hold across replicas.
+ */
+export const sendClock = pgTable('send_clock', {
+  key: text('key').primaryKey(),
+  nextAt: timestamp('next_at', { withTimezone: true, precision: 6 }).notNull().defaultNow(),
+});

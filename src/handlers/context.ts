@@ -8,6 +8,7 @@ import type { RegistrationStore } from '../services/registration-store.js';
 import type { PolicyService } from '../services/policy-service.js';
 import type { LeadService } from '../services/lead-service.js';
 import type { StaffStore } from '../services/staff-store.js';
+import type { BroadcastService } from '../services/broadcast-service.js';
 import type { ConversationState, User, UserStore } from '../services/user-store.js';
 import type { Logger } from '../util/log.js';
 
@@ -22,6 +23,7 @@ export interface HandlerServices {
   notifier: Notifier;
   staff: StaffStore;
   leads: LeadService;
+  broadcasts: BroadcastService;
   log: Logger;
   clock: () => Date;
 }

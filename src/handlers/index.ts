@@ -9,6 +9,7 @@ import { forgetCancel, forgetConfirm, forgetMe, setLanguage, subscribe, unsubscr
 import { greet, help, unknown } from './basic.js';
 import { consultLead, demandLead, interestLead, leadButton, submitLead } from './lead.js';
 import { claimLead, leadStatusButton, passLead } from './staff.js';
+import { broadcastButton, cancelBroadcast } from './broadcast.js';
 import { t } from '../core/strings.js';
 import type { Handler, HandlerContext } from './context.js';
 import { expoInfo } from './expo.js';
@@ -63,6 +64,12 @@ export const ACTION_HANDLERS: { [T in Action['type']]: (ctx: HandlerContext, a: 
   lead_claim: (ctx, a) => claimLead(ctx, a.offerId),
   lead_pass: (ctx, a) => passLead(ctx, a.offerId),
   lead_status: (ctx, a) => leadStatusButton(ctx, a.leadId, a.status),
+  broadcast_cancel: (ctx, a) => cancelBroadcast(ctx, a.id),
+  bcast_audience: broadcastButton,
+  bcast_role: broadcastButton,
+  bcast_skip: broadcastButton,
+  bcast_yes: broadcastButton,
+  bcast_no: broadcastButton,
 };
 
 export function dispatchAction(ctx: HandlerContext, a: Action): Promise<Reply[]> {

@@ -9,6 +9,8 @@ export interface Outlet {
   /** Posts the message; returns the platform's id of it (Telegram message_id, Slack ts). */
   send(chatId: string, reply: Reply): Promise<string>;
   edit(chatId: string, messageId: string, reply: Reply): Promise<void>;
+  /** A one-off message to a person (a broadcast): how the platform answered; throws when it may work later. */
+  post(chatId: string, reply: Reply): Promise<'sent' | 'unreachable' | 'rejected'>;
 }
 
 export class OutletError extends Error {

@@ -2,11 +2,12 @@
  * People, their dialogue state and the update dedupe log. Each method is one short statement or
  * transaction: nothing here is held open across a network call.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { conversations, patentInterests, processedUpdates, users } from '../db/schema.js';
 import type { Locale, Platform } from '../core/types.js';
 import type { LeadType, Province } from '../core/intents.js';
+import type { Audience } from './broadcast-store.js';
 
 export interface User {
   id: number;
@@ -35,8 +36,23 @@ export interface ConversationState {
   lead?: LeadDraft;
   /** The last policy question nothing answered, offered as a consultation request. */
   lastPolicyQuestion?: string;
+  /** An organiser composing a broadcast (see handlers/broadcast.ts). */
+  broadcast?: BroadcastDraft;
   /** The last search that found nothing, offered as a technology demand. */
   lastFailedSearch?: string;
+}
+
+export interface BroadcastDraft {
+  step: 'audience' | 'role' | 'zh' | 'en' | 'link' | 'confirm';
+  at: string;
+  expo: string;
+  /** Registrants' status chosen before the role step. */
+  status?: 'confirmed' | 'waitlisted' | 'active';
+  audience?: Audience;
+  zh?: string;
+  en?: string;
+  link?: string;
+  linkAsked?: boolean;
 }
 
 export interface LeadDraft {
@@ -84,7 +100,8 @@ export class UserStore {
     const [row] = await this.db
       .insert(users)
       .values({ platform, platformUserId, locale })
-      .onConflictDoUpdate({ target: [users.platform, users.platformUserId], set: { updatedAt: sql`now()` } })
+      // Writing to us again means the person can be reached again (they unblocked the bot).
+      .onConflictDoUpdate({ target: [users.platform, users.platformUserId], set: { updatedAt: sql`now()`, unreachableAt: null } })
       .returning();
     return row as User;
   }
@@ -102,11 +119,15 @@ export class UserStore {
   }
 
   /** Returns whether the flag changed. */
+  /**
+   * Subscribing opts in to general announcements; unsubscribing opts out of every broadcast, expo
+   * announcements to registrants included. Returns whether anything changed.
+   */
   async setSubscribed(userId: number, subscribed: boolean): Promise<boolean> {
     const rows = await this.db
       .update(users)
-      .set({ subscribed, updatedAt: sql`now()` })
-      .where(and(eq(users.id, userId), eq(users.subscribed, !subscribed)))
+      .set(subscribed ? { subscribed, unsubscribedAt: null, updatedAt: sql`now()` } : { subscribed, unsubscribedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(and(eq(users.id, userId), subscribed ? or(eq(users.subscribed, false), isNotNull(users.unsubscribedAt)) : isNull(users.unsubscribedAt)))
       .returning({ id: users.id });
     return rows.length === 1;
   }

@@ -11,6 +11,7 @@ export interface Metrics {
   errors: Counter<'platform' | 'kind'>;
   deliveries: Counter<'platform' | 'result'>;
   leads: Counter<'type'>;
+  broadcastDeliveries: Counter<'platform' | 'result'>;
   leadNotices: Counter<'platform' | 'result'>;
   leadNoticeLatency: Histogram<'platform'>;
 }
@@ -30,6 +31,7 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
     }),
     errors: new Counter({ name: 'patent_bridge_errors_total', help: 'Failures, by platform and kind', labelNames: ['platform', 'kind'], registers: [registry] }),
     deliveries: new Counter({ name: 'patent_bridge_deliveries_total', help: 'Outbound messages, by platform and result', labelNames: ['platform', 'result'], registers: [registry] }),
+    broadcastDeliveries: new Counter({ name: 'patent_bridge_broadcast_deliveries_total', help: 'Broadcast sends, by platform and outcome (sent, unreachable, failed, skipped, retry)', labelNames: ['platform', 'result'], registers: [registry] }),
     leads: new Counter({ name: 'patent_bridge_leads_total', help: 'Trade leads submitted, by type', labelNames: ['type'], registers: [registry] }),
     leadNotices: new Counter({
       name: 'patent_bridge_lead_notices_total',

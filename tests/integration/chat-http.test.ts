@@ -164,7 +164,7 @@ describe('web chat', () => {
     const { loadGlossary } = await import('../../search/glossary.js');
     const { classify } = await import('../../src/nlu/classify.js');
     const dead = new PatentSearch(createMeiliClient('http://127.0.0.1:9', 'x'.repeat(16), 500), loadGlossary());
-    const pipeline = new Pipeline({ users: services.users, search: dead, patents: services.store, policies: services.policies, expos: { sample: true, expos: [] }, registrations: services.registrations, notifier: services.notifier, staff: services.staff, leads: services.leads, log: createLogger('silent'), clock: () => new Date(), classify });
+    const pipeline = new Pipeline({ users: services.users, search: dead, patents: services.store, policies: services.policies, expos: { sample: true, expos: [] }, registrations: services.registrations, notifier: services.notifier, staff: services.staff, leads: services.leads, broadcasts: services.broadcasts, log: createLogger('silent'), clock: () => new Date(), classify });
     const down = createHttpApp({ pipeline, log: createLogger('silent'), clock: () => new Date(), readiness: {} });
     for (const [text, re] of [['湖北 锂电池 专利', /检索服务暂时不可用/], ['lithium battery patents', /search service is unavailable/]] as const) {
       const res = await down.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });

@@ -72,6 +72,7 @@ describe.each(DB_KINDS)('lead admin API on %s', (kind) => {
         return String(sent.length);
       },
       edit: async () => {},
+      post: async () => 'sent',
     });
     await staff.bindInbox(AGENCY, 'telegram', '-1001', null);
 

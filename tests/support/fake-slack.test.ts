@@ -709,3 +709,144 @@ describe("Bolt's HTTPReceiver.requestListener mounted in our own node:http serve
     expect((await fetch(`${base}/elsewhere`)).status).toBe(404);
   });
 });
+
+describe('fake Slack rate-limit mode', () => {
+  const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /** Most timestamps within any half-open window (t-1000, t], by brute force. */
+  const bruteMaxInWindow = (ats: number[]): number =>
+    Math.max(0, ...ats.map((t) => ats.filter((u) => u > t - 1000 && u <= t).length));
+
+  /** A raw chat.postMessage, to see the HTTP status and headers. */
+  const rawPost = (channel: string, text: string) =>
+    fetch(`${fake.url}/api/chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${fake.botToken}` },
+      body: new URLSearchParams({ channel, text }),
+    });
+
+  it('refuses nothing within the limit', async () => {
+    fake.rateLimit({ perSecond: 5 });
+    const web = client(fake.botToken, { rejectRateLimitedCalls: true });
+    for (let i = 0; i < 5; i++) await web.chat.postMessage({ channel: `C00${i}0`, text: `hello ${i}` });
+    expect(fake.rateLimited()).toBe(0);
+    expect(fake.maxInWindow()).toBe(5);
+    expect(fake.calls.filter((c) => c.failed)).toEqual([]);
+    expect(fake.acceptedSends().map((s) => [s.method, s.channel, s.text])).toEqual(
+      [0, 1, 2, 3, 4].map((i) => ['chat.postMessage', `C00${i}0`, `hello ${i}`]),
+    );
+  });
+
+  it('answers the call one over the limit with 429 and Retry-After, which does not count', async () => {
+    fake.rateLimit({ perSecond: 5, retryAfter: 4 });
+    const web = client(fake.botToken, { rejectRateLimitedCalls: true });
+    const posted = [];
+    for (let i = 0; i < 5; i++) posted.push(await web.chat.postMessage({ channel: 'C0001', text: `m${i}` }));
+    const err = await web.chat.postMessage({ channel: 'C0002', text: 'one too many' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(webApi.WebAPIRateLimitedError);
+    expect(err).toMatchObject({ retryAfter: 4 });
+
+    const res = await rawPost('C0003', 'raw');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('4');
+    expect(await res.json()).toEqual({ ok: false, error: 'ratelimited' });
+    // chat.update counts too
+    const upd = await web.chat.update({ channel: 'C0001', ts: posted[0]!.ts!, text: 'edited' }).catch((e: unknown) => e);
+    expect(upd).toBeInstanceOf(webApi.WebAPIRateLimitedError);
+    // other methods do not
+    await web.chat.postEphemeral({ channel: 'C0001', user: 'U0001', text: 'just for you' });
+    await web.users.info({ user: 'U0001' });
+
+    expect(fake.calls.filter((c) => c.rateLimited).map((c) => [c.method, c.status, c.failed, c.error])).toEqual([
+      ['chat.postMessage', 429, true, 'ratelimited'],
+      ['chat.postMessage', 429, true, 'ratelimited'],
+      ['chat.update', 429, true, 'ratelimited'],
+    ]);
+    expect(fake.rateLimited()).toBe(3);
+    expect(fake.maxInWindow()).toBe(5);
+    expect(fake.messages('C0002')).toEqual([]);
+
+    // once the first call leaves the window (t-1000, t], one more fits
+    await sleep(Math.max(0, fake.acceptedSends()[0]!.at + 1001 - Date.now()));
+    await expect(web.chat.postMessage({ channel: 'C0002', text: 'fits now' })).resolves.toMatchObject({ ok: true });
+    expect(fake.rateLimited()).toBe(3);
+  });
+
+  it("WebClient's own retry gets through once Retry-After has passed", async () => {
+    fake.rateLimit({ perSecond: 1, retryAfter: 1 });
+    const web = client();
+    await web.chat.postMessage({ channel: 'C0001', text: 'first' });
+    await expect(web.chat.postMessage({ channel: 'C0001', text: 'second' })).resolves.toMatchObject({ ok: true });
+    expect(fake.rateLimited()).toBe(1);
+    expect(fake.messages('C0001').map((m) => m.text)).toEqual(['first', 'second']);
+  });
+
+  it('limits each channel on its own, independent of other channels', async () => {
+    fake.rateLimit({ perChannelPerSecond: 2 });
+    const web = client(fake.botToken, { rejectRateLimitedCalls: true });
+    await web.chat.postMessage({ channel: 'C0001', text: 'a' });
+    await web.chat.postMessage({ channel: 'C0001', text: 'b' });
+    const err = await web.chat.postMessage({ channel: 'C0001', text: 'c' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ retryAfter: 1 });
+    for (let i = 2; i < 12; i++) {
+      await web.chat.postMessage({ channel: `C00${i}`, text: 'a' });
+      await web.chat.postMessage({ channel: `C00${i}`, text: 'b' });
+    }
+    // a user ID posts to (and is limited as) its DM
+    await web.chat.postMessage({ channel: 'U0001', text: 'dm 1' });
+    await web.chat.postMessage({ channel: 'D0001', text: 'dm 2' });
+    expect(await web.chat.postMessage({ channel: 'U0001', text: 'dm 3' }).catch((e: unknown) => e)).toBeInstanceOf(
+      webApi.WebAPIRateLimitedError,
+    );
+    expect(fake.rateLimited()).toBe(2);
+    expect(fake.maxInWindow()).toBe(bruteMaxInWindow(fake.acceptedSends().map((s) => s.at)));
+
+    fake.rateLimit({ perSecond: 3, perChannelPerSecond: 2 }); // both; restarting clears the windows
+    expect([fake.rateLimited(), fake.maxInWindow(), fake.acceptedSends()]).toEqual([0, 0, []]);
+    await web.chat.postMessage({ channel: 'C0001', text: 'x' });
+    await web.chat.postMessage({ channel: 'C0001', text: 'y' });
+    expect((await rawPost('C0001', 'z')).status).toBe(429); // channel limit
+    await web.chat.postMessage({ channel: 'C0002', text: 'x' });
+    expect((await rawPost('C0003', 'x')).status).toBe(429); // overall limit
+    expect(fake.acceptedSends().map((s) => s.channel)).toEqual(['C0001', 'C0001', 'C0002']);
+  });
+
+  it('only accepted calls count: a concurrent burst of 60 lets exactly perSecond through', async () => {
+    fake.rateLimit({ perSecond: 20 });
+    const statuses = await Promise.all(Array.from({ length: 60 }, (_, i) => rawPost(`C${1000 + i}`, `burst ${i}`).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(40);
+    expect([fake.rateLimited(), fake.maxInWindow()]).toEqual([40, 20]);
+  });
+
+  it('maxInWindow is the busiest sliding window of a known sequence', async () => {
+    fake.rateLimit({ perSecond: 100 });
+    const web = client();
+    // pairs at about 0, 600 and 1200 ms: (t-1000, t] windows hold at most two pairs
+    for (const wait of [0, 600, 600]) {
+      await sleep(wait);
+      await web.chat.postMessage({ channel: 'C0001', text: 'x' });
+      await web.chat.postMessage({ channel: 'C0002', text: 'x' });
+    }
+    const ats = fake.acceptedSends().map((s) => s.at);
+    expect(ats).toHaveLength(6);
+    expect(fake.maxInWindow()).toBe(bruteMaxInWindow(ats));
+    expect(fake.maxInWindow()).toBe(4);
+  });
+
+  it('turning it off restores normal behaviour and keeps the counters readable', async () => {
+    fake.rateLimit({ perSecond: 1 });
+    expect((await rawPost('C0001', 'a')).status).toBe(200);
+    expect((await rawPost('C0001', 'b')).status).toBe(429);
+    fake.rateLimit(undefined);
+    for (let i = 0; i < 10; i++) expect((await rawPost('C0001', `free ${i}`)).status).toBe(200);
+    expect([fake.rateLimited(), fake.maxInWindow(), fake.acceptedSends().length]).toEqual([1, 1, 1]);
+    // failNext is checked before the limiter
+    fake.rateLimit({ perSecond: 1 });
+    fake.failNext('chat.postMessage', { error: 'not_in_channel' });
+    expect(await (await rawPost('C0001', 'c')).json()).toEqual({ ok: false, error: 'not_in_channel' });
+    expect((await rawPost('C0001', 'd')).status).toBe(200);
+    expect(fake.acceptedSends().map((s) => s.text)).toEqual(['d']);
+    expect(() => fake.rateLimit({ perChannelPerSecond: Number.NaN })).toThrow(RangeError);
+  });
+});

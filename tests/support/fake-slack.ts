@@ -70,6 +70,8 @@
  *    top of Retry-After). Retries exhausted → WebAPIRequestError ("A rate limit was exceeded …").
  *    429 without a numeric Retry-After → fails at once. For fast tests:
  *    `retryConfig: { retries: 2, minTimeout: 0, maxTimeout: 1 }` and `retryAfter: 0`.
+ *  - `rateLimit({ perSecond, perChannelPerSecond, retryAfter })` turns on a mode that answers
+ *    chat.postMessage / chat.update beyond those rates (sliding 1000 ms window) with the same 429.
  *
  * Behaviour copied from Slack because it catches real mistakes:
  *  - missing token → `not_authed`, wrong token → `invalid_auth` (HTTP 200); unknown method →
@@ -119,7 +121,32 @@ export interface SlackCall {
   error?: string;
   /** The JSON body answered. */
   response?: Record<string, unknown>;
+  /** Set for a call refused with 429 by the rate-limit mode (see FakeSlack.rateLimit). */
+  rateLimited?: true;
 }
+
+export interface FakeSlackRateLimit {
+  /** At most this many accepted posts/updates (all channels together) within any sliding 1000 ms window. */
+  perSecond?: number;
+  /** At most this many accepted posts/updates to one channel within any sliding 1000 ms window. */
+  perChannelPerSecond?: number;
+  /** Seconds in the `Retry-After` header of the 429 (default 1). */
+  retryAfter?: number;
+}
+
+/** A chat.postMessage / chat.update that the rate-limit mode let through. */
+export interface FakeSlackAcceptedSend {
+  method: string;
+  /** The channel argument; a user ID (U…/W…) as the DM it posts to (D…), as chat.postMessage resolves it. */
+  channel: string;
+  /** The `text` argument, or ''. */
+  text: string;
+  /** Date.now() when it was counted (kept non-decreasing), the time the window uses. */
+  at: number;
+}
+
+/** Methods the rate-limit mode counts. */
+export const RATE_LIMITED_METHODS: ReadonlySet<string> = new Set(['chat.postMessage', 'chat.update']);
 
 export type SlackFailure = { status: 429; retryAfter: number } | { error: string };
 
@@ -169,6 +196,25 @@ export interface FakeSlack {
   /** Add or replace a Web API method. The handler returns the body (`ok: true` is added if absent);
    *  auth and failNext still apply; throw `new SlackApiError('x')` to answer `{ok:false,error:'x'}`. */
   on(method: string, handler: MethodHandler): void;
+  /**
+   * Turn the rate-limit mode on (or reconfigure it), or off with `undefined`. While on, every
+   * chat.postMessage and chat.update is counted when its arguments have been read (after auth and
+   * failNext, before validation): if accepting it would make more than `perSecond` accepted calls
+   * within a sliding 1000 ms window — a call at t counts in (t-1000, t] — or more than
+   * `perChannelPerSecond` to its channel, it is answered HTTP 429 with `Retry-After: N` and
+   * `{ok:false,error:'ratelimited'}` (N = retryAfter ?? 1), recorded in `calls` as failed with
+   * `rateLimited: true`, and not counted. An omitted limit is not enforced. Accepted calls that
+   * then fail validation still count. Every call with options restarts the mode: windows,
+   * rateLimited(), maxInWindow() and acceptedSends() start from zero. Turning it off keeps the
+   * counters readable.
+   */
+  rateLimit(opts: FakeSlackRateLimit | undefined): void;
+  /** How many calls the rate-limit mode answered with 429 since it was last turned on. */
+  rateLimited(): number;
+  /** The most accepted calls seen within any sliding 1000 ms window since rateLimit was last turned on. */
+  maxInWindow(): number;
+  /** Calls the rate-limit mode accepted since it was last turned on, in order. */
+  acceptedSends(): FakeSlackAcceptedSend[];
   /** Rejects pending waitFor()s, closes every connection. */
   close(): Promise<void>;
 }
@@ -475,6 +521,95 @@ function parseParams(raw: string, contentType: string, query: URLSearchParams): 
 }
 
 // ---------------------------------------------------------------------------------------------
+// Rate limiting (the same limiter as fake-telegram.ts)
+// ---------------------------------------------------------------------------------------------
+
+const RATE_WINDOW_MS = 1000;
+
+/** A FIFO of timestamps with amortised O(1) push and drop-from-the-front. */
+class TimeQueue {
+  private items: number[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(t: number): void {
+    this.items.push(t);
+  }
+
+  /** Drops the timestamps ≤ cutoff (they have left the window). */
+  dropUpTo(cutoff: number): void {
+    while (this.head < this.items.length && (this.items[this.head] as number) <= cutoff) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+/**
+ * Sliding-window limiter over accepted timestamps: a call at t sees the accepted calls in
+ * (t - 1000, t]. O(1) amortised per call. `max` is exact: the busiest window always ends at an
+ * accepted call, and right after accepting one the queue holds exactly that window.
+ */
+class SlidingWindowLimiter {
+  private readonly all = new TimeQueue();
+  private readonly byKey = new Map<string, TimeQueue>();
+  private last = Number.NEGATIVE_INFINITY;
+  max = 0;
+  refused = 0;
+
+  constructor(
+    private readonly perSecond: number | undefined,
+    private readonly perKeyPerSecond: number | undefined,
+  ) {}
+
+  /** The (non-decreasing) time the call was accepted at, or undefined when it is refused. */
+  tryAccept(key: string | undefined, now: number): number | undefined {
+    const t = Math.max(now, this.last);
+    this.last = t;
+    const cutoff = t - RATE_WINDOW_MS;
+    this.all.dropUpTo(cutoff);
+    let q: TimeQueue | undefined;
+    if (this.perKeyPerSecond !== undefined && key !== undefined) {
+      q = this.byKey.get(key);
+      q?.dropUpTo(cutoff);
+      if (q && q.size === 0) {
+        this.byKey.delete(key); // keeps the map to the channels active in the last second
+        q = undefined;
+      }
+    }
+    if (
+      (this.perSecond !== undefined && this.all.size >= this.perSecond) ||
+      (this.perKeyPerSecond !== undefined && key !== undefined && (q?.size ?? 0) >= this.perKeyPerSecond)
+    ) {
+      this.refused++;
+      return undefined;
+    }
+    this.all.push(t);
+    this.max = Math.max(this.max, this.all.size);
+    if (this.perKeyPerSecond !== undefined && key !== undefined) {
+      if (!q) {
+        q = new TimeQueue();
+        this.byKey.set(key, q);
+      }
+      q.push(t);
+    }
+    return t;
+  }
+}
+
+function checkRateLimitOptions(opts: Record<string, number | undefined>): void {
+  for (const [name, value] of Object.entries(opts)) {
+    if (value !== undefined && !(typeof value === 'number' && value >= 0 && !Number.isNaN(value))) {
+      throw new RangeError(`rateLimit: ${name} must be a number ≥ 0, got ${String(value)}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // The server
 // ---------------------------------------------------------------------------------------------
 
@@ -515,6 +650,9 @@ export async function startFakeSlack(opts: StartFakeSlackOptions = {}): Promise<
   let tsCounter = 0;
   let viewCounter = 0;
   let closed = false;
+  let limiter: { window: SlidingWindowLimiter; retryAfter: number } | undefined;
+  let lastLimiter: SlidingWindowLimiter | undefined; // readable after the mode is turned off
+  let accepted: FakeSlackAcceptedSend[] = [];
 
   const nextTs = (): string => {
     tsCounter += 1;
@@ -813,6 +951,17 @@ export async function startFakeSlack(opts: StartFakeSlackOptions = {}): Promise<
       return send(res, call, 200, { ok: false, error: failure.error });
     }
 
+    if (limiter && RATE_LIMITED_METHODS.has(method)) {
+      const channel = typeof params.channel === 'string' && USER_ID.test(params.channel) ? `D${params.channel.slice(1)}` : params.channel;
+      const key = typeof channel === 'string' && channel !== '' ? channel : undefined;
+      const at = limiter.window.tryAccept(key, Date.now());
+      if (at === undefined) {
+        call.rateLimited = true;
+        return send(res, call, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limiter.retryAfter) });
+      }
+      accepted.push({ method, channel: key ?? '', text: typeof params.text === 'string' ? params.text : '', at });
+    }
+
     const handler = handlers.get(method) ?? builtins[method];
     if (!handler) return send(res, call, 200, { ok: false, error: 'unknown_method', req_method: method });
     try {
@@ -944,6 +1093,20 @@ export async function startFakeSlack(opts: StartFakeSlackOptions = {}): Promise<
     on(method, handler) {
       handlers.set(method, handler);
     },
+    rateLimit(o) {
+      if (o === undefined) {
+        limiter = undefined;
+        return;
+      }
+      checkRateLimitOptions({ ...o });
+      const window = new SlidingWindowLimiter(o.perSecond, o.perChannelPerSecond);
+      limiter = { window, retryAfter: o.retryAfter ?? 1 };
+      lastLimiter = window;
+      accepted = [];
+    },
+    rateLimited: () => lastLimiter?.refused ?? 0,
+    maxInWindow: () => lastLimiter?.max ?? 0,
+    acceptedSends: () => [...accepted],
     async close() {
       if (closed) return;
       closed = true;

@@ -1,5 +1,5 @@
 /** The fake Telegram Bot API server, driven by the real telegraf client. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Telegraf, TelegramError } from 'telegraf';
 import {
   callbackUpdate,
@@ -448,5 +448,174 @@ describe('fake Telegram Bot API', () => {
       'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
     );
     expect(b.body).toEqual({ ok: true, result: [] });
+  });
+});
+
+describe('fake Telegram rate-limit mode', () => {
+  const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /** Most timestamps within any half-open window (t-1000, t], by brute force. */
+  const bruteMaxInWindow = (ats: number[]): number =>
+    Math.max(0, ...ats.map((t) => ats.filter((u) => u > t - 1000 && u <= t).length));
+
+  /** sendMessage over raw HTTP, without telegraf, for concurrent bursts. */
+  const rawSend = (chatId: number, text: string) =>
+    raw(`/bot${fake.token}/sendMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chat_id: chatId, text }),
+    });
+
+  it('refuses nothing within the limit, and accepts chats that never wrote to the bot', async () => {
+    fake.rateLimit({ perSecond: 5 });
+    for (let i = 0; i < 5; i++) {
+      await expect(bot.telegram.sendMessage(100_000 + i, `hello ${i}`)).resolves.toMatchObject({
+        chat: { id: 100_000 + i, type: 'private' },
+        text: `hello ${i}`,
+      });
+    }
+    expect(fake.rateLimited()).toBe(0);
+    expect(fake.maxInWindow()).toBe(5);
+    expect(fake.calls.filter((c) => c.failed)).toEqual([]);
+    const sends = fake.acceptedSends();
+    expect(sends.map((s) => [s.method, s.chatId, s.text])).toEqual(
+      [0, 1, 2, 3, 4].map((i) => ['sendMessage', String(100_000 + i), `hello ${i}`]),
+    );
+    expect(sends.map((s) => s.at)).toEqual(fake.callsTo('sendMessage').map((c) => c.at));
+  });
+
+  it('answers the send one over the limit with 429 retry_after, which does not count', async () => {
+    fake.rateLimit({ perSecond: 5, retryAfter: 3 });
+    for (let i = 0; i < 5; i++) await bot.telegram.sendMessage(1, `m${i}`);
+    const err = await telegramError(bot.telegram.sendMessage(2, 'one too many'));
+    expect(err.code).toBe(429);
+    expect(err.description).toBe('Too Many Requests: retry after 3');
+    expect(err.parameters?.retry_after).toBe(3);
+    const refused = fake.callsTo('sendMessage')[5];
+    expect(refused).toMatchObject({
+      failed: true,
+      rateLimited: true,
+      error: { error_code: 429, description: 'Too Many Requests: retry after 3', parameters: { retry_after: 3 } },
+    });
+    expect(refused?.result).toBeUndefined();
+    // edits count too, and refusals keep coming while the window is full
+    const edit = await raw(`/bot${fake.token}/editMessageText`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chat_id: 1, message_id: 1, text: 'edited' }),
+    });
+    expect(edit).toEqual({
+      status: 429,
+      body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 3', parameters: { retry_after: 3 } },
+    });
+    expect(fake.rateLimited()).toBe(2);
+    expect(fake.maxInWindow()).toBe(5);
+    expect(fake.acceptedSends()).toHaveLength(5);
+
+    // once the first send leaves the window (t-1000, t], one more fits
+    const first = fake.acceptedSends()[0]!.at;
+    await sleep(Math.max(0, first + 1001 - Date.now()));
+    await expect(bot.telegram.sendMessage(2, 'fits now')).resolves.toMatchObject({ text: 'fits now' });
+    expect(fake.rateLimited()).toBe(2);
+    expect(fake.maxInWindow()).toBe(5);
+  });
+
+  it('only accepted sends count: a concurrent burst of 60 lets exactly perSecond through', async () => {
+    fake.rateLimit({ perSecond: 20 });
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => rawSend(200_000 + i, `burst ${i}`)));
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(20);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(40);
+    expect(fake.rateLimited()).toBe(40);
+    expect(fake.maxInWindow()).toBe(20);
+    expect(fake.callsTo('sendMessage').filter((c) => c.rateLimited)).toHaveLength(40);
+    expect(fake.callsTo('sendMessage').filter((c) => !c.failed)).toHaveLength(20);
+  });
+
+  it('limits each chat on its own, independent of other chats', async () => {
+    fake.rateLimit({ perChatPerSecond: 2 });
+    await bot.telegram.sendMessage(7, 'a');
+    await bot.telegram.sendMessage(7, 'b');
+    const err = await telegramError(bot.telegram.sendMessage(7, 'c'));
+    expect([err.code, err.parameters?.retry_after]).toEqual([429, 1]);
+    for (let chat = 8; chat < 18; chat++) {
+      await bot.telegram.sendMessage(chat, 'a');
+      await bot.telegram.sendMessage(chat, 'b');
+    }
+    expect(fake.rateLimited()).toBe(1);
+    // no overall limit; all 22 sends normally land within one window
+    expect(fake.maxInWindow()).toBe(bruteMaxInWindow(fake.acceptedSends().map((s) => s.at)));
+    const edit = await telegramError(bot.telegram.editMessageText(8, 3, undefined, 'edited'));
+    expect(edit.code).toBe(429);
+    expect(fake.rateLimited()).toBe(2);
+
+    fake.rateLimit({ perSecond: 3, perChatPerSecond: 2 }); // both limits; restarting clears the windows
+    expect([fake.rateLimited(), fake.maxInWindow(), fake.acceptedSends()]).toEqual([0, 0, []]);
+    await bot.telegram.sendMessage(7, 'x');
+    await bot.telegram.sendMessage(7, 'y');
+    expect((await telegramError(bot.telegram.sendMessage(7, 'z'))).code).toBe(429); // chat limit
+    await bot.telegram.sendMessage(9, 'x');
+    expect((await telegramError(bot.telegram.sendMessage(10, 'x'))).code).toBe(429); // overall limit
+    expect(fake.acceptedSends().map((s) => s.chatId)).toEqual(['7', '7', '9']);
+  });
+
+  it('maxInWindow is the busiest sliding window of a known sequence', async () => {
+    fake.rateLimit({ perSecond: 100 });
+    // pairs at about 0, 600 and 1200 ms: (t-1000, t] windows hold at most two pairs
+    for (const wait of [0, 600, 600]) {
+      await sleep(wait);
+      await bot.telegram.sendMessage(1, 'x');
+      await bot.telegram.sendMessage(2, 'x');
+    }
+    const ats = fake.acceptedSends().map((s) => s.at);
+    expect(ats).toHaveLength(6);
+    expect(fake.maxInWindow()).toBe(bruteMaxInWindow(ats));
+    expect(fake.maxInWindow()).toBe(4);
+    expect(fake.rateLimited()).toBe(0);
+  });
+
+  it('the window is half-open: a send exactly 1000 ms later fits again (clock pinned)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      fake.rateLimit({ perSecond: 2, retryAfter: 5 });
+      vi.setSystemTime(10_000);
+      await bot.telegram.sendMessage(1, 'a');
+      vi.setSystemTime(10_400);
+      await bot.telegram.sendMessage(1, 'b');
+      vi.setSystemTime(10_999);
+      expect((await telegramError(bot.telegram.sendMessage(1, 'c'))).parameters?.retry_after).toBe(5);
+      vi.setSystemTime(11_000); // the send at 10 000 is out of (10 000, 11 000]
+      await bot.telegram.sendMessage(1, 'd');
+      vi.setSystemTime(11_399);
+      expect((await telegramError(bot.telegram.sendMessage(1, 'e'))).code).toBe(429);
+      vi.setSystemTime(11_400);
+      await bot.telegram.sendMessage(1, 'f');
+      expect(fake.acceptedSends().map((s) => [s.text, s.at])).toEqual([
+        ['a', 10_000],
+        ['b', 10_400],
+        ['d', 11_000],
+        ['f', 11_400],
+      ]);
+      expect(fake.maxInWindow()).toBe(2);
+      expect(fake.rateLimited()).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('turning it off restores normal behaviour and keeps the counters readable', async () => {
+    fake.rateLimit({ perSecond: 1 });
+    await bot.telegram.sendMessage(1, 'a');
+    expect((await telegramError(bot.telegram.sendMessage(1, 'b'))).code).toBe(429);
+    fake.rateLimit(undefined);
+    for (let i = 0; i < 10; i++) await bot.telegram.sendMessage(1, `free ${i}`);
+    expect(fake.callsTo('sendMessage').filter((c) => c.failed)).toHaveLength(1);
+    expect([fake.rateLimited(), fake.maxInWindow(), fake.acceptedSends().length]).toEqual([1, 1, 1]);
+    // failNext still works, and is checked before the limiter
+    fake.rateLimit({ perSecond: 1 });
+    fake.failNext('sendMessage', { code: 403 });
+    expect((await telegramError(bot.telegram.sendMessage(1, 'c'))).code).toBe(403);
+    await bot.telegram.sendMessage(1, 'd');
+    expect(fake.acceptedSends().map((s) => s.text)).toEqual(['d']);
+    expect(() => fake.rateLimit({ perSecond: -1 })).toThrow(RangeError);
   });
 });

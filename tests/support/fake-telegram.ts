@@ -29,6 +29,8 @@
  *
  * Faults: failNext answers errors (429, 403, 5xx …); holdNext leaves a request unanswered — after
  * performing it or not — to test a client that dies between a send and its own bookkeeping.
+ * rateLimit turns on a flood-control mode: sends beyond a configured rate (overall and per chat,
+ * over a sliding 1000 ms window) are answered 429 "Too Many Requests: retry after N", as Telegram's.
  *
  * Nothing is delivered to a webhook url: with a webhook set, pushed updates only queue up (they
  * show in getWebhookInfo's pending_update_count). Feed webhook handlers directly instead.
@@ -64,6 +66,28 @@ export interface FakeCall {
    * (the message exists) although the client never learned of it.
    */
   held?: true;
+  /** Set for a call refused with 429 by the rate-limit mode (see FakeTelegram.rateLimit). */
+  rateLimited?: true;
+}
+
+export interface FakeRateLimit {
+  /** At most this many accepted sends (all chats together) within any sliding 1000 ms window. */
+  perSecond?: number;
+  /** At most this many accepted sends to one chat_id within any sliding 1000 ms window. */
+  perChatPerSecond?: number;
+  /** The retry_after answered with the 429 (seconds; default 1). */
+  retryAfter?: number;
+}
+
+/** A send that the rate-limit mode let through. */
+export interface FakeAcceptedSend {
+  method: string;
+  /** String(chat_id); '' for an inline message edit (no chat_id). */
+  chatId: string;
+  /** `text`, else `caption`, else ''. */
+  text: string;
+  /** Date.now() when it was counted (kept non-decreasing), the time the window uses. */
+  at: number;
 }
 
 export interface FakeHoldOptions {
@@ -130,6 +154,27 @@ export interface FakeTelegram {
    * (failed ones count too); rejects after timeoutMs (default 10000) listing what was received.
    */
   waitFor(method: string, count?: number, timeoutMs?: number): Promise<FakeCall[]>;
+  /**
+   * Turn the rate-limit mode on (or reconfigure it), or off with `undefined`. While on, every
+   * send-like call (sendMessage, editMessageText, editMessageReplyMarkup, editMessageCaption,
+   * copyMessage, forwardMessage, sendPhoto, sendDocument, … see RATE_LIMITED_METHODS) is counted
+   * when it arrives: if accepting it would make more than `perSecond` accepted sends within a
+   * sliding 1000 ms window — a send at t counts in (t-1000, t] — or more than `perChatPerSecond` to
+   * its chat_id, it is answered 429 `Too Many Requests: retry after N` with
+   * `parameters.retry_after: N` (N = retryAfter ?? 1), recorded in `calls` as failed with
+   * `rateLimited: true`, and not counted. An omitted limit is not enforced. Checked after failNext
+   * and before holdNext (a refused call consumes no hold; a `deliver: false` hold bypasses the
+   * limiter entirely). Accepted calls that then fail validation (400) still count: they reached
+   * the limiter. Every call with options restarts the mode: windows, rateLimited(), maxInWindow()
+   * and acceptedSends() start from zero. Turning it off keeps the counters readable.
+   */
+  rateLimit(opts: FakeRateLimit | undefined): void;
+  /** How many calls the rate-limit mode answered with 429 since it was last turned on. */
+  rateLimited(): number;
+  /** The most accepted sends seen within any sliding 1000 ms window since rateLimit was last turned on. */
+  maxInWindow(): number;
+  /** Sends the rate-limit mode accepted since it was last turned on, in order. */
+  acceptedSends(): FakeAcceptedSend[];
   /** Set by setWebhook, cleared by deleteWebhook. */
   webhook: FakeWebhook | undefined;
   /** Ends held getUpdates with an empty result, rejects pending waitFor()s, closes every connection. */
@@ -191,6 +236,123 @@ function failureToError(failure: FakeFailure): ApiError {
   }
   if (failure.code === 403) return new ApiError(403, 'Forbidden: bot was blocked by the user');
   return new ApiError(failure.code, `Error ${failure.code}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rate limiting
+// ---------------------------------------------------------------------------------------------
+
+/** Methods the rate-limit mode counts: everything that posts or changes a message in a chat. */
+export const RATE_LIMITED_METHODS: ReadonlySet<string> = new Set([
+  'sendMessage',
+  'editMessageText',
+  'editMessageReplyMarkup',
+  'editMessageCaption',
+  'editMessageMedia',
+  'copyMessage',
+  'copyMessages',
+  'forwardMessage',
+  'forwardMessages',
+  'sendPhoto',
+  'sendDocument',
+  'sendVideo',
+  'sendAudio',
+  'sendVoice',
+  'sendAnimation',
+  'sendVideoNote',
+  'sendSticker',
+  'sendMediaGroup',
+  'sendLocation',
+  'sendVenue',
+  'sendContact',
+  'sendPoll',
+  'sendDice',
+  'sendInvoice',
+]);
+
+const RATE_WINDOW_MS = 1000;
+
+/** A FIFO of timestamps with amortised O(1) push and drop-from-the-front. */
+class TimeQueue {
+  private items: number[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(t: number): void {
+    this.items.push(t);
+  }
+
+  /** Drops the timestamps ≤ cutoff (they have left the window). */
+  dropUpTo(cutoff: number): void {
+    while (this.head < this.items.length && (this.items[this.head] as number) <= cutoff) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+/**
+ * Sliding-window limiter over accepted timestamps: a send at t sees the accepted sends in
+ * (t - 1000, t]. O(1) amortised per send. `max` is exact: the busiest window always ends at an
+ * accepted send, and right after accepting one the queue holds exactly that window.
+ */
+class SlidingWindowLimiter {
+  private readonly all = new TimeQueue();
+  private readonly byKey = new Map<string, TimeQueue>();
+  private last = Number.NEGATIVE_INFINITY;
+  max = 0;
+  refused = 0;
+
+  constructor(
+    private readonly perSecond: number | undefined,
+    private readonly perKeyPerSecond: number | undefined,
+  ) {}
+
+  /** The (non-decreasing) time the send was accepted at, or undefined when it is refused. */
+  tryAccept(key: string | undefined, now: number): number | undefined {
+    const t = Math.max(now, this.last);
+    this.last = t;
+    const cutoff = t - RATE_WINDOW_MS;
+    this.all.dropUpTo(cutoff);
+    let q: TimeQueue | undefined;
+    if (this.perKeyPerSecond !== undefined && key !== undefined) {
+      q = this.byKey.get(key);
+      q?.dropUpTo(cutoff);
+      if (q && q.size === 0) {
+        this.byKey.delete(key); // keeps the map to the chats active in the last second
+        q = undefined;
+      }
+    }
+    if (
+      (this.perSecond !== undefined && this.all.size >= this.perSecond) ||
+      (this.perKeyPerSecond !== undefined && key !== undefined && (q?.size ?? 0) >= this.perKeyPerSecond)
+    ) {
+      this.refused++;
+      return undefined;
+    }
+    this.all.push(t);
+    this.max = Math.max(this.max, this.all.size);
+    if (this.perKeyPerSecond !== undefined && key !== undefined) {
+      if (!q) {
+        q = new TimeQueue();
+        this.byKey.set(key, q);
+      }
+      q.push(t);
+    }
+    return t;
+  }
+}
+
+function checkRateLimitOptions(opts: Record<string, number | undefined>): void {
+  for (const [name, value] of Object.entries(opts)) {
+    if (value !== undefined && !(typeof value === 'number' && value >= 0 && !Number.isNaN(value))) {
+      throw new RangeError(`rateLimit: ${name} must be a number ≥ 0, got ${String(value)}`);
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -660,6 +822,9 @@ export async function startFakeTelegram(opts: StartFakeTelegramOptions = {}): Pr
   const commands = new Map<string, unknown[]>();
   let webhook: FakeWebhook | undefined;
   let closed = false;
+  let limiter: { window: SlidingWindowLimiter; retryAfter: number } | undefined;
+  let lastLimiter: SlidingWindowLimiter | undefined; // readable after the mode is turned off
+  let accepted: FakeAcceptedSend[] = [];
 
   const sameMethod = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
   const callsTo = (method: string): FakeCall[] => calls.filter((c) => sameMethod(c.method, method));
@@ -1135,6 +1300,16 @@ export async function startFakeTelegram(opts: StartFakeTelegramOptions = {}): Pr
         (r) => sameMethod(r.method, method) && r.remaining > 0 && (r.chatId === undefined || r.chatId === chatId),
       );
       const hold = holdRules[holdIndex];
+      // A `deliver: false` hold is a request lost before "Telegram": it never meets the limiter.
+      if (limiter && RATE_LIMITED_METHODS.has(method) && !(hold && !hold.deliver)) {
+        const at = limiter.window.tryAccept(chatId, call.at);
+        if (at === undefined) {
+          call.rateLimited = true;
+          throw failureToError({ code: 429, retryAfter: limiter.retryAfter });
+        }
+        const text = typeof params.text === 'string' ? params.text : typeof params.caption === 'string' ? params.caption : '';
+        accepted.push({ method, chatId: chatId ?? '', text, at });
+      }
       if (hold) {
         hold.remaining--;
         if (hold.remaining <= 0) holdRules.splice(holdIndex, 1);
@@ -1217,6 +1392,22 @@ export async function startFakeTelegram(opts: StartFakeTelegramOptions = {}): Pr
     },
 
     heldCalls: () => [...held.keys()],
+
+    rateLimit(opts) {
+      if (opts === undefined) {
+        limiter = undefined;
+        return;
+      }
+      checkRateLimitOptions({ ...opts });
+      const window = new SlidingWindowLimiter(opts.perSecond, opts.perChatPerSecond);
+      limiter = { window, retryAfter: opts.retryAfter ?? 1 };
+      lastLimiter = window;
+      accepted = [];
+    },
+
+    rateLimited: () => lastLimiter?.refused ?? 0,
+    maxInWindow: () => lastLimiter?.max ?? 0,
+    acceptedSends: () => [...accepted],
 
     releaseHeld() {
       const n = held.size;
