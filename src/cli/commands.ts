@@ -1,4 +1,4 @@
-/** The batch commands: import, reindex, search, classify, export-registrations, invite, leads. */
+/** The batch commands: import, reindex, search, classify, export-registrations, invite, leads, broadcasts. */
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -6,6 +6,7 @@ import { createServices } from '../app.js';
 import type { Config } from '../config/config.js';
 import { COORDINATOR } from '../domain/lead-routing.js';
 import { loadContent } from '../domain/policy.js';
+import type { Audience } from '../services/broadcast-store.js';
 import type { LeadStatus } from '../services/lead-store.js';
 import type { StaffRole } from '../services/staff-store.js';
 import { classify } from '../nlu/classify.js';
@@ -171,6 +172,86 @@ export async function runLeads(config: Config, log: Logger, opts: { status?: Lea
     const header = { ref: 'REF', created: 'CREATED', type: 'TYPE', province: 'PROVINCE', status: 'STATUS', agency: 'AGENCY' };
     const cells = [header, ...rows.map((r) => ({ ...r, province: r.province ?? '-', agency: r.agency ?? '-' }))];
     const keys = Object.keys(header) as (keyof typeof header)[];
+    const width = Object.fromEntries(keys.map((k) => [k, Math.max(...cells.map((c) => c[k].length))])) as Record<keyof typeof header, number>;
+    for (const c of cells) out.write(keys.map((k, i) => (i === keys.length - 1 ? c[k] : c[k].padEnd(width[k]))).join('  ') + '\n');
+    return 0;
+  } finally {
+    await s.close();
+  }
+}
+
+/** An audience in one line: `registrants expo-2026-wuhan confirmed buyer`, `subscribers`. */
+export function describeAudience(a: Audience): string {
+  return a.kind === 'subscribers' ? 'subscribers' : ['registrants', a.expo, a.status, ...(a.role ? [a.role] : [])].join(' ');
+}
+
+/** `12s`, `3m 05s`, `2h 07m`. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** `broadcasts`: newest first, with delivery counts (pending counts rows not yet sent and sends in flight). */
+export async function runBroadcasts(config: Config, log: Logger, opts: { limit: number; json: boolean }): Promise<number> {
+  const s = await createServices(config, log, { loadDemo: false });
+  try {
+    const store = s.broadcasts.store;
+    const list = await store.list(opts.limit);
+    const rows = await Promise.all(
+      list.map(async (b) => {
+        const c = await store.counts(b.id);
+        const created = new Date(b.createdAt);
+        const durationMs = b.finishedAt === null ? null : new Date(b.finishedAt).getTime() - created.getTime();
+        return {
+          id: b.id,
+          created: created.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          audience: describeAudience(b.audience),
+          status: b.status,
+          total: b.total,
+          sent: c.sent,
+          unreachable: c.unreachable,
+          failed: c.failed,
+          skipped: c.skipped,
+          cancelled: c.cancelled,
+          pending: c.pending + c.sending,
+          durationMs,
+        };
+      }),
+    );
+    const out = process.stdout;
+    if (opts.json) {
+      for (const r of rows) out.write(JSON.stringify(r) + '\n');
+      return 0;
+    }
+    if (!rows.length) {
+      out.write('no broadcasts\n');
+      return 0;
+    }
+    const header = {
+      id: 'ID',
+      created: 'CREATED',
+      audience: 'AUDIENCE',
+      status: 'STATUS',
+      total: 'TOTAL',
+      sent: 'SENT',
+      unreachable: 'UNREACHABLE',
+      failed: 'FAILED',
+      skipped: 'SKIPPED',
+      cancelled: 'CANCELLED',
+      pending: 'PENDING',
+      duration: 'DURATION',
+    };
+    const keys = Object.keys(header) as (keyof typeof header)[];
+    const cells: Record<keyof typeof header, string>[] = [
+      header,
+      ...rows.map(({ durationMs, ...r }) => ({
+        ...(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)])) as Record<Exclude<keyof typeof header, 'duration'>, string>),
+        duration: durationMs === null ? 'running' : formatDuration(durationMs),
+      })),
+    ];
     const width = Object.fromEntries(keys.map((k) => [k, Math.max(...cells.map((c) => c[k].length))])) as Record<keyof typeof header, number>;
     for (const c of cells) out.write(keys.map((k, i) => (i === keys.length - 1 ? c[k] : c[k].padEnd(width[k]))).join('  ') + '\n');
     return 0;

@@ -20,7 +20,8 @@ const USAGE = `usage: patent-bridge <command>
   export-registrations <edition> [--out file.csv]   an expo edition's registrations as CSV
   invite staff --agency SLUG [--days N]     one-time code making someone staff of an agency
   invite organiser --expo SLUG [--days N]   one-time code making someone organiser of an expo edition
-  leads [--status S] [--limit N] [--json]   trade leads, newest first (no contact data)`;
+  leads [--status S] [--limit N] [--json]   trade leads, newest first (no contact data)
+  broadcasts [--limit N] [--json]           organiser broadcasts, newest first, with delivery counts`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -136,6 +137,14 @@ async function run(command: string | undefined, args: string[], config: Config, 
       if (!(limit >= 1 && limit <= 10_000)) throw new UsageError('--limit must be a whole number from 1 to 10000');
       const { runLeads } = await import('./commands.js');
       return runLeads(config, log, { status: values.status as (typeof LEAD_STATUSES)[number] | undefined, limit, json: !!values.json });
+    }
+    case 'broadcasts': {
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { limit: { type: 'string' }, json: { type: 'boolean' } } });
+      if (positionals.length) throw new UsageError(`broadcasts takes no arguments; unexpected "${positionals[0]}"`);
+      const limit = values.limit === undefined ? 50 : /^\d{1,5}$/.test(values.limit) ? Number(values.limit) : NaN;
+      if (!(limit >= 1 && limit <= 10_000)) throw new UsageError('--limit must be a whole number from 1 to 10000');
+      const { runBroadcasts } = await import('./commands.js');
+      return runBroadcasts(config, log, { limit, json: !!values.json });
     }
     case undefined:
     case 'help':

@@ -62,6 +62,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
               return services.expos.expos.some((e) => e.slug === slug) ? exportRegistrationsCsv(services.database.db, slug) : undefined;
             },
             leads: leadAdmin(services.leads),
+            broadcasts: (await import('../http/admin-broadcasts.js')).broadcastAdmin(services.broadcasts),
           },
         }
       : {}),

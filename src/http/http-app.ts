@@ -11,6 +11,7 @@ import { BadActionError, chatRequestSchema, renderWeb, toInbound } from '../../b
 import { PipelineError, type Pipeline } from '../core/pipeline.js';
 import type { Logger } from '../util/log.js';
 import { PACKAGE_ROOT } from '../util/paths.js';
+import { mountBroadcastAdmin, type BroadcastAdmin } from './admin-broadcasts.js';
 import { mountLeadAdmin, type LeadAdmin } from './admin-leads.js';
 
 export interface HttpDeps {
@@ -23,8 +24,8 @@ export interface HttpDeps {
   readiness: Record<string, () => Promise<void>>;
   /** The Telegram webhook, when the Telegram channel runs in webhook mode. */
   telegramWebhook?: (req: Request) => Promise<Response>;
-  /** Admin API, when ADMIN_TOKEN is set: registrations export by edition; trade leads and their dead-lettered notices. */
-  admin?: { token: string; exportCsv: (slug: string) => Promise<{ csv: string; rows: number } | undefined>; leads?: LeadAdmin };
+  /** Admin API, when ADMIN_TOKEN is set: registrations export by edition; trade leads and their dead-lettered notices; organiser broadcasts. */
+  admin?: { token: string; exportCsv: (slug: string) => Promise<{ csv: string; rows: number } | undefined>; leads?: LeadAdmin; broadcasts?: BroadcastAdmin };
   /** Slack events, interactivity and the slash command, when the Slack channel runs. */
   slackEvents?: (req: Request) => Promise<Response>;
 }
@@ -127,6 +128,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
       return c.body(res.csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${slug}-registrations.csv"` });
     });
     if (admin.leads) mountLeadAdmin(app, admin.leads, deps.log);
+    if (admin.broadcasts) mountBroadcastAdmin(app, admin.broadcasts, deps.log);
   }
 
   app.notFound((c) => c.json(error('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404));
