@@ -4,6 +4,9 @@
  * Prints intent accuracy, macro F1 and per-intent P/R/F1, per-entity accuracy, and the confusions.
  * Entity accuracy for a key: correct / utterances where the gold OR the prediction has that key
  * (a key present with value null counts as present and must match null).
+ * `--llm` runs the same rows through the hybrid path (offline classifier, then the configured model
+ * where it is unsure; OPENAI_API_KEY / OPENAI_BASE_URL / OPENAI_MODEL as for the service) and prints
+ * the same report plus how often the model was asked and how it answered.
  * `ipc` is scored only when the file labels it somewhere (heldout does; dev never does, even for texts
  * with an IPC code): otherwise its predictions are counted on their own line, not as errors.
  */
@@ -15,7 +18,10 @@ import { classify } from '../src/nlu/classify.js';
 import { MODEL_INFO } from '../src/nlu/model.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const path = resolve(process.cwd(), process.argv[2] ?? resolve(root, '../shared/nlu/dev.jsonl'));
+const args = process.argv.slice(2);
+const useLlm = args.includes('--llm');
+const fileArg = args.find((a) => !a.startsWith('--'));
+const path = resolve(process.cwd(), fileArg ?? resolve(root, '../shared/nlu/dev.jsonl'));
 const KEYS = ['province', 'patentType', 'leadType', 'patentNumber', 'ipc'] as const satisfies readonly (keyof Entities)[];
 /** Keys a file may leave unlabelled on purpose; scored only when some gold row has them. */
 const SCORED_IF_LABELLED = new Set<keyof Entities>(['ipc']);
@@ -38,9 +44,15 @@ const inc = (m: Map<Intent, number>, k: Intent): void => void m.set(k, (m.get(k)
 const confusions = new Map<string, string[]>();
 const entityStats = Object.fromEntries(KEYS.map((k) => [k, { ok: 0, n: 0, errors: [] as string[] }]));
 let correct = 0;
+const understand = useLlm ? await hybridPath() : undefined;
 const t0 = performance.now();
+const predicted = new Map<Gold, Awaited<ReturnType<typeof classify>>>();
 for (const row of rows) {
-  const got = classify(row.text);
+  const offline = classify(row.text);
+  predicted.set(row, understand ? await understand(row.text, offline) : offline);
+}
+for (const row of rows) {
+  const got = predicted.get(row)!;
   if (got.intent === row.intent) {
     correct++;
     inc(tp, row.intent);
@@ -88,7 +100,7 @@ for (const k of KEYS) {
   const st = entityStats[k]!;
   const goldHasKey = rows.some((r) => k in r.entities);
   if (!goldHasKey && SCORED_IF_LABELLED.has(k)) {
-    const predictions = rows.filter((r) => k in classify(r.text).entities).length;
+    const predictions = rows.filter((r) => k in predicted.get(r)!.entities).length;
     console.log(`  ${k.padEnd(13)} not labelled in this file: ${predictions} predictions`);
     continue;
   }
@@ -101,4 +113,37 @@ if (!confusions.size) console.log('  none');
 for (const [key, texts] of [...confusions].sort((a, b) => b[1].length - a[1].length)) {
   console.log(`  ${key}: ${texts.length}`);
   for (const t of texts.slice(0, 4)) console.log(`      ${JSON.stringify(t)}`);
+}
+
+/** The service's hybrid path with an unlimited budget, or a clear exit when no model is configured. */
+async function hybridPath(): Promise<(text: string, offline: ReturnType<typeof classify>) => Promise<ReturnType<typeof classify>>> {
+  const { loadConfig } = await import('../src/config/config.js');
+  const { LlmClient } = await import('../src/llm/llm-client.js');
+  const { HybridNlu } = await import('../src/llm/hybrid-nlu.js');
+  const { createLogger } = await import('../src/util/log.js');
+  const { createMetrics } = await import('../src/util/metrics.js');
+  const config = loadConfig();
+  if (!config.OPENAI_API_KEY && !config.OPENAI_BASE_URL) {
+    console.error('--llm needs OPENAI_API_KEY or OPENAI_BASE_URL (and OPENAI_MODEL); see README "Using an LLM"');
+    process.exit(2);
+  }
+  const metrics = createMetrics();
+  const client = new LlmClient({
+    ...(config.OPENAI_API_KEY ? { apiKey: config.OPENAI_API_KEY } : {}),
+    ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
+    model: config.OPENAI_MODEL ?? 'gpt-4o-mini',
+    timeoutMs: config.LLM_TIMEOUT_MS,
+    maxRetries: config.LLM_MAX_RETRIES,
+    log: createLogger('error'),
+    metrics,
+  });
+  const hybrid = new HybridNlu({ llm: client, budget: { take: async () => true } as never, threshold: config.LLM_CONFIDENCE, clock: () => new Date() });
+  let printed = false;
+  process.on('beforeExit', async () => {
+    if (printed) return;
+    printed = true;
+    console.log(`model: ${client.model}; calls by outcome:`);
+    console.log((await metrics.registry.getSingleMetricAsString('patent_bridge_llm_calls_total')).split('\n').filter((l) => !l.startsWith('#')).join('\n') || '  none');
+  });
+  return (text, offline) => hybrid.understand(text, offline, 0);
 }

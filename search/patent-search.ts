@@ -91,15 +91,16 @@ export class PatentSearch {
     private readonly glossary: Glossary,
   ) {}
 
-  async search(text: string, opts: { page?: number; pageSize?: number } = {}): Promise<SearchResult> {
+  /** `filters` are added to what the text says (a rewritten query keeps the original's province, type, …). */
+  async search(text: string, opts: { page?: number; pageSize?: number; filters?: SearchFilters } = {}): Promise<SearchResult> {
     const page = Math.max(1, Math.trunc(opts.page ?? 1));
     const pageSize = Math.min(50, Math.max(1, Math.trunc(opts.pageSize ?? 5)));
     // An applicant's name goes first: it may contain place names (中山大学) that must not become filters.
     let rest = normText(text).slice(0, 500);
-    let preset: SearchFilters = {};
+    let preset: SearchFilters = { ...opts.filters };
     for (const cand of applicantCandidates(rest)) {
       if (await this.isApplicant(cand)) {
-        preset = { applicant: cand };
+        preset = { ...preset, applicant: cand };
         rest = rest.replace(cand, ' ');
         break;
       }

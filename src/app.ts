@@ -21,10 +21,14 @@ import { StaffStore } from './services/staff-store.js';
 import { BroadcastStore } from './services/broadcast-store.js';
 import { BroadcastService } from './services/broadcast-service.js';
 import { lt } from './core/lead-strings.js';
+import { LlmBudget } from './llm/llm-budget.js';
+import { LlmClient } from './llm/llm-client.js';
+import { HybridNlu } from './llm/hybrid-nlu.js';
 import type { Config } from './config/config.js';
 import { Pipeline } from './core/pipeline.js';
 import { openDatabase, type Database } from './db/database.js';
 import { classify } from './nlu/classify.js';
+import type { NluResult } from './core/intents.js';
 import { importPatents, syncIndex, type ImportReport } from './services/patent-importer.js';
 import { PatentStore } from './services/patent-store.js';
 import { UserStore } from './services/user-store.js';
@@ -128,7 +132,39 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       maxAttempts: config.LEAD_NOTICE_ATTEMPTS,
     });
     const broadcasts = new BroadcastService({ store: new BroadcastStore(database), log: log.child({ component: 'broadcasts' }), metrics, concurrency: config.BROADCAST_CONCURRENCY });
-    const pipeline = new Pipeline({ users, search, patents: store, policies, expos: content.expos, registrations, notifier, staff, leads, broadcasts, metrics, log, clock, classify });
+    // The model is optional and never required: without OPENAI_API_KEY / OPENAI_BASE_URL everything is offline.
+    const llmClient =
+      config.OPENAI_API_KEY || config.OPENAI_BASE_URL
+        ? new LlmClient({
+            ...(config.OPENAI_API_KEY ? { apiKey: config.OPENAI_API_KEY } : {}),
+            ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
+            model: config.OPENAI_MODEL ?? 'gpt-4o-mini',
+            timeoutMs: config.LLM_TIMEOUT_MS,
+            maxRetries: config.LLM_MAX_RETRIES,
+            log: log.child({ component: 'llm' }),
+            metrics,
+          })
+        : undefined;
+    const llm = llmClient ? { client: llmClient, budget: new LlmBudget(database, config.LLM_DAILY_CALLS) } : undefined;
+    const hybrid = llm ? new HybridNlu({ llm: llm.client, budget: llm.budget, threshold: config.LLM_CONFIDENCE, clock }) : undefined;
+    const pipeline = new Pipeline({
+      users,
+      search,
+      patents: store,
+      policies,
+      expos: content.expos,
+      registrations,
+      notifier,
+      staff,
+      leads,
+      broadcasts,
+      metrics,
+      log,
+      clock,
+      classify,
+      ...(llm ? { llm } : {}),
+      ...(hybrid ? { understand: (text: string, offline: NluResult, userId: number) => hybrid.understand(text, offline, userId) } : {}),
+    });
     return {
       config,
       log,

@@ -48,6 +48,11 @@ const schema = z.object({
   SLACK_CHANNEL_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** Broadcast sends in flight per platform and process: also the most recipients a crash can double. */
   BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  /** The optional model: per-call timeout and retries, the offline confidence below which it is asked, calls per person per day. */
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(200).max(60_000).default(4000),
+  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(3).default(1),
+  LLM_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.8),
+  LLM_DAILY_CALLS: z.coerce.number().int().min(1).max(10_000).default(50),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

@@ -22,6 +22,8 @@ export const MAX_TEXT = 4000;
 export interface PipelineDeps extends HandlerServices {
   users: UserStore;
   classify: (text: string) => NluResult;
+  /** The optional model's second opinion on what the offline classifier is unsure about. */
+  understand?: (text: string, offline: NluResult, userId: number) => Promise<NluResult>;
   rateLimiter?: RateLimiter;
   metrics?: Metrics;
 }
@@ -172,6 +174,7 @@ export class Pipeline {
         } else {
           ctx.msg = { ...msg, text: checked.text };
           ctx.nlu = this.deps.classify(checked.text);
+          if (this.deps.understand) ctx.nlu = await this.deps.understand(checked.text, ctx.nlu, user.id);
           intent = ctx.nlu.intent;
           // Any other message answers an open "delete my data?" question with "no".
           if (ctx.nlu.intent !== 'forget_me') delete ctx.state.pendingForget;

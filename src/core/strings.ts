@@ -20,6 +20,8 @@ export const STRINGS = {
     zh: '抱歉，我没听懂。您可以直接描述想找的技术，或输入“帮助”查看我能做什么。',
     en: "Sorry, I didn't understand that. Describe the technology you are looking for, or type \"help\" to see what I can do.",
   },
+  searchedFor: { zh: (q: string) => `原词没有结果，已按“${q}”检索：`, en: (q: string) => `Nothing matched your words; searched for “${q}” instead:` },
+  policyAiNote: { zh: '（以上由 AI 根据下列已核实的政策条目概括，以原文为准。）', en: '(Summarised by AI from the verified sections below; the originals prevail.)' },
   btnPostDemand: { zh: '发布为技术需求', en: 'Post as a demand' },
   btnAskAlliance: { zh: '转给联盟机构咨询', en: 'Ask an alliance agency' },
   empty: { zh: '消息是空的，请输入您的问题。', en: 'That message was empty. Please type your question.' },

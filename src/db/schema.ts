@@ -367,3 +367,16 @@ export const sendClock = pgTable('send_clock', {
   key: text('key').primaryKey(),
   nextAt: timestamp('next_at', { withTimezone: true, precision: 6 }).notNull().defaultNow(),
 });
+
+/** Model calls per person per day (China date), for the LLM budget; shared by every replica. */
+export const llmUsage = pgTable(
+  'llm_usage',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    day: date('day').notNull(),
+    calls: integer('calls').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.day] })],
+);

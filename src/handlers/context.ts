@@ -9,6 +9,8 @@ import type { PolicyService } from '../services/policy-service.js';
 import type { LeadService } from '../services/lead-service.js';
 import type { StaffStore } from '../services/staff-store.js';
 import type { BroadcastService } from '../services/broadcast-service.js';
+import type { LlmBudget } from '../llm/llm-budget.js';
+import type { LlmClient } from '../llm/llm-client.js';
 import type { ConversationState, User, UserStore } from '../services/user-store.js';
 import type { Logger } from '../util/log.js';
 
@@ -24,6 +26,8 @@ export interface HandlerServices {
   staff: StaffStore;
   leads: LeadService;
   broadcasts: BroadcastService;
+  /** Present when a model is configured; every call takes one from the person's daily budget. */
+  llm?: { client: LlmClient; budget: LlmBudget };
   log: Logger;
   clock: () => Date;
 }

@@ -5,6 +5,7 @@ import { PROVINCES, type Province } from '../core/intents.js';
 import { PROVINCE_INFO } from '../domain/geo.js';
 import type { AgencyField, PolicySection } from '../domain/policy.js';
 import { detectTopics } from '../services/policy-service.js';
+import { groundedAnswer } from '../llm/grounded-policy.js';
 import type { Handler, HandlerContext } from './context.js';
 
 const provinceName = (p: Province, locale: Locale) => (locale === 'zh' ? PROVINCE_INFO[p].zhFull : PROVINCE_INFO[p].en);
@@ -14,12 +15,16 @@ const provinceButtons = (locale: Locale): Button[][] => [
   PROVINCES.slice(3).map((p) => ({ label: provinceName(p, locale), action: { type: 'policy_topics' as const, province: p } })),
 ];
 
-/** One section as a message: title, body, every source (reported ones marked), dates. */
-export function sectionText(s: PolicySection, locale: Locale): string {
-  const sources = s.sources.map((src) => {
+function sourceLines(s: PolicySection, locale: Locale): string[] {
+  return s.sources.map((src) => {
     const name = [src.title, src.issuer].filter(Boolean).join(locale === 'zh' ? '，' : ', ');
     return `${src.reported ? `${t(locale, 'policyReported')}: ` : ''}${name}${src.url ? ` ${src.url}` : ''}`;
   });
+}
+
+/** One section as a message: title, body, every source (reported ones marked), dates. */
+export function sectionText(s: PolicySection, locale: Locale): string {
+  const sources = sourceLines(s, locale);
   return [
     `【${s.title[locale]}】`,
     s.body[locale],
@@ -46,8 +51,26 @@ export const explainPolicy: Handler = async (ctx) => {
     ctx.state.lastPolicyQuestion = text.slice(0, 500);
     return [{ text: t(locale, 'policyNothing')(provinceName(province!, locale)), buttons: [...moreButton(province!, locale), [{ label: t(locale, 'btnAskAlliance'), action: { type: 'lead_consult' } }]] }];
   }
+  const grounded = await modelAnswer(ctx, text, found);
+  if (grounded) return grounded;
   return found.map((s, i) => ({ text: sectionText(s, locale), ...(province && i === found.length - 1 ? { buttons: moreButton(province, locale) } : {}) }));
 };
+
+/** With a model configured: a short answer from these sections only, checked, with their sources; else undefined (the sections are quoted). */
+async function modelAnswer(ctx: HandlerContext, question: string, sections: PolicySection[]): Promise<Reply[] | undefined> {
+  const { locale } = ctx;
+  const llm = ctx.services.llm;
+  if (!llm || !(await llm.budget.take(ctx.user.id, ctx.services.clock()))) return undefined;
+  const a = await groundedAnswer(llm.client, question, sections, locale);
+  if (!a) return undefined;
+  const province = ctx.nlu?.entities.province ?? undefined;
+  if (!a.answerable) {
+    ctx.state.lastPolicyQuestion = question.slice(0, 500);
+    return [{ text: a.answer, buttons: [...(province ? moreButton(province, locale) : []), [{ label: t(locale, 'btnAskAlliance'), action: { type: 'lead_consult' } }]] }];
+  }
+  const sources = a.cited.flatMap((s) => [`【${s.title[locale]}】${t(locale, 'policyIssued')}: ${s.issued}`, ...sourceLines(s, locale).map((x) => `  ${t(locale, 'policySource')}: ${x}`)]);
+  return [{ text: [a.answer, '', t(locale, 'policyAiNote'), ...sources].join('\n'), ...(province ? { buttons: moreButton(province, locale) } : {}) }];
+}
 
 /** The sections on file for a province, as buttons. */
 export async function policyTopics(ctx: HandlerContext, province: Province): Promise<Reply[]> {

@@ -7,6 +7,7 @@ import { t, TRADE_LABEL, TYPE_LABEL } from '../core/strings.js';
 import type { Locale, Reply } from '../core/types.js';
 import type { Handler, HandlerContext } from './context.js';
 import { detailText, hitItem, truncate } from './render-patent.js';
+import { rewriteQuery } from '../llm/query-rewrite.js';
 
 export const PAGE_SIZE = 5;
 
@@ -36,8 +37,17 @@ async function guarded(ctx: HandlerContext, fn: () => Promise<Reply[]>): Promise
 export async function runSearch(ctx: HandlerContext, text: string, page: number): Promise<Reply[]> {
   const { locale } = ctx;
   return guarded(ctx, async () => {
-    const res = await ctx.services.search.search(text, { page, pageSize: PAGE_SIZE });
+    let res = await ctx.services.search.search(text, { page, pageSize: PAGE_SIZE });
     const q = res.query;
+    // Nothing found: the model (when configured) may suggest Chinese terms; Meilisearch still searches and ranks.
+    const known = ctx.state.lastSearch?.text === truncate(text, 500) ? ctx.state.lastSearch.rewrite : undefined;
+    let rewrite: string[] | undefined;
+    if (res.hits.length === 0 && q.concepts.length > 0) {
+      rewrite = known ?? (page === 1 ? await suggestTerms(ctx, text) : undefined);
+      const again = rewrite ? await ctx.services.search.search(rewrite.join(' '), { page, pageSize: PAGE_SIZE, filters: q.filters }) : undefined;
+      if (again?.hits.length) res = { ...again, query: { ...again.query, provinceNotCovered: q.provinceNotCovered } };
+      else rewrite = undefined;
+    }
     if (!q.number && q.concepts.length === 0 && Object.keys(q.filters).length === 0) return [{ text: t(locale, 'noQuery') }];
     const replies: Reply[] = [];
     if (q.provinceNotCovered) replies.push({ text: t(locale, 'notCovered') });
@@ -47,12 +57,13 @@ export async function runSearch(ctx: HandlerContext, text: string, page: number)
       ctx.state.lastFailedSearch = truncate(text, 500);
       return [...replies, { text: t(locale, 'noResults')(truncate(text, 60)), buttons: [[{ label: t(locale, 'btnPostDemand'), action: { type: 'lead_demand' } }, { label: t(locale, 'btnHelp'), action: { type: 'help' } }]] }];
     }
-    ctx.state.lastSearch = { text: truncate(text, 500), page, at: ctx.services.clock().toISOString() };
+    ctx.state.lastSearch = { text: truncate(text, 500), page, at: ctx.services.clock().toISOString(), ...(rewrite ? { rewrite } : {}) };
     const from = (page - 1) * PAGE_SIZE + 1;
     const to = from + res.hits.length - 1;
     const filters = filtersLabel(q.filters, locale);
     const lastPage = to >= res.total;
     const header = [
+      rewrite ? t(locale, 'searchedFor')(rewrite.join(' ')) : '',
       res.partial ? t(locale, 'partialResults') : '',
       t(locale, 'results')(res.matched, from, to),
       filters ? t(locale, 'resultsFilters')(filters) : '',
@@ -68,6 +79,12 @@ export async function runSearch(ctx: HandlerContext, text: string, page: number)
     });
     return replies;
   });
+}
+
+async function suggestTerms(ctx: HandlerContext, text: string): Promise<string[] | undefined> {
+  const llm = ctx.services.llm;
+  if (!llm || !(await llm.budget.take(ctx.user.id, ctx.services.clock()))) return undefined;
+  return rewriteQuery(llm.client, text);
 }
 
 export const searchPatents: Handler = async (ctx) => {

@@ -19,7 +19,8 @@ export interface User {
 }
 
 export interface ConversationState {
-  lastSearch?: { text: string; page: number; at: string };
+  /** `rewrite`: the model's Chinese terms, when the text itself found nothing (paging reuses them). */
+  lastSearch?: { text: string; page: number; at: string; rewrite?: string[] };
   pendingForget?: boolean;
   /** An expo registration dialogue in progress (see handlers/register.ts). */
   registration?: {

@@ -11,6 +11,9 @@ export interface Metrics {
   errors: Counter<'platform' | 'kind'>;
   deliveries: Counter<'platform' | 'result'>;
   leads: Counter<'type'>;
+  llmCalls: Counter<'kind' | 'outcome'>;
+  llmTokens: Counter<'kind' | 'type'>;
+  llmLatency: Histogram<'kind'>;
   broadcastDeliveries: Counter<'platform' | 'result'>;
   leadNotices: Counter<'platform' | 'result'>;
   leadNoticeLatency: Histogram<'platform'>;
@@ -32,6 +35,14 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
     errors: new Counter({ name: 'patent_bridge_errors_total', help: 'Failures, by platform and kind', labelNames: ['platform', 'kind'], registers: [registry] }),
     deliveries: new Counter({ name: 'patent_bridge_deliveries_total', help: 'Outbound messages, by platform and result', labelNames: ['platform', 'result'], registers: [registry] }),
     broadcastDeliveries: new Counter({ name: 'patent_bridge_broadcast_deliveries_total', help: 'Broadcast sends, by platform and outcome (sent, unreachable, failed, skipped, retry)', labelNames: ['platform', 'result'], registers: [registry] }),
+    llmCalls: new Counter({
+      name: 'patent_bridge_llm_calls_total',
+      help: 'Model calls by kind (intent, policy, rewrite) and outcome; anything but ok fell back to the offline path (budget: not called)',
+      labelNames: ['kind', 'outcome'],
+      registers: [registry],
+    }),
+    llmTokens: new Counter({ name: 'patent_bridge_llm_tokens_total', help: 'Model tokens used, by kind and type (prompt, completion)', labelNames: ['kind', 'type'], registers: [registry] }),
+    llmLatency: new Histogram({ name: 'patent_bridge_llm_seconds', help: 'Model call time including fallbacks', labelNames: ['kind'], buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8], registers: [registry] }),
     leads: new Counter({ name: 'patent_bridge_leads_total', help: 'Trade leads submitted, by type', labelNames: ['type'], registers: [registry] }),
     leadNotices: new Counter({
       name: 'patent_bridge_lead_notices_total',
