@@ -28,6 +28,8 @@ import type { Config } from './config/config.js';
 import { Pipeline } from './core/pipeline.js';
 import { openDatabase, type Database } from './db/database.js';
 import { classify } from './nlu/classify.js';
+import { sql } from 'drizzle-orm';
+import { RateLimiter } from './core/rate-limiter.js';
 import type { NluResult } from './core/intents.js';
 import { importPatents, syncIndex, type ImportReport } from './services/patent-importer.js';
 import { PatentStore } from './services/patent-store.js';
@@ -110,6 +112,15 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
     const registrations = new RegistrationStore(database.db);
     const notifier = new Notifier(database.db);
     const metrics = opts.metrics ?? createMetrics();
+    metrics.setQueueSource(async () => {
+      const ours = await database.rows<{ queue: string; state: string; n: number }>(sql`
+        select 'inbox:' || platform as queue, status as state, count(*)::int as n from inbound_updates group by 1, 2
+        union all select 'lead-notices', status, count(*)::int from lead_offers group by 2
+        union all select 'broadcasts', status, count(*)::int from broadcast_deliveries group by 2`);
+      // pg-boss's schema exists once `serve` has started the job queue.
+      const boss = await database.rows<{ queue: string; state: string; n: number }>(sql`select 'pgboss:' || name as queue, state, count(*)::int as n from pgboss.job group by 1, 2`).catch(() => []);
+      return [...ours, ...boss];
+    });
     const staff = new StaffStore(database.db);
     const leadStore = new LeadStore(database.db, {
       agencies: content.agencies.agencies,
@@ -162,6 +173,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       log,
       clock,
       classify,
+      rateLimiter: new RateLimiter({ capacity: config.RATE_LIMIT_BURST, refillPerSecond: config.RATE_LIMIT_PER_MINUTE / 60 }),
       ...(llm ? { llm } : {}),
       ...(hybrid ? { understand: (text: string, offline: NluResult, userId: number) => hybrid.understand(text, offline, userId) } : {}),
     });

@@ -115,15 +115,21 @@ export async function serve(config: Config, log: Logger): Promise<void> {
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
-      if (stopping) return;
+      if (stopping) {
+        // A second signal: the operator does not want to wait for the drain.
+        log.warn('second signal; exiting without draining', { signal });
+        process.exit(130);
+      }
       stopping = true;
       log.info('shutting down', { signal });
       // Stop accepting, let in-flight requests finish, then close stores.
       server.close(() => resolve());
+      // Keep-alive connections with nothing in flight would hold the close open until they time out.
+      (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       setTimeout(() => resolve(), 10_000).unref();
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
   });
   clearInterval(prune);
   await services.broadcasts.stop();

@@ -53,6 +53,9 @@ const schema = z.object({
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(3).default(1),
   LLM_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.8),
   LLM_DAILY_CALLS: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** Messages one person may send: a burst, then a steady rate per minute (polite reply beyond it). */
+  RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(10_000).default(20),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().min(1).max(100_000).default(30),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

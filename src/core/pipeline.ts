@@ -25,7 +25,6 @@ export interface PipelineDeps extends HandlerServices {
   /** The optional model's second opinion on what the offline classifier is unsure about. */
   understand?: (text: string, offline: NluResult, userId: number) => Promise<NluResult>;
   rateLimiter?: RateLimiter;
-  metrics?: Metrics;
 }
 
 export interface HandleResult {
@@ -105,7 +104,9 @@ export class Pipeline {
   }
 
   private async handleInner(msg: InboundMessage): Promise<HandleResult> {
-    const { users, log } = this.deps;
+    const { users } = this.deps;
+    // Every line logged while handling this update names it (platform and update id: no personal data).
+    const log = this.deps.log.child({ update: `${msg.platform}:${msg.updateId}` });
     const guessed = detectLocale(msg.text) ?? (msg.localeHint?.toLowerCase().startsWith('zh') ? 'zh' : msg.localeHint ? 'en' : undefined);
     if (!(await users.claimUpdate(msg.platform, msg.updateId))) {
       return { replies: [], duplicate: true, locale: guessed ?? 'zh' };
@@ -123,7 +124,7 @@ export class Pipeline {
       return { replies: [{ text: t(locale, 'rateLimited') }], duplicate: false, locale };
     }
     const before = JSON.stringify(state);
-    const ctx: HandlerContext = { msg, user, locale, state, services: this.deps };
+    const ctx: HandlerContext = { msg, user, locale, state, services: { ...this.deps, log } };
     let replies: Reply[];
     let intent: string | undefined;
     try {

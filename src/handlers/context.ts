@@ -13,6 +13,7 @@ import type { LlmBudget } from '../llm/llm-budget.js';
 import type { LlmClient } from '../llm/llm-client.js';
 import type { ConversationState, User, UserStore } from '../services/user-store.js';
 import type { Logger } from '../util/log.js';
+import type { Metrics } from '../util/metrics.js';
 
 /** What a handler may use. Everything arrives from the composition root. */
 export interface HandlerServices {
@@ -28,6 +29,7 @@ export interface HandlerServices {
   broadcasts: BroadcastService;
   /** Present when a model is configured; every call takes one from the person's daily budget. */
   llm?: { client: LlmClient; budget: LlmBudget };
+  metrics?: Metrics;
   log: Logger;
   clock: () => Date;
 }

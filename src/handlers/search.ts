@@ -37,7 +37,12 @@ async function guarded(ctx: HandlerContext, fn: () => Promise<Reply[]>): Promise
 export async function runSearch(ctx: HandlerContext, text: string, page: number): Promise<Reply[]> {
   const { locale } = ctx;
   return guarded(ctx, async () => {
-    let res = await ctx.services.search.search(text, { page, pageSize: PAGE_SIZE });
+    const started = performance.now();
+    let res = await ctx.services.search.search(text, { page, pageSize: PAGE_SIZE }).catch((err) => {
+      ctx.services.metrics?.searchLatency.observe({ outcome: 'error' }, (performance.now() - started) / 1000);
+      throw err;
+    });
+    ctx.services.metrics?.searchLatency.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
     const q = res.query;
     // Nothing found: the model (when configured) may suggest Chinese terms; Meilisearch still searches and ranks.
     const known = ctx.state.lastSearch?.text === truncate(text, 500) ? ctx.state.lastSearch.rewrite : undefined;

@@ -2,7 +2,7 @@
  * The HTTP surface: web chat page and API, health and readiness. Built as a Hono app so tests call
  * `app.request()` without a listening socket.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Hono } from 'hono';
@@ -40,6 +40,16 @@ function error(code: string, message: string) {
 export function createHttpApp(deps: HttpDeps): Hono {
   const page = readFileSync(path.join(PACKAGE_ROOT, 'src/web/index.html'), 'utf8');
   const app = new Hono();
+  const requestIds = new WeakMap<Request, string>();
+
+  // Every answer carries a request id (the caller's, when it sent a sane one); error logs name it.
+  app.use('*', async (c, next) => {
+    const given = c.req.header('x-request-id');
+    const id = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    requestIds.set(c.req.raw, id);
+    c.header('x-request-id', id);
+    await next();
+  });
 
   app.get('/', (c) => c.html(page, 200, { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' }));
 
@@ -133,7 +143,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
 
   app.notFound((c) => c.json(error('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {
-    deps.log.error('unhandled http error', { path: c.req.path, err });
+    deps.log.error('unhandled http error', { path: c.req.path, requestId: requestIds.get(c.req.raw), err });
     return c.json(error('INTERNAL', 'internal error'), 500);
   });
   return app;

@@ -2,8 +2,9 @@
  * Structured JSON logs on stderr. Fields pass through `redact` so phone numbers, e-mail addresses
  * and tokens never reach a log line, whoever calls the logger.
  */
+import { destination, pino, type Logger as PinoLogger } from 'pino';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -43,18 +44,34 @@ export function redact(value: unknown, key = ''): unknown {
   return value;
 }
 
-export function createLogger(level: LogLevel = 'info', base: Record<string, unknown> = {}, sink: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
-  const min = ORDER[level];
-  const write = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
-    if (ORDER[lvl] < min) return;
-    const rec = { time: new Date().toISOString(), level: lvl, msg: redactString(msg), ...(redact({ ...base, ...fields }) as object) };
-    sink(JSON.stringify(rec));
+/**
+ * pino underneath (JSON lines, levels, children); every message and field goes through `redact`
+ * first, so no call site can leak personal data or secrets. `sink` replaces stderr (tests).
+ */
+export function createLogger(level: LogLevel = 'info', base: Record<string, unknown> = {}, sink?: (line: string) => void): Logger {
+  const stream = sink ? { write: (line: string) => sink(line.trimEnd()) } : destination({ dest: 2, sync: true });
+  const root = pino(
+    {
+      level,
+      base: null,
+      timestamp: () => `,"time":"${new Date().toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    stream,
+  );
+  return wrap(root, redact(base) as Record<string, unknown>);
+}
+
+function wrap(p: PinoLogger, bound: Record<string, unknown>): Logger {
+  const at = (lvl: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: Record<string, unknown>) => {
+    if (!p.isLevelEnabled(lvl)) return;
+    p[lvl]({ ...bound, ...(fields ? (redact(fields) as object) : {}) }, redactString(msg));
   };
   return {
-    debug: (m, f) => write('debug', m, f),
-    info: (m, f) => write('info', m, f),
-    warn: (m, f) => write('warn', m, f),
-    error: (m, f) => write('error', m, f),
-    child: (f) => createLogger(level, { ...base, ...f }, sink),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (f) => wrap(p, { ...bound, ...(redact(f) as object) }),
   };
 }

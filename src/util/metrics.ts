@@ -2,7 +2,10 @@
  * Prometheus metrics for `GET /metrics`. One registry per service instance (tests build their own),
  * labels only from closed sets (platform, intent, result) so cardinality stays bounded.
  */
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Rows waiting or done per durable queue (inbox, lead notices, broadcasts, pg-boss jobs), read at scrape time. */
+export type QueueSource = () => Promise<{ queue: string; state: string; n: number }[]>;
 
 export interface Metrics {
   registry: Registry;
@@ -11,6 +14,9 @@ export interface Metrics {
   errors: Counter<'platform' | 'kind'>;
   deliveries: Counter<'platform' | 'result'>;
   leads: Counter<'type'>;
+  searchLatency: Histogram<'outcome'>;
+  /** Where the queue gauge reads from; set once the database is open. */
+  setQueueSource(source: QueueSource): void;
   llmCalls: Counter<'kind' | 'outcome'>;
   llmTokens: Counter<'kind' | 'type'>;
   llmLatency: Histogram<'kind'>;
@@ -22,8 +28,27 @@ export interface Metrics {
 export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
   const registry = new Registry();
   if (opts.defaults) collectDefaultMetrics({ register: registry, prefix: 'patent_bridge_' });
+  let queueSource: QueueSource | undefined;
+  new Gauge({
+    name: 'patent_bridge_queue_items',
+    help: 'Items in each durable queue by state (inbox:<platform>, lead-notices, broadcasts, pgboss:<queue>)',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const r of (await queueSource?.().catch(() => [])) ?? []) this.set({ queue: r.queue, state: r.state }, r.n);
+    },
+  });
   return {
     registry,
+    setQueueSource: (source) => void (queueSource = source),
+    searchLatency: new Histogram({
+      name: 'patent_bridge_search_seconds',
+      help: 'Patent search time in the chat path (query understanding, Meilisearch, ranking), by outcome',
+      labelNames: ['outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
     updates: new Counter({ name: 'patent_bridge_updates_total', help: 'Inbound updates handled, by platform and intent', labelNames: ['platform', 'intent'], registers: [registry] }),
     replyLatency: new Histogram({
       name: 'patent_bridge_reply_seconds',
