@@ -22,6 +22,7 @@ import { BroadcastStore } from './services/broadcast-store.js';
 import { BroadcastService } from './services/broadcast-service.js';
 import { lt } from './core/lead-strings.js';
 import { LlmBudget } from './llm/llm-budget.js';
+import { ConsoleAuth } from './console/console-auth.js';
 import { LlmClient } from './llm/llm-client.js';
 import { HybridNlu } from './llm/hybrid-nlu.js';
 import type { Config } from './config/config.js';
@@ -54,6 +55,8 @@ export interface Services {
   staff: StaffStore;
   leads: LeadService;
   broadcasts: BroadcastService;
+  consoleAuth: ConsoleAuth;
+  content: Content;
   metrics: Metrics;
   meiliHealth(): Promise<void>;
   close(): Promise<void>;
@@ -158,6 +161,8 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
         : undefined;
     const llm = llmClient ? { client: llmClient, budget: new LlmBudget(database, config.LLM_DAILY_CALLS) } : undefined;
     const hybrid = llm ? new HybridNlu({ llm: llm.client, budget: llm.budget, threshold: config.LLM_CONFIDENCE, clock }) : undefined;
+    const consoleAuth = new ConsoleAuth(database.db, config.ADMIN_TOKEN, clock);
+    const consoleBase = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
     const pipeline = new Pipeline({
       users,
       search,
@@ -173,6 +178,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       log,
       clock,
       classify,
+      consoleLink: async (staffId: number) => new URL(`/console/link/${await consoleAuth.createLink(staffId)}`, consoleBase).toString(),
       rateLimiter: new RateLimiter({ capacity: config.RATE_LIMIT_BURST, refillPerSecond: config.RATE_LIMIT_PER_MINUTE / 60 }),
       ...(llm ? { llm } : {}),
       ...(hybrid ? { understand: (text: string, offline: NluResult, userId: number) => hybrid.understand(text, offline, userId) } : {}),
@@ -193,6 +199,8 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       staff,
       leads,
       broadcasts,
+      consoleAuth,
+      content,
       metrics,
       meiliHealth: async () => {
         await client.health();

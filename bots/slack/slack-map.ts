@@ -77,7 +77,7 @@ export function mapSlack(body: Obj, botUserId: string, now = new Date()): SlackM
     if (!user || !url) return { kind: 'ignore', reason: 'slash command without user or response_url' };
     const text = slackToPlain(String(body.text ?? ''), botUserId);
     // `/patent join CODE`, `/patent inbox`, `/patent lead L-… won`: the first word names the command.
-    const sub = /^(join|inbox|lead|language|broadcast)(?:\s+([\s\S]*))?$/i.exec(text);
+    const sub = /^(join|inbox|lead|language|broadcast|console)(?:\s+([\s\S]*))?$/i.exec(text);
     const command = sub ? { name: sub[1]!.toLowerCase() as CommandName, args: (sub[2] ?? '').trim() } : text ? undefined : { name: 'help' as const, args: '' };
     const name = str(body.user_name);
     return {

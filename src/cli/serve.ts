@@ -10,6 +10,8 @@ import { Jobs } from '../services/jobs.js';
 import { sendExpoReminders } from '../services/reminders.js';
 import type { Config } from '../config/config.js';
 import { createHttpApp } from '../http/http-app.js';
+import { createConsole } from '../console/console-app.js';
+import { leadsPage } from '../console/pages/leads-page.js';
 import { leadAdmin } from '../http/admin-leads.js';
 import type { Logger } from '../util/log.js';
 
@@ -53,6 +55,12 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     metrics: services.metrics.registry,
     ...(telegram?.mode === 'webhook' ? { telegramWebhook: (req: Request) => telegram.handleWebhook(req) } : {}),
     ...(slack ? { slackEvents: (req: Request) => slack.handleRequest(req) } : {}),
+    console: createConsole({
+      auth: services.consoleAuth,
+      log: log.child({ component: 'console' }),
+      secure: (config.PUBLIC_URL ?? '').startsWith('https:'),
+      pages: [leadsPage({ leads: services.leads, staff: services.staff, agencies: services.content.agencies, clock: () => new Date() })],
+    }),
     ...(config.ADMIN_TOKEN
       ? {
           admin: {

@@ -2,13 +2,13 @@
  * Slash commands (SPEC §8), platform-neutral: adapters parse `/search 锂电池@bot` into
  * `{ name: 'search', args: '锂电池' }`; the pipeline dispatches through COMMAND_HANDLERS.
  */
-export const COMMANDS = ['start', 'help', 'search', 'policy', 'expo', 'register', 'mine', 'cancel', 'lead', 'language', 'stop', 'forget', 'join', 'inbox', 'broadcast'] as const;
+export const COMMANDS = ['start', 'help', 'search', 'policy', 'expo', 'register', 'mine', 'cancel', 'lead', 'language', 'stop', 'forget', 'join', 'inbox', 'broadcast', 'console'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 import type { Intent } from './intents.js';
 
-/** Commands that stand for an intent; `language`, `join`, `inbox` and `broadcast` are handled on their own. */
-export const COMMAND_INTENT: Record<Exclude<CommandName, 'language' | 'join' | 'inbox' | 'broadcast'>, Intent> = {
+/** Commands that stand for an intent; `language`, `join`, `inbox`, `broadcast` and `console` are handled on their own. */
+export const COMMAND_INTENT: Record<Exclude<CommandName, 'language' | 'join' | 'inbox' | 'broadcast' | 'console'>, Intent> = {
   start: 'greet',
   help: 'help',
   search: 'search_patents',

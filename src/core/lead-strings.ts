@@ -115,6 +115,10 @@ export const LEAD_STRINGS = {
   statusNotYours: { zh: '没有找到由您的机构认领的这条线索。', en: 'No lead with that reference is claimed by your agency.' },
   statusBad: { zh: (from: string, to: string) => `不能从“${from}”改为“${to}”。`, en: (from: string, to: string) => `The status cannot go from ${from} to ${to}.` },
   statusDone: { zh: (ref: string, s: string) => `${ref} 状态已更新为：${s}`, en: (ref: string, s: string) => `${ref} is now: ${s}` },
+  consoleNotStaff: { zh: '控制台供服务机构工作人员和博览会组织者使用。请先用邀请码加入（/join 邀请码）。', en: 'The console is for agency staff and expo organisers. Join with an invite code first (/join CODE).' },
+  consolePrivate: { zh: '登录链接只在私聊中发送，请私聊我发送 /console。', en: 'Sign-in links are only sent in a private chat: send /console to me directly.' },
+  consoleOff: { zh: '控制台尚未开放。', en: 'The console is not available.' },
+  consoleLink: { zh: (url: string, what: string) => `${what}的控制台登录链接（10 分钟内有效，仅可使用一次，请勿转发）：\n${url}`, en: (url: string, what: string) => `Console sign-in link for ${what} (valid for 10 minutes, works once; do not forward it):\n${url}` },
   someone: { zh: '一位同事', en: 'a colleague' },
 } satisfies Record<string, Pair<Msg>>;
 

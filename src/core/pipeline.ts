@@ -8,7 +8,7 @@ import { t } from './strings.js';
 import type { InboundMessage, Locale, Reply } from './types.js';
 import { chooseLanguage, dispatchAction, INTENT_HANDLERS } from '../handlers/index.js';
 import { continueLead, inLeadDialogue } from '../handlers/lead.js';
-import { inboxCommand, joinCommand, leadStatusCommand } from '../handlers/staff.js';
+import { consoleCommand, inboxCommand, joinCommand, leadStatusCommand } from '../handlers/staff.js';
 import { broadcastCommand, continueBroadcast, inBroadcastDialogue } from '../handlers/broadcast.js';
 import { COMMAND_INTENT } from './commands.js';
 import type { HandlerContext, HandlerServices } from '../handlers/context.js';
@@ -139,8 +139,8 @@ export class Pipeline {
         const status = checked.ok && name === 'lead' ? await leadStatusCommand(ctx, checked.text) : undefined;
         if (!checked.ok) replies = [{ text: checked.reason === 'tooLong' ? t(locale, 'tooLong')(MAX_TEXT) : t(locale, checked.reason) }];
         else if (name === 'language') replies = await chooseLanguage(ctx, checked.text);
-        else if (name === 'join' || name === 'inbox' || name === 'broadcast') {
-          const run = { join: joinCommand, inbox: inboxCommand, broadcast: broadcastCommand }[name];
+        else if (name === 'join' || name === 'inbox' || name === 'broadcast' || name === 'console') {
+          const run = { join: joinCommand, inbox: inboxCommand, broadcast: broadcastCommand, console: consoleCommand }[name];
           replies = await run({ ...ctx, msg: { ...msg, text: checked.text } });
         }
         else if (status) replies = status;

@@ -380,3 +380,28 @@ export const llmUsage = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.day] })],
 );
+
+/** One-time sign-in links the bot sends staff and organisers (`/console`); only a hash is stored. */
+export const consoleLinks = pgTable('console_links', {
+  tokenHash: text('token_hash').primaryKey(),
+  staffId: integer('staff_id')
+    .notNull()
+    .references(() => staff.id, { onDelete: 'cascade' }),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+/** Console sessions: an operator (ADMIN_TOKEN) or one staff/organiser role; only a hash of the cookie is stored. */
+export const consoleSessions = pgTable('console_sessions', {
+  idHash: text('id_hash').primaryKey(),
+  /** operator | staff | organiser */
+  kind: text('kind').notNull(),
+  staffId: integer('staff_id').references(() => staff.id, { onDelete: 'cascade' }),
+  /** The agency (staff) or expo (organiser) this session may see; null for the operator. */
+  scope: text('scope'),
+  csrf: text('csrf').notNull(),
+  locale: text('locale').notNull().default('zh'),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+});

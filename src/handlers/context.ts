@@ -30,6 +30,8 @@ export interface HandlerServices {
   /** Present when a model is configured; every call takes one from the person's daily budget. */
   llm?: { client: LlmClient; budget: LlmBudget };
   metrics?: Metrics;
+  /** One-time console sign-in links (`/console`), when the console is served. */
+  consoleLink?: (staffId: number) => Promise<string>;
   log: Logger;
   clock: () => Date;
 }

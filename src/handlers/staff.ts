@@ -33,6 +33,20 @@ export async function joinCommand(ctx: HandlerContext): Promise<Reply[]> {
   return [{ text: lt(locale, 'joinedStaff')(agencyName(agencies(ctx), res.member.scope, locale)) }];
 }
 
+/** `/console [scope]`: a one-time sign-in link, in a private chat (Slack answers only to the asker). */
+export async function consoleCommand(ctx: HandlerContext): Promise<Reply[]> {
+  const { locale, msg } = ctx;
+  const mine = await ctx.services.staff.rolesOf(ctx.user.id);
+  if (mine.length === 0) return [{ text: lt(locale, 'consoleNotStaff') }];
+  if (msg.platform === 'telegram' && msg.chatId !== msg.userId) return [{ text: lt(locale, 'consolePrivate') }];
+  if (!ctx.services.consoleLink) return [{ text: lt(locale, 'consoleOff') }];
+  const wanted = (msg.text ?? '').trim();
+  const member = mine.find((m) => m.scope === wanted) ?? mine[0]!;
+  const what = member.role === 'organiser' ? (ctx.services.expos.expos.find((e) => e.slug === member.scope)?.name[locale] ?? member.scope) : agencyName(agencies(ctx), member.scope, locale);
+  ctx.services.log.info('console link issued', { role: member.role, scope: member.scope });
+  return [{ text: lt(locale, 'consoleLink')(await ctx.services.consoleLink(member.id), what) }];
+}
+
 /** `/inbox [agency]` in a group or channel: its lead notices arrive here from now on. */
 export async function inboxCommand(ctx: HandlerContext): Promise<Reply[]> {
   const { locale } = ctx;

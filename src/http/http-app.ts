@@ -28,6 +28,8 @@ export interface HttpDeps {
   admin?: { token: string; exportCsv: (slug: string) => Promise<{ csv: string; rows: number } | undefined>; leads?: LeadAdmin; broadcasts?: BroadcastAdmin };
   /** Slack events, interactivity and the slash command, when the Slack channel runs. */
   slackEvents?: (req: Request) => Promise<Response>;
+  /** The operator console (/console), a Hono app of its own. */
+  console?: Hono;
 }
 
 /** Large enough that a 100 KB message (300 KB of UTF-8 Chinese) gets a polite "too long" reply. */
@@ -140,6 +142,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
     if (admin.leads) mountLeadAdmin(app, admin.leads, deps.log);
     if (admin.broadcasts) mountBroadcastAdmin(app, admin.broadcasts, deps.log);
   }
+
+  if (deps.console) app.route('/', deps.console);
 
   app.notFound((c) => c.json(error('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {

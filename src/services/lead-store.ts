@@ -299,11 +299,19 @@ export class LeadStore {
     return this.db.select().from(leadEvents).where(eq(leadEvents.leadId, leadId)).orderBy(asc(leadEvents.id));
   }
 
-  async list(filter: { status?: LeadStatus; limit?: number } = {}): Promise<Lead[]> {
+  async list(filter: { status?: LeadStatus; type?: string; province?: string; agency?: string; since?: Date; limit?: number } = {}): Promise<Lead[]> {
     return this.db
       .select()
       .from(leads)
-      .where(filter.status ? eq(leads.status, filter.status) : undefined)
+      .where(
+        and(
+          filter.status ? eq(leads.status, filter.status) : undefined,
+          filter.type ? eq(leads.type, filter.type) : undefined,
+          filter.province ? eq(leads.province, filter.province) : undefined,
+          filter.agency ? eq(leads.agencySlug, filter.agency) : undefined,
+          filter.since ? gte(leads.createdAt, filter.since) : undefined,
+        ),
+      )
       .orderBy(desc(leads.createdAt), desc(leads.id))
       .limit(filter.limit ?? 100);
   }

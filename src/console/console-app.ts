@@ -1,0 +1,111 @@
+/**
+ * The operator console under /console: server-rendered pages, no bundler. Sign-in (ADMIN_TOKEN or a
+ * one-time chat link), a session cookie (HttpOnly, SameSite=Strict, Path=/console), CSRF on every
+ * POST plus a same-origin check, and role scoping. Pages add no business rules: they call the
+ * same services as the chat buttons, which write the same audit records.
+ */
+import { Hono, type Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Locale } from '../core/types.js';
+import type { Logger } from '../util/log.js';
+import { ConsoleAuth, SESSION_TTL_MS, type ConsoleSession } from './console-auth.js';
+import { ct } from './console-strings.js';
+import { html, type Html } from './html.js';
+import { page, sectionsFor, type Section } from './layout.js';
+
+export const COOKIE = 'pb_console';
+export type ConsoleEnv = { Variables: { session: ConsoleSession; locale: Locale; cookie: string; form: Record<string, string> } };
+export type ConsoleApp = Hono<ConsoleEnv>;
+export type ConsoleContext = Context<ConsoleEnv>;
+
+export interface ConsoleOptions {
+  auth: ConsoleAuth;
+  log: Logger;
+  /** Secure cookies when served over https (PUBLIC_URL https or x-forwarded-proto). */
+  secure: boolean;
+  /** Pages, each mounted with the guarded app; they check their own section with `allow`. */
+  pages: ((app: ConsoleApp) => void)[];
+}
+
+const langOf = (c: Context): Locale => ((c.req.header('accept-language') ?? '').toLowerCase().startsWith('en') ? 'en' : 'zh');
+
+export function respond(c: ConsoleContext, title: string, body: Html, current?: Section, status: 200 | 400 | 403 | 404 | 409 = 200): Response {
+  return c.html(page(c.get('session'), c.get('locale'), title, body, current).value, status, { 'cache-control': 'no-store', 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff' });
+}
+
+/** 403 unless the session's role has this section. */
+export function allow(c: ConsoleContext, section: Section): Response | undefined {
+  if (sectionsFor(c.get('session')).includes(section)) return undefined;
+  return respond(c, ct(c.get('locale'), 'forbidden'), html`<p class="note">${ct(c.get('locale'), 'forbidden')}</p>`, undefined, 403);
+}
+
+export function createConsole(o: ConsoleOptions): Hono {
+  const app = new Hono<ConsoleEnv>();
+  const cookieOpts = { httpOnly: true, sameSite: 'Strict' as const, path: '/console', secure: o.secure, maxAge: SESSION_TTL_MS / 1000 };
+
+  const loginPage = (c: Context, locale: Locale, message?: string, status: 200 | 401 = 200) =>
+    c.html(
+      page(undefined, locale, ct(locale, 'signIn'), html`<p>${ct(locale, 'signInHelp')}</p>${message ? html`<p class="note">${message}</p>` : ''}
+<form method="post" action="/console/login" class="card"><label>${ct(locale, 'token')} <input type="password" name="token" autocomplete="current-password" required></label> <button type="submit">${ct(locale, 'signIn')}</button></form>`).value,
+      status,
+      { 'cache-control': 'no-store', 'x-frame-options': 'DENY' },
+    );
+
+  app.get('/console/login', (c) => loginPage(c, langOf(c)));
+  app.post('/console/login', async (c) => {
+    const form = await c.req.parseBody();
+    const res = await o.auth.operator(String(form.token ?? ''), langOf(c));
+    if (!res) return loginPage(c, langOf(c), ct(langOf(c), 'badToken'), 401);
+    setCookie(c, COOKIE, res.cookie, cookieOpts);
+    o.log.info('console sign-in', { kind: 'operator' });
+    return c.redirect('/console', 303);
+  });
+  app.get('/console/link/:token', async (c) => {
+    const res = await o.auth.redeem(c.req.param('token'), langOf(c));
+    if (!res) return loginPage(c, langOf(c), ct(langOf(c), 'linkInvalid'), 401);
+    setCookie(c, COOKIE, res.cookie, cookieOpts);
+    o.log.info('console sign-in', { kind: res.session.kind, scope: res.session.scope });
+    return c.redirect('/console', 303);
+  });
+
+  // Everything below needs a session; POSTs need the session's CSRF token and a same-origin request.
+  app.use('/console/*', async (c, next) => {
+    const cookie = getCookie(c, COOKIE);
+    const session = await o.auth.session(cookie);
+    if (!session) return c.req.method === 'GET' ? c.redirect('/console/login', 303) : c.json({ error: { code: 'UNAUTHORIZED', message: 'sign in first' } }, 401);
+    c.set('session', session);
+    c.set('cookie', cookie!);
+    c.set('locale', session.locale);
+    if (c.req.method === 'POST') {
+      const origin = c.req.header('origin');
+      const host = c.req.header('host');
+      if (origin && host && new URL(origin).host !== host) return respond(c, ct(session.locale, 'forbidden'), html`<p class="note">${ct(session.locale, 'csrf')}</p>`, undefined, 403);
+      const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, typeof v === 'string' ? v : '']));
+      if (!ConsoleAuth.csrfOk(session, form._csrf)) return respond(c, ct(session.locale, 'forbidden'), html`<p class="note">${ct(session.locale, 'csrf')}</p>`, undefined, 403);
+      c.set('form', form);
+    }
+    await next();
+  });
+  app.use('/console', async (c, next) => {
+    const session = await o.auth.session(getCookie(c, COOKIE));
+    if (!session) return c.redirect('/console/login', 303);
+    c.set('session', session);
+    await next();
+  });
+
+  app.get('/console', (c) => c.redirect(`/console/${sectionsFor(c.get('session'))[0]}`, 303));
+  app.post('/console/logout', async (c) => {
+    await o.auth.close(c.get('cookie'));
+    deleteCookie(c, COOKIE, { path: '/console' });
+    return c.redirect('/console/login', 303);
+  });
+  app.post('/console/lang', async (c) => {
+    const lang = c.get('form').lang === 'en' ? 'en' : 'zh';
+    await o.auth.setLocale(c.get('cookie'), lang);
+    // Back to the page it came from, but only ever within the console (no open redirect).
+    const back = (c.req.header('referer') ?? '').replace(/^https?:\/\/[^/]+/, '');
+    return c.redirect(/^\/console(?:[/?]|$)/.test(back) && !back.startsWith('//') ? back : '/console', 303);
+  });
+  for (const mount of o.pages) mount(app);
+  return app as unknown as Hono;
+}
