@@ -5,6 +5,7 @@
  * same services as the chat buttons, which write the same audit records.
  */
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Locale } from '../core/types.js';
 import type { Logger } from '../util/log.js';
@@ -25,11 +26,16 @@ export interface ConsoleOptions {
   secure: boolean;
   /** Pages, each mounted with the guarded app; they check their own section with `allow`. */
   pages: ((app: ConsoleApp) => void)[];
+  /** POST paths that take a file upload, with the most bytes each accepts; any other POST takes at most MAX_FORM_BYTES. */
+  uploads?: Record<string, number>;
 }
+
+/** Console forms are small (a broadcast is at most 2 × 3000 characters). */
+export const MAX_FORM_BYTES = 256 * 1024;
 
 const langOf = (c: Context): Locale => ((c.req.header('accept-language') ?? '').toLowerCase().startsWith('en') ? 'en' : 'zh');
 
-export function respond(c: ConsoleContext, title: string, body: Html, current?: Section, status: 200 | 400 | 403 | 404 | 409 = 200): Response {
+export function respond(c: ConsoleContext, title: string, body: Html, current?: Section, status: 200 | 400 | 403 | 404 | 409 | 413 = 200): Response {
   return c.html(page(c.get('session'), c.get('locale'), title, body, current).value, status, { 'cache-control': 'no-store', 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff' });
 }
 
@@ -80,6 +86,10 @@ export function createConsole(o: ConsoleOptions): Hono {
       const origin = c.req.header('origin');
       const host = c.req.header('host');
       if (origin && host && new URL(origin).host !== host) return respond(c, ct(session.locale, 'forbidden'), html`<p class="note">${ct(session.locale, 'csrf')}</p>`, undefined, 403);
+      // A body over the limit is refused before it is read (by its length, or while it streams in).
+      let tooLarge = false;
+      await bodyLimit({ maxSize: o.uploads?.[c.req.path] ?? MAX_FORM_BYTES, onError: () => ((tooLarge = true), new Response(null, { status: 413 })) })(c, async () => {});
+      if (tooLarge) return respond(c, ct(session.locale, 'tooLarge'), html`<p class="note">${ct(session.locale, 'tooLarge')}</p>`, undefined, 413);
       const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, typeof v === 'string' ? v : '']));
       if (!ConsoleAuth.csrfOk(session, form._csrf)) return respond(c, ct(session.locale, 'forbidden'), html`<p class="note">${ct(session.locale, 'csrf')}</p>`, undefined, 403);
       c.set('form', form);

@@ -46,6 +46,17 @@ export interface DueDelivery {
   linkUrl: string | null;
 }
 
+/** A recipient's row as the console shows it. */
+export interface DeliveryRow {
+  id: number;
+  platform: string;
+  chatId: string;
+  status: keyof Counts;
+  attempts: number;
+  error: string | null;
+  sentAt: Date | null;
+}
+
 export type Counts = Record<'pending' | 'sending' | (typeof FINAL)[number], number>;
 export interface AudienceCounts {
   telegram: number;
@@ -117,8 +128,19 @@ export class BroadcastStore {
     return b;
   }
 
-  async list(limit = 50): Promise<Broadcast[]> {
-    return this.database.rows<Broadcast>(sql`select ${BROADCAST_COLUMNS} from broadcasts order by id desc limit ${limit}`);
+  /** Newest first; with `visibleTo`, only an organiser's: to their expo's registrants, or created by them. */
+  async list(limit = 50, visibleTo?: { expo: string; staffId: number | null }): Promise<Broadcast[]> {
+    const where = visibleTo
+      ? sql`where (audience->>'kind' = 'registrants' and audience->>'expo' = ${visibleTo.expo})${visibleTo.staffId !== null ? sql` or created_by = ${visibleTo.staffId}` : sql``}`
+      : sql``;
+    return this.database.rows<Broadcast>(sql`select ${BROADCAST_COLUMNS} from broadcasts ${where} order by id desc limit ${limit}`);
+  }
+
+  /** One broadcast's delivery rows in id order, a page at a time. */
+  async deliveries(id: number, opts: { limit?: number; offset?: number } = {}): Promise<DeliveryRow[]> {
+    return this.database.rows<DeliveryRow>(sql`
+      select id, platform, chat_id as "chatId", status, attempts, error, sent_at as "sentAt"
+      from broadcast_deliveries where broadcast_id = ${id} order by id limit ${opts.limit ?? 200} offset ${opts.offset ?? 0}`);
   }
 
   /** Broadcasts still sending (progress, completion). */

@@ -90,6 +90,15 @@ export class PatentStore {
     return r?.n ?? 0;
   }
 
+  /** Rows Meilisearch has not confirmed at their current content hash (what `reindex --pending` picks up). */
+  async pendingCount(): Promise<number> {
+    const [r] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(patents)
+      .where(or(isNull(patents.indexedHash), ne(patents.indexedHash, patents.contentHash)));
+    return r?.n ?? 0;
+  }
+
   /** Pages through all rows (or only those not yet indexed) in id order. */
   async *scan(opts: { onlyUnindexed?: boolean; batch?: number } = {}): AsyncGenerator<{ record: PatentRecord; hash: string }[]> {
     const batch = opts.batch ?? 1000;

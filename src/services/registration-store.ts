@@ -4,7 +4,7 @@
  * register at once (on PGlite and on a Postgres server with many connections and replicas).
  */
 import { randomInt } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { notices, registrations } from '../db/schema.js';
 
@@ -13,6 +13,13 @@ import { ROLES } from '../core/actions.js';
 export { ROLES };
 export type Role = (typeof ROLES)[number];
 export type Registration = typeof registrations.$inferSelect;
+export const REGISTRATION_STATUSES = ['confirmed', 'waitlisted', 'cancelled'] as const;
+export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
+/** A registration with its waitlist position (waitlisted ones only). */
+export type ListedRegistration = Registration & { position: number | null };
+
+/** A LIKE pattern matching `q` anywhere, with `\`, `%` and `_` in it taken literally; it still goes in as a parameter. */
+export const containsPattern = (q: string): string => `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
 export interface RegistrationInput {
   expoSlug: string;
@@ -92,6 +99,48 @@ export class RegistrationStore {
       if (status === 'confirmed') return { kind: 'confirmed', registration: registration! };
       return { kind: 'waitlisted', registration: registration!, position: await this.position(tx, registration!) };
     });
+  }
+
+  /**
+   * One edition's registrations for the console, newest first: a case-insensitive search over name,
+   * organisation and code, an optional status, a page; with the total that matched.
+   */
+  async list(
+    expoSlug: string,
+    opts: { q?: string; status?: RegistrationStatus; limit?: number; offset?: number } = {},
+  ): Promise<{ rows: ListedRegistration[]; total: number }> {
+    const conds: SQL[] = [eq(registrations.expoSlug, expoSlug)];
+    if (opts.status) conds.push(eq(registrations.status, opts.status));
+    const q = opts.q?.trim();
+    if (q) {
+      const p = containsPattern(q);
+      conds.push(or(ilike(registrations.name, p), ilike(registrations.organisation, p), ilike(registrations.code, p))!);
+    }
+    const where = and(...conds);
+    // Inserts into one edition are serialised by its lock, so id order is arrival order (as in `position`).
+    const position = sql<number | null>`case when ${registrations.status} = 'waitlisted' then
+      (select count(*)::int from registrations w where w.expo_slug = ${registrations.expoSlug} and w.status = 'waitlisted' and w.id <= ${registrations.id}) end`;
+    const rows = await this.db
+      .select({ ...getTableColumns(registrations), position })
+      .from(registrations)
+      .where(where)
+      .orderBy(desc(registrations.id))
+      .limit(opts.limit ?? 200)
+      .offset(opts.offset ?? 0);
+    const [count] = await this.db.select({ n: sql<number>`count(*)::int` }).from(registrations).where(where);
+    return { rows, total: count?.n ?? 0 };
+  }
+
+  /** How many registrations of an edition are in each status. */
+  async counts(expoSlug: string): Promise<Record<RegistrationStatus, number>> {
+    const rows = await this.db
+      .select({ status: registrations.status, n: sql<number>`count(*)::int` })
+      .from(registrations)
+      .where(eq(registrations.expoSlug, expoSlug))
+      .groupBy(registrations.status);
+    const c: Record<RegistrationStatus, number> = { confirmed: 0, waitlisted: 0, cancelled: 0 };
+    for (const r of rows) if ((REGISTRATION_STATUSES as readonly string[]).includes(r.status)) c[r.status as RegistrationStatus] = r.n;
+    return c;
   }
 
   /** Active and cancelled registrations of a person, newest first, with waitlist positions. */
