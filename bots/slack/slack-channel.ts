@@ -173,8 +173,8 @@ export class SlackChannel {
     } else {
       let replies;
       try {
-        const res = await this.o.pipeline.handle(mapped.msg);
-        replies = res.duplicate ? [] : res.replies;
+        const res = await this.o.pipeline.handle(mapped.msg, { takeOver: row.attempts > 1 });
+        replies = res.replies;
       } catch (err) {
         if (!(err instanceof PipelineError) || row.attempts < 5) throw err;
         replies = [{ text: t(err.locale, 'internalError') }];

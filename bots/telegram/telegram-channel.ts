@@ -193,8 +193,9 @@ export class TelegramChannel {
       }
       chatId = mapped.msg.chatId;
       if (!outs) {
-        const res = await this.o.pipeline.handle(mapped.msg);
-        outs = res.duplicate ? [] : renderTelegram(res.replies);
+        const res = await this.o.pipeline.handle(mapped.msg, { takeOver: row.attempts > 1 });
+        // A duplicate carries the replies stored when it was first handled (none while that attempt may still run).
+        outs = renderTelegram(res.replies);
         await inbox.saveReplies(row, outs);
         row = { ...row, sent: 0 };
       }

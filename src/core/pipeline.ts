@@ -89,9 +89,13 @@ export class Pipeline {
     this.limiter = deps.rateLimiter ?? new RateLimiter({ capacity: 20, refillPerSecond: 0.5 });
   }
 
-  async handle(msg: InboundMessage): Promise<HandleResult> {
+  /**
+   * `takeOver`: the caller knows no earlier attempt at this update is still running (an inbox row
+   * retried after its lease or a failure), so a claim left without replies is handled again at once.
+   */
+  async handle(msg: InboundMessage, opts: { takeOver?: boolean } = {}): Promise<HandleResult> {
     const started = performance.now();
-    const result = await this.handleInner(msg).catch((err) => {
+    const result = await this.handleInner(msg, opts.takeOver ?? false).catch((err) => {
       this.deps.metrics?.errors.inc({ platform: msg.platform, kind: err instanceof PipelineError ? err.code : 'internal' });
       throw err;
     });
@@ -103,14 +107,16 @@ export class Pipeline {
     return result;
   }
 
-  private async handleInner(msg: InboundMessage): Promise<HandleResult> {
+  private async handleInner(msg: InboundMessage, takeOver: boolean): Promise<HandleResult> {
     const { users } = this.deps;
     // Every line logged while handling this update names it (platform and update id: no personal data).
     const log = this.deps.log.child({ update: `${msg.platform}:${msg.updateId}` });
     const guessed = detectLocale(msg.text) ?? (msg.localeHint?.toLowerCase().startsWith('zh') ? 'zh' : msg.localeHint ? 'en' : undefined);
-    if (!(await users.claimUpdate(msg.platform, msg.updateId))) {
-      return { replies: [], duplicate: true, locale: guessed ?? 'zh' };
-    }
+    const claim = await users.claimUpdate(msg.platform, msg.updateId, takeOver ? 0 : 60_000);
+    // Handled before: the same answer again (an inbox row taken over, a web client resending).
+    if (claim.kind === 'replay') return { replies: claim.replies as Reply[], duplicate: true, locale: guessed ?? 'zh' };
+    if (claim.kind === 'busy') return { replies: [], duplicate: true, locale: guessed ?? 'zh' };
+    if (claim.kind === 'stale') log.warn('handling an update again after an attempt that did not finish');
     let user = await users.upsert(msg.platform, msg.userId, guessed ?? 'zh');
     const state = await users.getState(user.id);
     // An organiser typing the English version of an announcement has not switched language.
@@ -194,6 +200,7 @@ export class Pipeline {
       await users.releaseUpdate(msg.platform, msg.updateId).catch(() => {});
       throw new PipelineError('HANDLER_FAILED', `handling ${intent ?? 'message'} failed`, locale, { cause });
     }
+    await users.saveUpdateReplies(msg.platform, msg.updateId, replies);
     log.debug('handled', { platform: msg.platform, intent, replies: replies.length });
     return { replies, duplicate: false, locale, ...(intent ? { intent } : {}) };
   }

@@ -39,13 +39,19 @@ export const conversations = pgTable('conversations', {
   updatedAt: updatedAt(),
 });
 
-/** Dedupe key of every inbound update; inserted before any side effect. */
+/**
+ * Dedupe key of every inbound update; inserted before any side effect. `replies` is stored once the
+ * update was handled, so a retry (an inbox row taken over after a crash, a web client resending)
+ * gets the same answer instead of none; a claim without replies that is older than a minute is
+ * taken over and handled again.
+ */
 export const processedUpdates = pgTable(
   'processed_updates',
   {
     platform: text('platform').notNull(),
     updateId: text('update_id').notNull(),
     processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
+    replies: jsonb('replies'),
   },
   (t) => [primaryKey({ columns: [t.platform, t.updateId] }), index('processed_updates_at_idx').on(t.processedAt)],
 );
@@ -235,6 +241,8 @@ export const leads = pgTable(
   {
     id: serial('id').primaryKey(),
     ref: text('ref').notNull(),
+    /** The update that submitted it (`platform:update id`): handling the same update again finds this lead instead of making a second. */
+    sourceKey: text('source_key'),
     userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
     type: text('type').notNull(),
     patentId: text('patent_id'),
@@ -253,7 +261,7 @@ export const leads = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('leads_ref_uq').on(t.ref), index('leads_user_idx').on(t.userId, t.createdAt), index('leads_status_idx').on(t.status, t.createdAt)],
+  (t) => [uniqueIndex('leads_ref_uq').on(t.ref), uniqueIndex('leads_source_uq').on(t.sourceKey), index('leads_user_idx').on(t.userId, t.createdAt), index('leads_status_idx').on(t.status, t.createdAt)],
 );
 
 /**

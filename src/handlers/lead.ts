@@ -216,6 +216,7 @@ async function answer(ctx: HandlerContext, yes: boolean): Promise<Reply[]> {
     userId: ctx.user.id,
     type: d.type!,
     locale,
+    sourceKey: `${ctx.msg.platform}:${ctx.msg.updateId}`,
     ...(d.patentId ? { patentId: d.patentId } : {}),
     ...(d.need ? { need: d.need } : {}),
     ...(d.province && d.province !== 'any' ? { province: d.province } : {}),

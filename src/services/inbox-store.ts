@@ -72,15 +72,18 @@ export class InboxStore {
     await this.db.update(inboundUpdates).set({ status: 'sending', replies, sent: 0, updatedAt: sql`now()` }).where(this.where(r));
   }
 
+  /** Recorded right after a message left; retried on the spot, since failing here means sending it again later. */
   async markSent(r: InboxRow, sent: number): Promise<void> {
-    await this.db.update(inboundUpdates).set({ sent, updatedAt: sql`now()` }).where(this.where(r));
+    await persist(() => this.db.update(inboundUpdates).set({ sent, updatedAt: sql`now()` }).where(this.where(r)));
   }
 
   async markDone(r: InboxRow): Promise<void> {
-    await this.db
-      .update(inboundUpdates)
-      .set({ status: 'done', payload: {}, replies: null, leaseUntil: null, error: null, updatedAt: sql`now()` })
-      .where(this.where(r));
+    await persist(() =>
+      this.db
+        .update(inboundUpdates)
+        .set({ status: 'done', payload: {}, replies: null, leaseUntil: null, error: null, updatedAt: sql`now()` })
+        .where(this.where(r)),
+    );
   }
 
   /** Gives the row back after a failure, with a back-off; after MAX_ATTEMPTS it is parked as failed. */
@@ -105,5 +108,18 @@ export class InboxStore {
       .where(sql`${inboundUpdates.status} in ('done', 'failed') and ${inboundUpdates.updatedAt} < now() - make_interval(days => ${olderThanDays})`)
       .returning({ id: inboundUpdates.updateId });
     return rows.length;
+  }
+}
+
+/** A short database blip (a dropped connection) should not turn into a repeated message: try a few times. */
+async function persist(write: () => Promise<unknown>, attempts = 4): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      await write();
+      return;
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 100 * 2 ** i));
+    }
   }
 }

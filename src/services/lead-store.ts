@@ -32,6 +32,8 @@ export interface LeadInput {
   email?: string;
   notes?: string;
   locale: 'zh' | 'en';
+  /** The submitting update (`platform:id`); the same update handled again returns the lead it made. */
+  sourceKey?: string;
 }
 
 export type CreateResult = { kind: 'created'; lead: Lead; offer?: LeadOffer } | { kind: 'limit'; limit: number };
@@ -101,6 +103,10 @@ export class LeadStore {
   async create(input: LeadInput, now: Date): Promise<CreateResult> {
     return this.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'lead-user:' + input.userId}))`);
+      if (input.sourceKey) {
+        const [made] = await tx.select().from(leads).where(eq(leads.sourceKey, input.sourceKey));
+        if (made) return { kind: 'created', lead: made } as const;
+      }
       if ((await this.recentOpen(input.userId, now, tx)) >= this.dailyLimit) return { kind: 'limit', limit: this.dailyLimit } as const;
       let ref = `L-${newCode()}`;
       for (let i = 0; i < 5 && (await tx.select({ id: leads.id }).from(leads).where(eq(leads.ref, ref))).length; i++) ref = `L-${newCode()}`;
@@ -108,6 +114,7 @@ export class LeadStore {
         .insert(leads)
         .values({
           ref,
+          sourceKey: input.sourceKey ?? null,
           userId: input.userId,
           type: input.type,
           patentId: input.patentId ?? null,

@@ -73,14 +73,29 @@ export interface LeadDraft {
 export class UserStore {
   constructor(private readonly db: Db) {}
 
-  /** True the first time (platform, updateId) is seen; false for a redelivery. */
-  async claimUpdate(platform: Platform, updateId: string): Promise<boolean> {
-    const rows = await this.db
-      .insert(processedUpdates)
-      .values({ platform, updateId })
-      .onConflictDoNothing()
+  /**
+   * `new` the first time (platform, updateId) is seen; `replay` with the stored replies when it was
+   * handled before; `busy` while another attempt may still be handling it; `stale` (taken over,
+   * handle it again) when a claim without replies is older than `staleMs` — its handler died.
+   */
+  async claimUpdate(platform: Platform, updateId: string, staleMs = 60_000): Promise<{ kind: 'new' | 'busy' | 'stale' } | { kind: 'replay'; replies: unknown[] }> {
+    const rows = await this.db.insert(processedUpdates).values({ platform, updateId }).onConflictDoNothing().returning({ id: processedUpdates.updateId });
+    if (rows.length === 1) return { kind: 'new' };
+    const key = and(eq(processedUpdates.platform, platform), eq(processedUpdates.updateId, updateId));
+    const [row] = await this.db.select().from(processedUpdates).where(key);
+    if (!row) return { kind: 'busy' };
+    if (Array.isArray(row.replies)) return { kind: 'replay', replies: row.replies };
+    const taken = await this.db
+      .update(processedUpdates)
+      .set({ processedAt: sql`now()` })
+      .where(and(key, isNull(processedUpdates.replies), sql`${processedUpdates.processedAt} <= now() - make_interval(secs => ${staleMs / 1000})`))
       .returning({ id: processedUpdates.updateId });
-    return rows.length === 1;
+    return { kind: taken.length === 1 ? 'stale' : 'busy' };
+  }
+
+  /** The replies of a handled update, kept for a retry of it. */
+  async saveUpdateReplies(platform: Platform, updateId: string, replies: unknown[]): Promise<void> {
+    await this.db.update(processedUpdates).set({ replies }).where(and(eq(processedUpdates.platform, platform), eq(processedUpdates.updateId, updateId)));
   }
 
   /** Undo a claim when handling failed, so a redelivery of the same update is processed again. */

@@ -23,7 +23,10 @@ async function post(chat: string, body: Record<string, unknown>) {
   const sessionId = sessions.get(chat) ?? `sess-${chat}`.padEnd(8, '0');
   sessions.set(chat, sessionId);
   const res = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId, ...body }) });
-  const json = (await res.json()) as { replies: WebReply[] };
+  const json = (await res.json()) as { replies: WebReply[]; duplicate?: boolean };
+  // A resent message is answered with the replies of its first handling, flagged duplicate: a client
+  // shows them only if the first response never arrived. Here the first one always did.
+  if (json.duplicate) return;
   for (const r of json.replies) {
     const visible = [r.text, ...(r.items ?? []).flatMap((i) => [i.title, ...i.lines])].join('\n');
     const buttons = [...(r.items ?? []).flatMap((i) => i.buttons ?? []), ...(r.buttons ?? []).flat()].map((b) => b.action);

@@ -1,0 +1,107 @@
+/**
+ * An update is answered exactly once even when the database or the process fails half-way: replies
+ * stored with the dedupe key are sent on the retry (not lost), a failed "sent" mark is retried on
+ * the spot (not sent twice), and a row a dead worker left behind is handled again by the next.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TelegramChannel } from '../../bots/telegram/telegram-channel.js';
+import { createServices, type Services } from '../../src/app.js';
+import { loadConfig } from '../../src/config/config.js';
+import { InboxStore, type InboxRow } from '../../src/services/inbox-store.js';
+import { createLogger } from '../../src/util/log.js';
+import { PACKAGE_ROOT } from '../../src/util/paths.js';
+import { startFakeTelegram, textUpdate, type FakeTelegram } from '../support/fake-telegram.js';
+
+/** The real inbox, with a database that fails the first N writes of one kind. */
+class FlakyInbox extends InboxStore {
+  failSave = 0;
+  failSent = 0;
+  override async saveReplies(r: InboxRow, replies: unknown[]): Promise<void> {
+    if (this.failSave-- > 0) throw new Error('connection terminated (saveReplies)');
+    return super.saveReplies(r, replies);
+  }
+  override async markSent(r: InboxRow, sent: number): Promise<void> {
+    // The retries inside markSent are what is tested: fail the underlying write, not the method.
+    const db = (this as unknown as { db: { update: (...a: unknown[]) => unknown } }).db;
+    const original = db.update.bind(db);
+    let left = this.failSent;
+    const failing = { set: () => ({ where: () => Promise.reject(new Error('connection terminated (markSent)')) }) };
+    db.update = (...a: unknown[]) => (left-- > 0 ? failing : original(...a));
+    try {
+      return await super.markSent(r, sent);
+    } finally {
+      db.update = original;
+      this.failSent = 0;
+    }
+  }
+}
+
+let services: Services;
+let dir: string;
+let fake: FakeTelegram;
+let ch: TelegramChannel;
+let inbox: FlakyInbox;
+const log = createLogger('silent');
+const sent = (chat: number) => fake.callsTo('sendMessage').filter((c) => !c.failed && String(c.params.chat_id) === String(chat));
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'pb-tg-recovery-'));
+  services = await createServices(loadConfig({ DATA_DIR: dir, CONTENT_DIR: path.join(PACKAGE_ROOT, 'content'), LOG_LEVEL: 'silent' }), log, { loadDemo: false });
+  fake = await startFakeTelegram();
+  inbox = new FlakyInbox(services.database);
+  ch = new TelegramChannel({ token: fake.token, apiRoot: fake.url, pipeline: services.pipeline, inbox, users: services.users, log, pollTimeoutSeconds: 1, sender: { perChatIntervalMs: 0 } });
+  await ch.start();
+});
+afterAll(async () => {
+  await ch?.stop();
+  await fake?.close();
+  await services?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function settle(ms = 4000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const [row] = await services.database.rows<{ n: number }>(sql`select count(*)::int as n from inbound_updates where status <> 'done'`);
+    if (row!.n === 0) return;
+    ch.kick();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('answered exactly once through failures', () => {
+  it('replies survive a failure to store them in the inbox: the retry sends them, once', async () => {
+    inbox.failSave = 1;
+    fake.pushUpdate(textUpdate({ text: '/help', userId: 61001, chatId: 61001 }));
+    await fake.waitFor('sendMessage', 1, 10_000);
+    await settle();
+    expect(sent(61001)).toHaveLength(1);
+    expect(String(sent(61001)[0]!.params.text)).toMatch(/我可以/);
+  });
+
+  it('a "sent" mark that fails briefly is retried, so the message is not sent again', async () => {
+    const before = fake.callsTo('sendMessage').length;
+    inbox.failSent = 2;
+    fake.pushUpdate(textUpdate({ text: '/help', userId: 61002, chatId: 61002 }));
+    await fake.waitFor('sendMessage', before + 1, 10_000);
+    await settle();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sent(61002)).toHaveLength(1);
+  });
+
+  it('a row whose worker died mid-way (claimed, nothing stored) is handled by the next worker', async () => {
+    const update = textUpdate({ text: '/help', userId: 61003, chatId: 61003, updateId: 9_900_001 });
+    // What a killed worker leaves: the inbox row leased (now expired) and the dedupe claim without replies.
+    await inbox.accept('telegram', '9900001', '61003', update);
+    await services.database.rows(sql`update inbound_updates set attempts = 1, lease_until = now() - interval '1 second' where update_id = '9900001' returning 1`);
+    await services.database.rows(sql`insert into processed_updates (platform, update_id) values ('telegram', '9900001') returning 1`);
+    ch.kick();
+    await settle();
+    expect(sent(61003)).toHaveLength(1);
+    expect(String(sent(61003)[0]!.params.text)).toMatch(/我可以/);
+  });
+});
