@@ -11,7 +11,11 @@ import { sendExpoReminders } from '../services/reminders.js';
 import type { Config } from '../config/config.js';
 import { createHttpApp } from '../http/http-app.js';
 import { createConsole } from '../console/console-app.js';
+import { dashboardPage } from '../console/pages/dashboard-page.js';
 import { leadsPage } from '../console/pages/leads-page.js';
+import { registrationsPage } from '../console/pages/registrations-page.js';
+import { broadcastsPage } from '../console/pages/broadcasts-page.js';
+import { PATENT_UPLOADS, patentsPage } from '../console/pages/patents-page.js';
 import { leadAdmin } from '../http/admin-leads.js';
 import type { Logger } from '../util/log.js';
 
@@ -59,7 +63,14 @@ export async function serve(config: Config, log: Logger): Promise<void> {
       auth: services.consoleAuth,
       log: log.child({ component: 'console' }),
       secure: (config.PUBLIC_URL ?? '').startsWith('https:'),
-      pages: [leadsPage({ leads: services.leads, staff: services.staff, agencies: services.content.agencies, clock: () => new Date() })],
+      pages: [
+        dashboardPage({ database: services.database, clock: () => new Date() }),
+        leadsPage({ leads: services.leads, staff: services.staff, agencies: services.content.agencies, clock: () => new Date() }),
+        registrationsPage({ registrations: services.registrations, expos: services.expos, db: services.database.db, clock: () => new Date() }),
+        broadcastsPage({ broadcasts: services.broadcasts, expos: services.expos, log: log.child({ component: 'console' }) }),
+        patentsPage({ store: services.store, index: services.index, log: log.child({ component: 'console' }), clock: () => new Date() }),
+      ],
+      uploads: PATENT_UPLOADS,
     }),
     ...(config.ADMIN_TOKEN
       ? {
