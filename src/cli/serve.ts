@@ -22,8 +22,9 @@ import type { Logger } from '../util/log.js';
 export async function serve(config: Config, log: Logger): Promise<void> {
   const services = await createServices(config, log, { metrics: createMetrics({ defaults: true }) });
   const inbox = new InboxStore(services.database);
-  // One send clock per platform in the database: the platform's overall limit holds across replicas.
-  const rateClock = new DbRateClock(services.database);
+  // One send clock per platform in the database, so the platform's overall limit holds across replicas;
+  // with the embedded database only this process can run, and the in-memory pacing is enough.
+  const rateClock = config.embeddedDb ? undefined : new DbRateClock(services.database);
   const telegram = config.TELEGRAM_BOT_TOKEN
     ? new TelegramChannel({
         token: config.TELEGRAM_BOT_TOKEN,
@@ -35,7 +36,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
         users: services.users,
         log: log.child({ channel: 'telegram' }),
         metrics: services.metrics,
-        sender: { globalPerSecond: config.TELEGRAM_MAX_PER_SECOND, perChatIntervalMs: config.TELEGRAM_CHAT_INTERVAL_MS, shared: { clock: rateClock, key: 'telegram' } },
+        sender: { globalPerSecond: config.TELEGRAM_MAX_PER_SECOND, perChatIntervalMs: config.TELEGRAM_CHAT_INTERVAL_MS, ...(rateClock ? { shared: { clock: rateClock, key: 'telegram' } } : {}) },
       })
     : undefined;
   const slack =
@@ -48,7 +49,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
           inbox,
           log: log.child({ channel: 'slack' }),
           metrics: services.metrics,
-          sender: { perSecond: config.SLACK_MAX_PER_SECOND, perChannelIntervalMs: config.SLACK_CHANNEL_INTERVAL_MS, shared: { clock: rateClock, key: 'slack' } },
+          sender: { perSecond: config.SLACK_MAX_PER_SECOND, perChannelIntervalMs: config.SLACK_CHANNEL_INTERVAL_MS, ...(rateClock ? { shared: { clock: rateClock, key: 'slack' } } : {}) },
         })
       : undefined;
   const app = createHttpApp({

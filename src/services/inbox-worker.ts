@@ -1,7 +1,9 @@
 /**
- * Drains one platform's inbox: claims rows (leased, so replicas share the work safely), serves up to
- * `concurrency` chats at once and one chat's updates strictly in order, and retries on a timer so
- * back-offs and rows left by a crashed process are picked up. The platform supplies `handle`.
+ * Drains one platform's inbox: claims rows (leased, so replicas share the work safely) as room
+ * frees up, serves up to `concurrency` chats at once and one chat's updates strictly in order, and
+ * retries on a timer so back-offs and rows left by a crashed process are picked up. A slow chat
+ * does not hold up the others: new rows are claimed while earlier ones are still being handled.
+ * The platform supplies `handle`.
  */
 import type { Logger } from '../util/log.js';
 import type { InboxRow, InboxStore } from './inbox-store.js';
@@ -11,14 +13,24 @@ export class InboxWorker {
   private again = false;
   private stopped = false;
   private timer?: NodeJS.Timeout;
+  /** Rows claimed and not finished, per chat, in arrival order (a running chat's array grows in place). */
+  private readonly queues = new Map<string, InboxRow[]>();
+  private readonly running = new Set<string>();
+  private held = 0;
+  private wake?: () => void;
 
   constructor(
     private readonly inbox: InboxStore,
     private readonly platform: string,
     private readonly handle: (row: InboxRow) => Promise<void>,
     private readonly log: Logger,
-    private readonly concurrency = 8,
+    private readonly concurrency = 16,
   ) {}
+
+  /** Claimed rows wait in memory under their lease; keep that backlog short. */
+  private get maxHeld(): number {
+    return this.concurrency * 4;
+  }
 
   start(intervalMs = 1000): void {
     this.timer = setInterval(() => this.kick(), intervalMs);
@@ -29,14 +41,16 @@ export class InboxWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    this.signal();
     await this.working;
   }
 
-  /** Starts a pass, or asks the running one to look again when it ends. */
+  /** Starts a pass, or tells the running one to claim again. */
   kick(): void {
     if (this.stopped) return;
     if (this.working) {
       this.again = true;
+      this.signal();
       return;
     }
     this.working = this.drain().finally(() => {
@@ -48,28 +62,67 @@ export class InboxWorker {
     });
   }
 
+  private signal(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
   private async drain(): Promise<void> {
     for (;;) {
-      const rows = await this.inbox.claim(this.platform, 100).catch((err) => {
-        this.log.error('inbox unavailable', { platform: this.platform, err });
-        return [] as InboxRow[];
-      });
-      if (rows.length === 0 || this.stopped) return;
-      const byChat = new Map<string, InboxRow[]>();
+      if (this.stopped) break;
+      const room = this.maxHeld - this.held;
+      const rows =
+        room > 0
+          ? await this.inbox.claim(this.platform, Math.min(100, room)).catch((err) => {
+              this.log.error('inbox unavailable', { platform: this.platform, err });
+              return [] as InboxRow[];
+            })
+          : [];
       for (const r of rows) {
         const key = r.chatId ?? r.updateId;
-        byChat.set(key, [...(byChat.get(key) ?? []), r]);
+        const q = this.queues.get(key);
+        if (q) q.push(r);
+        else this.queues.set(key, [r]);
+        this.held++;
       }
-      const chains = [...byChat.values()];
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: Math.min(this.concurrency, chains.length) }, async () => {
-          while (next < chains.length) {
-            const chain = chains[next++]!;
-            for (const row of chain) await this.handle(row);
-          }
-        }),
-      );
+      this.startChats();
+      if (room > 0 && rows.length === Math.min(100, room)) continue; // there may be more
+      if (this.running.size === 0 && !this.again) return;
+      this.again = false;
+      // Wait for a chat to finish a row or for a kick, then claim again.
+      await new Promise<void>((resolve) => (this.wake = resolve));
     }
+    while (this.running.size) await new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  private startChats(): void {
+    for (const [key, queue] of this.queues) {
+      if (this.running.size >= this.concurrency) return;
+      if (this.running.has(key)) continue;
+      this.running.add(key);
+      void this.runChat(key, queue);
+    }
+  }
+
+  /** One chat's rows, one after the other (including rows claimed while it runs). */
+  private async runChat(key: string, queue: InboxRow[]): Promise<void> {
+    while (queue.length && !this.stopped) {
+      const row = queue.shift()!;
+      try {
+        await this.handle(row);
+      } catch (err) {
+        this.log.error('inbox row failed', { platform: this.platform, updateId: row.updateId, err });
+      } finally {
+        this.held--;
+        this.signal();
+      }
+    }
+    // Rows left when stopping keep their lease and are taken over after it.
+    if (queue.length) this.held -= queue.length;
+    this.queues.delete(key);
+    this.running.delete(key);
+    this.startChats();
+    this.signal();
   }
 }
