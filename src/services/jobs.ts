@@ -35,7 +35,17 @@ export class Jobs {
 
   async start(): Promise<void> {
     await this.boss.start();
-    await this.boss.createQueue(REMINDER_QUEUE);
+    // Replicas starting together race in pg-boss's create_queue (a deadlock or a duplicate key):
+    // the loser finds the queue made by the winner on a retry.
+    for (let attempt = 1; !(await this.boss.getQueue(REMINDER_QUEUE)); attempt++) {
+      try {
+        await this.boss.createQueue(REMINDER_QUEUE);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (attempt >= 5 || (code !== '40P01' && code !== '23505')) throw err;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
   }
 
   async stop(): Promise<void> {

@@ -2,7 +2,7 @@
  * Structured JSON logs on stderr. Fields pass through `redact` so phone numbers, e-mail addresses
  * and tokens never reach a log line, whoever calls the logger.
  */
-import { destination, pino, type Logger as PinoLogger } from 'pino';
+import { pino, type Logger as PinoLogger } from 'pino';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -49,7 +49,8 @@ export function redact(value: unknown, key = ''): unknown {
  * first, so no call site can leak personal data or secrets. `sink` replaces stderr (tests).
  */
 export function createLogger(level: LogLevel = 'info', base: Record<string, unknown> = {}, sink?: (line: string) => void): Logger {
-  const stream = sink ? { write: (line: string) => sink(line.trimEnd()) } : destination({ dest: 2, sync: true });
+  // Through process.stderr (not a raw fd): ordered with everything else the process writes there, and capturable.
+  const stream = { write: (line: string) => (sink ? sink(line.trimEnd()) : process.stderr.write(line)) };
   const root = pino(
     {
       level,

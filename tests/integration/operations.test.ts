@@ -140,13 +140,19 @@ describe('graceful shutdown (child process)', () => {
     expect(await exited).toBe(0);
     expect(log()).toMatch(/"msg":"shutting down"[\s\S]*"msg":"stopped"/);
 
-    const again = await start(await freePort());
+    const port2 = await freePort();
+    const again = await start(port2);
+    // A request in flight keeps the drain busy, so the second signal surely arrives during it.
+    fake.script({ delayMs: 5000, then: { toolCall: { name: 'choose_intent', arguments: { intent: 'help' } } } });
+    const slow = fetch(`http://127.0.0.1:${port2}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId: 'drain-session-2', text: '嗯……那个东西怎么弄' }) }).catch(() => undefined);
+    await fake.waitFor(2, 10_000);
     again.proc.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && !again.log().includes('shutting down'); i++) await new Promise((r) => setTimeout(r, 20));
     const t0 = Date.now();
     again.proc.kill('SIGTERM');
     expect(await again.exited).toBe(130);
     expect(Date.now() - t0).toBeLessThan(2000);
     expect(again.log()).toMatch(/second signal/);
+    await slow;
   }, 90_000);
 });
