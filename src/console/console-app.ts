@@ -66,7 +66,17 @@ export function createConsole(o: ConsoleOptions): Hono {
     o.log.info('console sign-in', { kind: 'operator' });
     return c.redirect('/console', 303);
   });
-  app.get('/console/link/:token', async (c) => {
+  // Opening the link only shows a button: link previews and prefetchers (Slack unfurls, mail
+  // scanners) fetch with GET and must not use up a one-time link. The POST signs in.
+  app.get('/console/link/:token', (c) => {
+    const locale = langOf(c);
+    return c.html(
+      page(undefined, locale, ct(locale, 'signIn'), html`<form method="post" action="/console/link/${c.req.param('token')}" class="card"><button type="submit" data-test="link-signin">${ct(locale, 'signIn')}</button></form>`).value,
+      200,
+      { 'cache-control': 'no-store', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' },
+    );
+  });
+  app.post('/console/link/:token', async (c) => {
     const res = await o.auth.redeem(c.req.param('token'), langOf(c));
     if (!res) return loginPage(c, langOf(c), ct(langOf(c), 'linkInvalid'), 401);
     setCookie(c, COOKIE, res.cookie, cookieOpts);

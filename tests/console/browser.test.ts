@@ -144,6 +144,7 @@ describe.skipIf(!!skip)('the console in Chromium', () => {
     const ctx = await newContext();
     const p = await ctx.newPage();
     await p.goto(`${child.url}/console/link/${token}`);
+    await p.click('[data-test=link-signin]');
     await p.waitForURL(`${child.url}/console/leads`);
     // Staff see the Leads section only.
     expect(await p.locator('header a').allTextContents()).toEqual(['线索']);
@@ -159,6 +160,7 @@ describe.skipIf(!!skip)('the console in Chromium', () => {
     const again = await newContext();
     const q = await again.newPage();
     await q.goto(`${child.url}/console/link/${token}`);
+    await q.click('[data-test=link-signin]');
     expect(new URL(q.url()).pathname).toBe(`/console/link/${token}`);
     await see(q, '.note', '登录链接无效或已过期');
     await again.close();

@@ -49,7 +49,7 @@ describe.each(DB_KINDS)('dashboard (%s)', (kind) => {
     } else {
       const [u] = await t.database.rows<{ id: number }>(sql`insert into users (platform, platform_user_id) values ('telegram', ${`dash-${Math.random()}`}) returning id`);
       const [m] = await t.database.rows<{ id: number }>(sql`insert into staff (user_id, role, scope) values (${u!.id}, ${as.role}, ${as.scope}) returning id`);
-      res = await app.request(`/console/link/${await auth.createLink(m!.id)}`, { headers: { 'accept-language': lang } });
+      res = await app.request(`/console/link/${await auth.createLink(m!.id)}`, { method: 'POST', headers: { 'accept-language': lang } });
     }
     expect(res.status).toBe(303);
     const cookie = res.headers.get('set-cookie')!.split(';')[0]!;

@@ -79,7 +79,7 @@ export async function openHarness(opts: { pages: (s: Services) => ((app: Console
       const [u] = await services.database.rows<{ id: number }>(sql`insert into users (platform, platform_user_id) values ('telegram', ${`member-${role}-${scope}-${++n}`}) returning id`);
       const [m] = await services.database.rows<{ id: number }>(sql`insert into staff (user_id, role, scope, display_name) values (${u!.id}, ${role}, ${scope}, ${`${role} ${n}`}) returning id`);
       const b = browser();
-      const res = await b.req(`/console/link/${await services.consoleAuth.createLink(m!.id)}`);
+      const res = await b.req(`/console/link/${await services.consoleAuth.createLink(m!.id)}`, { method: 'POST' });
       if (res.status !== 303) throw new Error(`member sign-in failed: ${res.status}`);
       return Object.assign(b, { staffId: m!.id });
     },

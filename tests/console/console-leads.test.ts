@@ -79,11 +79,13 @@ describe('console sign-in', () => {
     const staffId = await staffMember('xiangjiang-ip-trading', 'Wang');
     const token = await services.consoleAuth.createLink(staffId);
     const b = browser();
-    expect((await b.req(`/console/link/${token}`)).status).toBe(303);
-    expect((await browser().req(`/console/link/${token}`)).status).toBe(401);
+    // A link preview (GET) does not use the link up; signing in is the POST behind the button.
+    expect((await browser().req(`/console/link/${token}`)).status).toBe(200);
+    expect((await b.req(`/console/link/${token}`, { method: 'POST' })).status).toBe(303);
+    expect((await browser().req(`/console/link/${token}`, { method: 'POST' })).status).toBe(401);
     const late = await services.consoleAuth.createLink(staffId);
     now = new Date(now.getTime() + 11 * 60_000);
-    expect((await browser().req(`/console/link/${late}`)).status).toBe(401);
+    expect((await browser().req(`/console/link/${late}`, { method: 'POST' })).status).toBe(401);
     // Staff see their agency's leads only.
     const page = await (await b.req('/console/leads')).text();
     const refs = [...page.matchAll(/href="\/console\/leads\/(L-\w+)"/g)].map((m) => m[1]);
@@ -96,7 +98,7 @@ describe('console sign-in', () => {
 
   it('refuses a POST without the CSRF token or from another origin; organisers cannot open leads', async () => {
     const b = browser();
-    await b.req(`/console/link/${await services.consoleAuth.createLink(await staffMember('xiangjiang-ip-trading', 'Li'))}`);
+    await b.req(`/console/link/${await services.consoleAuth.createLink(await staffMember('xiangjiang-ip-trading', 'Li'))}`, { method: 'POST' });
     const lead = (await services.leads.store.list({ agency: 'xiangjiang-ip-trading', status: 'new' }))[0]!;
     const offer = (await services.leads.store.offersOf(lead.id))[0]!;
     expect((await b.post(`/console/leads/${lead.ref}/claim`, { offer: String(offer.id) })).status).toBe(403);
@@ -106,14 +108,14 @@ describe('console sign-in', () => {
     expect((await services.leads.store.byRef(lead.ref))!.status).toBe('new');
 
     const o = browser();
-    await o.req(`/console/link/${await services.consoleAuth.createLink(await staffMember('expo-2026-wuhan', 'Organiser'))}`);
+    await o.req(`/console/link/${await services.consoleAuth.createLink(await staffMember('expo-2026-wuhan', 'Organiser'))}`, { method: 'POST' });
     expect((await o.req('/console/leads')).status).toBe(403);
   });
 
   it('claims and changes status through the chat buttons’ code path, with the same audit records', async () => {
     const b = browser();
     const staffId = await staffMember('xiangjiang-ip-trading', 'Zhao');
-    await b.req(`/console/link/${await services.consoleAuth.createLink(staffId)}`);
+    await b.req(`/console/link/${await services.consoleAuth.createLink(staffId)}`, { method: 'POST' });
     const lead = (await services.leads.store.list({ agency: 'xiangjiang-ip-trading', status: 'new' }))[0]!;
     const token = await b.csrf(`/console/leads/${lead.ref}`);
     const offer = (await services.leads.store.offersOf(lead.id))[0]!;
