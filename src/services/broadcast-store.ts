@@ -14,7 +14,6 @@ export const audienceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('subscribers') }),
 ]);
 export type Audience = z.infer<typeof audienceSchema>;
-export const PUSH_PLATFORMS = ['telegram', 'slack'] as const;
 export const FINAL = ['sent', 'unreachable', 'failed', 'skipped', 'cancelled'] as const;
 
 export interface Broadcast {

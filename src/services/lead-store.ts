@@ -323,9 +323,6 @@ export class LeadStore {
       .limit(filter.limit ?? 100);
   }
 
-  async mine(userId: number): Promise<Lead[]> {
-    return this.db.select().from(leads).where(eq(leads.userId, userId)).orderBy(desc(leads.id)).limit(20);
-  }
 
   /** Notification jobs that gave up: the dead-letter list. */
   async deadLetters(): Promise<(LeadOffer & { ref: string })[]> {
