@@ -97,6 +97,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkRateLimitOptions, readBody, SlidingWindowLimiter } from './fake-base.js';
 
 // ---------------------------------------------------------------------------------------------
 // Public types and defaults
@@ -477,14 +478,6 @@ const BOOL_KEYS = new Set([
 
 class BadRequest extends Error {}
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function decodeFormValue(key: string, value: string): unknown {
   if (JSON_KEYS.has(key)) {
@@ -524,90 +517,7 @@ function parseParams(raw: string, contentType: string, query: URLSearchParams): 
 // Rate limiting (the same limiter as fake-telegram.ts)
 // ---------------------------------------------------------------------------------------------
 
-const RATE_WINDOW_MS = 1000;
 
-/** A FIFO of timestamps with amortised O(1) push and drop-from-the-front. */
-class TimeQueue {
-  private items: number[] = [];
-  private head = 0;
-
-  get size(): number {
-    return this.items.length - this.head;
-  }
-
-  push(t: number): void {
-    this.items.push(t);
-  }
-
-  /** Drops the timestamps ≤ cutoff (they have left the window). */
-  dropUpTo(cutoff: number): void {
-    while (this.head < this.items.length && (this.items[this.head] as number) <= cutoff) this.head++;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-  }
-}
-
-/**
- * Sliding-window limiter over accepted timestamps: a call at t sees the accepted calls in
- * (t - 1000, t]. O(1) amortised per call. `max` is exact: the busiest window always ends at an
- * accepted call, and right after accepting one the queue holds exactly that window.
- */
-class SlidingWindowLimiter {
-  private readonly all = new TimeQueue();
-  private readonly byKey = new Map<string, TimeQueue>();
-  private last = Number.NEGATIVE_INFINITY;
-  max = 0;
-  refused = 0;
-
-  constructor(
-    private readonly perSecond: number | undefined,
-    private readonly perKeyPerSecond: number | undefined,
-  ) {}
-
-  /** The (non-decreasing) time the call was accepted at, or undefined when it is refused. */
-  tryAccept(key: string | undefined, now: number): number | undefined {
-    const t = Math.max(now, this.last);
-    this.last = t;
-    const cutoff = t - RATE_WINDOW_MS;
-    this.all.dropUpTo(cutoff);
-    let q: TimeQueue | undefined;
-    if (this.perKeyPerSecond !== undefined && key !== undefined) {
-      q = this.byKey.get(key);
-      q?.dropUpTo(cutoff);
-      if (q && q.size === 0) {
-        this.byKey.delete(key); // keeps the map to the channels active in the last second
-        q = undefined;
-      }
-    }
-    if (
-      (this.perSecond !== undefined && this.all.size >= this.perSecond) ||
-      (this.perKeyPerSecond !== undefined && key !== undefined && (q?.size ?? 0) >= this.perKeyPerSecond)
-    ) {
-      this.refused++;
-      return undefined;
-    }
-    this.all.push(t);
-    this.max = Math.max(this.max, this.all.size);
-    if (this.perKeyPerSecond !== undefined && key !== undefined) {
-      if (!q) {
-        q = new TimeQueue();
-        this.byKey.set(key, q);
-      }
-      q.push(t);
-    }
-    return t;
-  }
-}
-
-function checkRateLimitOptions(opts: Record<string, number | undefined>): void {
-  for (const [name, value] of Object.entries(opts)) {
-    if (value !== undefined && !(typeof value === 'number' && value >= 0 && !Number.isNaN(value))) {
-      throw new RangeError(`rateLimit: ${name} must be a number ≥ 0, got ${String(value)}`);
-    }
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // The server
@@ -925,7 +835,7 @@ export async function startFakeSlack(opts: StartFakeSlackOptions = {}): Promise<
   const handleApi = async (req: IncomingMessage, res: ServerResponse, method: string, query: URLSearchParams): Promise<void> => {
     const call: SlackCall = { method, params: {}, at: Date.now() };
     calls.push(call);
-    const raw = await readBody(req);
+    const raw = (await readBody(req)).toString('utf8');
     let parsed: { params: Record<string, unknown>; json: boolean };
     try {
       parsed = parseParams(raw, String(req.headers['content-type'] ?? ''), query);
@@ -976,7 +886,7 @@ export async function startFakeSlack(opts: StartFakeSlackOptions = {}): Promise<
   const handleResponseUrl = async (req: IncomingMessage, res: ServerResponse, id: string): Promise<void> => {
     const call: SlackCall = { method: 'response_url', params: { response_url_id: id }, at: Date.now() };
     calls.push(call);
-    const raw = await readBody(req);
+    const raw = (await readBody(req)).toString('utf8');
     let body: unknown;
     try {
       body = JSON.parse(raw);
