@@ -66,7 +66,7 @@ export function mapSlack(body: Obj, botUserId: string, now = new Date()): SlackM
     const threadTs = str(ev.thread_ts) ?? (isDm ? undefined : str(ev.ts));
     return {
       kind: 'message',
-      msg: { ...base, userId: user, chatId: channel, text: slackToPlain(String(ev.text ?? ''), botUserId) },
+      msg: { ...base, userId: user, chatId: channel, conversation: isDm ? 'private' : 'group', text: slackToPlain(String(ev.text ?? ''), botUserId) },
       target: { kind: 'channel', channel, ...(threadTs ? { threadTs } : {}) },
     };
   }
@@ -82,7 +82,7 @@ export function mapSlack(body: Obj, botUserId: string, now = new Date()): SlackM
     const name = str(body.user_name);
     return {
       kind: 'message',
-      msg: { ...base, userId: user, chatId: str(body.channel_id) ?? user, ...(name ? { displayName: name.slice(0, 60) } : {}), ...(command ? { command } : { text }) },
+      msg: { ...base, userId: user, chatId: str(body.channel_id) ?? user, conversation: 'private', ...(name ? { displayName: name.slice(0, 60) } : {}), ...(command ? { command } : { text }) },
       target: { kind: 'response_url', url },
     };
   }
@@ -105,7 +105,8 @@ export function mapSlack(body: Obj, botUserId: string, now = new Date()): SlackM
     if (!action) return { kind: 'expired-button', target };
     const u = (body.user ?? {}) as Obj;
     const name = str(u.name) ?? str(u.username);
-    return { kind: 'message', msg: { ...base, userId: user, chatId: channel ?? user, action, ...(name ? { displayName: name.slice(0, 60) } : {}) }, target };
+    const conversation = target.kind === 'response_url' || (channel !== undefined && /^D/.test(channel)) ? ('private' as const) : ('group' as const);
+    return { kind: 'message', msg: { ...base, userId: user, chatId: channel ?? user, conversation, action, ...(name ? { displayName: name.slice(0, 60) } : {}) }, target };
   }
   return { kind: 'ignore', reason: `payload ${String(body.type)}` };
 }

@@ -29,7 +29,7 @@ export function mapUpdate(update: Update, botUsername: string, now = new Date())
     return {
       kind: 'message',
       callbackQueryId: q.id,
-      msg: { ...base, userId: String(q.from.id), chatId: String(chatId), displayName: displayName(q.from), action, ...(localeHint ? { localeHint } : {}) },
+      msg: { ...base, userId: String(q.from.id), chatId: String(chatId), conversation: q.message && q.message.chat.type !== 'private' ? 'group' : 'private', displayName: displayName(q.from), action, ...(localeHint ? { localeHint } : {}) },
     };
   }
   if (!('message' in update) || !update.message) return { kind: 'ignore', reason: 'not a message or button' };
@@ -37,7 +37,7 @@ export function mapUpdate(update: Update, botUsername: string, now = new Date())
   if (!('text' in m) || typeof m.text !== 'string') return { kind: 'ignore', reason: 'not a text message' };
   if (!m.from || m.from.is_bot) return { kind: 'ignore', reason: 'from a bot or a channel' };
   const group = m.chat.type !== 'private';
-  const who = { userId: String(m.from.id), chatId: String(m.chat.id), displayName: displayName(m.from), ...(m.from.language_code ? { localeHint: m.from.language_code } : {}) };
+  const who = { userId: String(m.from.id), chatId: String(m.chat.id), conversation: group ? ('group' as const) : ('private' as const), displayName: displayName(m.from), ...(m.from.language_code ? { localeHint: m.from.language_code } : {}) };
   const cmd = COMMAND.exec(m.text.trim());
   if (cmd) {
     const [, name, target, args] = cmd;

@@ -43,6 +43,7 @@ export function toInbound(req: ChatRequest, now: Date): InboundMessage {
   }
   return {
     platform: 'web',
+    conversation: 'private',
     updateId: req.messageId ? `${sessionId}:${req.messageId}` : randomUUID(),
     userId: sessionId,
     chatId: sessionId,

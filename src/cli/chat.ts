@@ -43,6 +43,7 @@ export async function runChat(config: Config, log: Logger): Promise<number> {
       try {
         const res = await s.pipeline.handle({
           platform: 'cli',
+          conversation: 'private',
           updateId: randomUUID(),
           userId: session,
           chatId: session,

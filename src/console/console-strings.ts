@@ -69,8 +69,8 @@ const S = {
   previewHelp: { zh: '收件人看到的就是下面的内容；确认之前不会创建或发送任何内容。', en: 'Recipients see exactly what is below; nothing is created or sent until you confirm.' },
   buttons: { zh: '按钮', en: 'Buttons' },
   recipientCounts: {
-    zh: (tg: number, sl: number, unsub: number, noPush: number) => `收件人：Telegram ${tg} 人，Slack ${sl} 人；已退订不发送 ${unsub} 人；仅用网页聊天、无法推送 ${noPush} 人。`,
-    en: (tg: number, sl: number, unsub: number, noPush: number) => `Recipients: Telegram ${tg}, Slack ${sl}; unsubscribed, not sent: ${unsub}; web chat only, cannot be pushed: ${noPush}.`,
+    zh: (recipients: string, unsub: number, noPush: number) => `收件人：${recipients}；已退订不发送 ${unsub} 人；仅用网页聊天、无法推送 ${noPush} 人。`,
+    en: (recipients: string, unsub: number, noPush: number) => `Recipients: ${recipients}; unsubscribed, not sent: ${unsub}; web chat only, cannot be pushed: ${noPush}.`,
   },
   edit: { zh: '修改', en: 'Edit' },
   badAudience: { zh: '请选择有效的收件人范围。', en: 'Choose a valid audience.' },

@@ -30,10 +30,10 @@ export const BROADCAST_STRINGS = {
   footer: { zh: '—— 如不想再收到平台公告，请发送“退订”。', en: '— To stop these announcements, send "unsubscribe".' },
   btnUnsubscribe: { zh: '退订公告', en: 'Unsubscribe' },
   preview: {
-    zh: (tg: number, sl: number, unsub: number, noPush: number) =>
-      `预览如下（收件人看到的就是这样）。\n收件人：Telegram ${n(tg)} 人，Slack ${n(sl)} 人；已退订不发送 ${n(unsub)} 人；仅用网页聊天、无法推送 ${n(noPush)} 人。\n确认发送吗？`,
-    en: (tg: number, sl: number, unsub: number, noPush: number) =>
-      `Preview below (exactly what recipients see).\nRecipients: Telegram ${n(tg)}, Slack ${n(sl)}; unsubscribed, not sent: ${n(unsub)}; web chat only, cannot be pushed: ${n(noPush)}.\nSend it?`,
+    zh: (recipients: string, unsub: number, noPush: number) =>
+      `预览如下（收件人看到的就是这样）。\n收件人：${recipients}；已退订不发送 ${n(unsub)} 人；仅用网页聊天、无法推送 ${n(noPush)} 人。\n确认发送吗？`,
+    en: (recipients: string, unsub: number, noPush: number) =>
+      `Preview below (exactly what recipients see).\nRecipients: ${recipients}; unsubscribed, not sent: ${n(unsub)}; web chat only, cannot be pushed: ${n(noPush)}.\nSend it?`,
   },
   previewOf: { zh: (l: string) => `【${l}版】`, en: (l: string) => `[${l} version]` },
   btnSend: { zh: '确认发送', en: 'Send' },

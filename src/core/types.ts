@@ -24,6 +24,12 @@ export interface InboundMessage {
   command?: Command;
   /** Display name as the platform gives it; never logged. */
   displayName?: string;
+  /**
+   * Who sees the replies: 'private' (a direct chat, or an answer only the sender sees) or 'group'
+   * (others in the chat see them). Adapters set it; anything personal or secret (a console sign-in
+   * link) is only sent when it is 'private'. Unset counts as 'group'.
+   */
+  conversation?: 'private' | 'group';
   /** Language hint from the platform (Telegram language_code), if any. */
   localeHint?: string;
   receivedAt: Date;

@@ -14,6 +14,7 @@ import type { Audience } from '../services/broadcast-store.js';
 import type { StaffMember } from '../services/staff-store.js';
 import type { BroadcastDraft } from '../services/user-store.js';
 import type { HandlerContext } from './context.js';
+import { recipientsByPlatform } from '../core/platforms.js';
 
 export const BROADCAST_TTL_MS = 30 * 60_000;
 const SKIP = /^(?:跳过|不需要|无|skip|none|no)[.!。！]?$/i;
@@ -59,7 +60,7 @@ async function preview(ctx: HandlerContext, d: BroadcastDraft): Promise<Reply[]>
   return [
     ...versions,
     {
-      text: bt(l, 'preview')(c.telegram, c.slack, c.unsubscribed, c.noPush),
+      text: bt(l, 'preview')(recipientsByPlatform(c, l), c.unsubscribed, c.noPush),
       buttons: [[{ label: bt(l, 'btnSend'), action: { type: 'bcast_yes' } }, { label: bt(l, 'btnCancel'), action: { type: 'bcast_no' } }]],
     },
   ];

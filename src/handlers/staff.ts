@@ -38,7 +38,7 @@ export async function consoleCommand(ctx: HandlerContext): Promise<Reply[]> {
   const { locale, msg } = ctx;
   const mine = await ctx.services.staff.rolesOf(ctx.user.id);
   if (mine.length === 0) return [{ text: lt(locale, 'consoleNotStaff') }];
-  if (msg.platform === 'telegram' && msg.chatId !== msg.userId) return [{ text: lt(locale, 'consolePrivate') }];
+  if (msg.conversation !== 'private') return [{ text: lt(locale, 'consolePrivate') }];
   if (!ctx.services.consoleLink) return [{ text: lt(locale, 'consoleOff') }];
   const wanted = (msg.text ?? '').trim();
   const member = mine.find((m) => m.scope === wanted) ?? mine[0]!;

@@ -11,8 +11,9 @@ import { bt } from '../core/broadcast-strings.js';
 import type { Locale, Reply } from '../core/types.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
-import type { Broadcast, BroadcastStore, DueDelivery } from './broadcast-store.js';
+import type { AudienceCounts, Broadcast, BroadcastStore, DueDelivery } from './broadcast-store.js';
 import type { Outlet } from './outlet.js';
+import { PUSH_PLATFORMS } from '../core/platforms.js';
 
 /** What a recipient sees: their language (else the other), how to stop, the link if any. */
 export function renderBroadcast(b: Pick<DueDelivery, 'textZh' | 'textEn' | 'linkUrl'>, locale: string): Reply {
@@ -173,7 +174,7 @@ export class BroadcastService {
   /** Creates a confirmed broadcast and starts sending; undefined when nobody in the audience can be reached. */
   async create(input: Parameters<BroadcastStore['create']>[0]): Promise<Broadcast | undefined> {
     const c = await this.o.store.audienceCounts(input.audience);
-    if (c.telegram + c.slack + c.unsubscribed === 0) return undefined;
+    if (!anyoneToPush(c)) return undefined;
     const b = await this.o.store.create(input);
     this.kick();
     return b;
@@ -187,4 +188,9 @@ export class BroadcastService {
     if (b && outlet) await this.report(outlet, b, true);
     return true;
   }
+}
+
+/** Someone in the audience is on a platform we push to (unsubscribed ones count: they are recorded as skipped). */
+export function anyoneToPush(c: AudienceCounts): boolean {
+  return c.unsubscribed + PUSH_PLATFORMS.reduce((sum, p) => sum + c[p], 0) > 0;
 }

@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ROLES } from '../core/actions.js';
 import type { Database } from '../db/database.js';
+import { isPushPlatform, PUSH_PLATFORMS, type PushPlatform } from '../core/platforms.js';
 
 export const audienceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('registrants'), expo: z.string().regex(/^[a-z0-9-]{3,40}$/), status: z.enum(['confirmed', 'waitlisted', 'active']).default('confirmed'), role: z.enum(ROLES).optional() }),
@@ -57,14 +58,13 @@ export interface DeliveryRow {
 }
 
 export type Counts = Record<'pending' | 'sending' | (typeof FINAL)[number], number>;
-export interface AudienceCounts {
-  telegram: number;
-  slack: number;
+/** Recipients per platform that can be pushed to, plus those who get nothing and why. */
+export type AudienceCounts = Record<PushPlatform, number> & {
   /** In the audience but unsubscribed: they get nothing. */
   unsubscribed: number;
   /** In the audience but only on the web chat, which cannot be pushed to. */
   noPush: number;
-}
+};
 
 const BROADCAST_COLUMNS = sql`id, audience, text_zh as "textZh", text_en as "textEn", link_url as "linkUrl", created_by as "createdBy", progress_platform as "progressPlatform",
   progress_chat as "progressChat", progress_message_id as "progressMessageId", progress_locale as "progressLocale", status, total, created_at as "createdAt", finished_at as "finishedAt"`;
@@ -82,13 +82,15 @@ export class BroadcastStore {
   constructor(private readonly database: Database) {}
 
   async audienceCounts(a: Audience): Promise<AudienceCounts> {
-    const [c] = await this.database.rows<AudienceCounts>(sql`
-      select count(*) filter (where platform = 'telegram' and not unsub)::int as telegram,
-             count(*) filter (where platform = 'slack' and not unsub)::int as slack,
-             count(*) filter (where unsub and platform in ('telegram', 'slack'))::int as unsubscribed,
-             count(*) filter (where platform not in ('telegram', 'slack'))::int as "noPush"
-      from (${audienceQuery(a)}) a`);
-    return c!;
+    const rows = await this.database.rows<{ platform: string; unsub: boolean; n: number }>(sql`
+      select platform, unsub, count(*)::int as n from (${audienceQuery(a)}) a group by 1, 2`);
+    const c = { ...Object.fromEntries(PUSH_PLATFORMS.map((p) => [p, 0])), unsubscribed: 0, noPush: 0 } as AudienceCounts;
+    for (const r of rows) {
+      if (!isPushPlatform(r.platform)) c.noPush += r.n;
+      else if (r.unsub) c.unsubscribed += r.n;
+      else c[r.platform] += r.n;
+    }
+    return c;
   }
 
   /** Creates the broadcast with one delivery row per reachable recipient, in one transaction. */
@@ -113,7 +115,7 @@ export class BroadcastStore {
       const inserted = await run<{ id: number }>(sql`
         insert into broadcast_deliveries (broadcast_id, user_id, platform, chat_id, status)
         select ${b!.id}, a.id, a.platform, a.chat, case when a.unsub then 'skipped' else 'pending' end
-        from (${audienceQuery(input.audience)}) a where a.platform in ('telegram', 'slack')
+        from (${audienceQuery(input.audience)}) a where a.platform in (${sql.join(PUSH_PLATFORMS.map((p) => sql`${p}`), sql`, `)})
         on conflict do nothing
         returning id`);
       await run(sql`update broadcasts set total = ${inserted.length} where id = ${b!.id}`);

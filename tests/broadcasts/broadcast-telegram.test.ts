@@ -111,7 +111,7 @@ describe('broadcasts on Telegram', () => {
     const preview = sent(ORGANISER).slice(before);
     expect(preview).toHaveLength(3);
     expect(text(preview[0])).toContain('【中文版】\n第三届中部六省专利博览会将于 12 月 6 日开幕，请携带确认码入场。<b>不是标签</b>');
-    expect(text(preview[2])).toMatch(/收件人：Telegram 38 人，Slack 0 人；已退订不发送 1 人/);
+    expect(text(preview[2])).toMatch(/收件人：Telegram 38 人；已退订不发送 1 人/);
     expect(keyboard(preview[0]).map((b) => b.url ?? b.callback_data)).toEqual(['https://expo.example.cn/2026', 'u']);
 
     expect(text((await say(ORGANISER, { data: 'by' }))[0])).toMatch(/群发 #1 已开始，共 39 位收件人/);

@@ -63,7 +63,7 @@ describe('console broadcasts', () => {
     expect(page).toContain(`data-test="text-en">${escapeHtml(renderBroadcast(draft, 'en').text)}</pre>`);
     expect(page).not.toContain('<b>通知</b>');
     expect(page).toContain(`href="${escapeHtml(draft.linkUrl)}"`);
-    expect(page).toContain('data-test="audience-counts">收件人：Telegram 2 人，Slack 0 人；已退订不发送 0 人；仅用网页聊天、无法推送 1 人。<');
+    expect(page).toContain('data-test="audience-counts">收件人：Telegram 2 人；已退订不发送 0 人；仅用网页聊天、无法推送 1 人。<');
     expect(page).toContain('data-test="confirm"');
     expect(await count('broadcasts')).toBe(0);
 

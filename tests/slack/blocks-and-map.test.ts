@@ -36,6 +36,9 @@ describe('mapSlack', () => {
     const m = mapSlack(event({ type: 'app_mention', channel: 'C1', channel_type: 'channel', text: `<@${BOT}> lithium &amp; battery` }), BOT);
     expect(m).toMatchObject({ msg: { text: 'lithium & battery' }, target: { channel: 'C1', threadTs: '1700000000.000100' } });
     expect(mapSlack(event({ type: 'app_mention', channel: 'C1', thread_ts: '1699.1', text: `<@${BOT}> hi` }), BOT)).toMatchObject({ target: { threadTs: '1699.1' } });
+    // a mention is answered in the channel's thread, where everybody sees it; a DM only to the person
+    expect(m).toMatchObject({ msg: { conversation: 'group' } });
+    expect(mapSlack(event({}), BOT)).toMatchObject({ msg: { conversation: 'private' } });
   });
 
   it('ignores its own, other bots’, edited and channel messages', () => {

@@ -51,6 +51,9 @@ describe('mapUpdate', () => {
     expect(mapUpdate(msg('/help', 'group'), 'pb_bot')).toMatchObject({ kind: 'message', msg: { command: { name: 'help' } } });
     expect(mapUpdate(msg('@pb_bot 湖北 锂电池', 'group'), 'pb_bot')).toMatchObject({ kind: 'message', msg: { text: '湖北 锂电池', chatId: '-100' } });
     expect(mapUpdate(msg('/unknowncmd', 'group'), 'pb_bot')).toMatchObject({ kind: 'ignore' });
+    // who sees the answer: the group, or only the person (console links go only to the latter)
+    expect(mapUpdate(msg('/console', 'group'), 'pb_bot')).toMatchObject({ msg: { conversation: 'group' } });
+    expect(mapUpdate(msg('/console'), 'pb_bot')).toMatchObject({ msg: { conversation: 'private' } });
   });
 
   it('maps button presses, and flags data it did not produce', () => {

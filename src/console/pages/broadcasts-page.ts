@@ -24,6 +24,8 @@ import { allow, respond, type ConsoleApp, type ConsoleContext } from '../console
 import { ct } from '../console-strings.js';
 import { html, raw, type Html } from '../html.js';
 import { csrfField } from '../layout.js';
+import { recipientsByPlatform } from '../../core/platforms.js';
+import { anyoneToPush } from '../../services/broadcast-service.js';
 
 export interface BroadcastsPageDeps {
   broadcasts: BroadcastService;
@@ -143,7 +145,7 @@ ${compose(s, l, v, error)}`;
     const s = c.get('session');
     const l = c.get('locale');
     const counts = await d.broadcasts.store.audienceCounts(draft.audience);
-    const reachable = counts.telegram + counts.slack + counts.unsubscribed > 0;
+    const reachable = anyoneToPush(counts);
     const fields = { textZh: draft.textZh ?? null, textEn: draft.textEn ?? null, linkUrl: draft.linkUrl ?? null };
     const versions = (['zh', 'en'] as const)
       .filter((lang) => (lang === 'zh' ? draft.textZh : draft.textEn) !== undefined)
@@ -156,7 +158,7 @@ ${compose(s, l, v, error)}`;
     const hidden = (name: string, value: string) => html`<input type="hidden" name="${name}" value="${value}">`;
     const body = html`<p class="note">${ct(l, 'previewHelp')}</p>
 <p><strong>${ct(l, 'audience')}:</strong> ${describe(draft.audience, l)}</p>
-<p data-test="audience-counts">${ct(l, 'recipientCounts')(counts.telegram, counts.slack, counts.unsubscribed, counts.noPush)}</p>
+<p data-test="audience-counts">${ct(l, 'recipientCounts')(recipientsByPlatform(counts, l), counts.unsubscribed, counts.noPush)}</p>
 ${versions}
 ${reachable
   ? html`<form method="post" action="/console/broadcasts" data-test="confirm">${csrfField(s)}${hidden('nonce', randomBytes(18).toString('base64url'))}${hidden('expo', v.expo)}${hidden('audience', v.audience)}${hidden('role', v.role)}${hidden('zh', v.zh)}${hidden('en', v.en)}${hidden('link', v.link)}
