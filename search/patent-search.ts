@@ -150,7 +150,12 @@ export class PatentSearch {
       queries.push({ ...common, limit: POOL });
       if (queries.length >= MAX_QUERIES) break;
     }
-    const res = await guard('searching patents', () => this.client.multiSearch({ queries }));
+    const res = await guard('searching patents', () => this.client.multiSearch({ queries })).catch(async (err: unknown) => {
+      // Meilisearch knows an attribute only once a document has it: on an empty index the title
+      // queries are rejected (invalid_search_attributes_to_search_on). Nothing indexed finds nothing.
+      if ((await this.client.index(PATENT_INDEX).getStats().catch(() => undefined))?.numberOfDocuments === 0) return { results: [] };
+      throw err;
+    });
     const byId = new Map<string, PatentHit>();
     for (const r of res.results) for (const h of r.hits as PatentHit[]) if (!byId.has(h.id)) byId.set(h.id, h);
     const docs = [...byId.values()];

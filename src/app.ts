@@ -10,7 +10,9 @@ import { loadGlossary } from '../search/glossary.js';
 import { PatentIndex } from '../search/patent-index.js';
 import { PatentSearch } from '../search/patent-search.js';
 import { PolicyIndex } from '../search/policy-index.js';
-import type { ExpoCalendar } from './domain/expo.js';
+import { calendarCovers, oncePerYear } from './domain/china-calendar.js';
+import { chinaDay, type ExpoCalendar } from './domain/expo.js';
+import { chinaOfficeHours } from './domain/working-hours.js';
 import { loadContent, type Content } from './domain/policy.js';
 import { PolicyService } from './services/policy-service.js';
 import { Notifier } from './services/notifier.js';
@@ -125,6 +127,12 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       return [...ours, ...boss];
     });
     const staff = new StaffStore(database.db);
+    // Claim deadlines skip China's holidays as far as the installed chinese-days knows them.
+    const uncoveredYear = oncePerYear((year) =>
+      log.warn('China working calendar has no data for this year: claim deadlines count Monday to Friday; update the chinese-days package', { year }),
+    );
+    const thisYear = Number(chinaDay(clock()).slice(0, 4));
+    if (!calendarCovers(thisYear)) uncoveredYear(thisYear);
     const leadStore = new LeadStore(database.db, {
       agencies: content.agencies.agencies,
       dailyLimit: config.LEAD_DAILY_LIMIT,
@@ -143,6 +151,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       metrics,
       clock,
       claimHours: config.LEAD_CLAIM_HOURS,
+      workingHours: chinaOfficeHours(uncoveredYear),
       maxAttempts: config.LEAD_NOTICE_ATTEMPTS,
     });
     const broadcasts = new BroadcastService({ store: new BroadcastStore(database), log: log.child({ component: 'broadcasts' }), metrics, concurrency: config.BROADCAST_CONCURRENCY });

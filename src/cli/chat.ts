@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import readline from 'node:readline';
 import { createServices } from '../app.js';
+import { emptyIndexHint } from './commands.js';
 import type { Config } from '../config/config.js';
 import type { Action } from '../core/actions.js';
 import { PipelineError } from '../core/pipeline.js';
@@ -32,6 +33,8 @@ export async function runChat(config: Config, log: Logger): Promise<number> {
   const session = randomUUID();
   let choices: Action[] = [];
   process.stdout.write('patent-bridge chat — type a message, a number to press a button, or Ctrl-D to quit.\n');
+  const hint = await emptyIndexHint(s).catch(() => undefined); // a hint only: the chat goes on
+  if (hint) process.stderr.write(`patent-bridge: chat: patent searches will find nothing: ${hint}\n`);
   rl.setPrompt('> ');
   rl.prompt();
   try {

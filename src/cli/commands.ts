@@ -2,7 +2,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { createServices } from '../app.js';
+import { createServices, type Services } from '../app.js';
 import type { Config } from '../config/config.js';
 import { COORDINATOR } from '../domain/lead-routing.js';
 import { loadContent } from '../domain/policy.js';
@@ -63,9 +63,29 @@ export async function runReindex(config: Config, log: Logger, mode: 'full' | 'pe
   }
 }
 
+/**
+ * What to run before the index can answer, in one line; undefined when it holds patents. The
+ * embedded mode loads the demo records by itself when CONTENT_DIR has them (createServices).
+ */
+export async function emptyIndexHint(s: Pick<Services, 'store' | 'index' | 'config'>): Promise<string | undefined> {
+  const rows = await s.store.count();
+  if (rows === 0) {
+    const demo = path.join(s.config.contentDir, 'demo-patents.jsonl');
+    const why = s.config.embeddedDb && !existsSync(demo) ? ` (the demo records load by themselves from ${demo}, which does not exist: set CONTENT_DIR)` : '';
+    return `no patents are loaded yet: run \`patent-bridge import <file.jsonl|file.csv>\` first${why}`;
+  }
+  if ((await s.index.count()) === 0) return `the search index is empty while the database holds ${rows} patents: run \`patent-bridge reindex\` first`;
+  return undefined;
+}
+
 export async function runSearch(config: Config, log: Logger, text: string | undefined, opts: { json: boolean; limit: number }): Promise<number> {
   const s = await createServices(config, log);
   try {
+    const hint = await emptyIndexHint(s);
+    if (hint) {
+      process.stderr.write(`patent-bridge: search: ${hint}\n`);
+      return 1;
+    }
     const one = async (q: string) => {
       const res = await s.search.search(q, { pageSize: opts.limit });
       if (opts.json || text === undefined) {

@@ -88,7 +88,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
       : {}),
   });
   const server = serveHttp({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
-  const jobs = new Jobs(services.database, log.child({ component: 'jobs' }));
+  const jobs = new Jobs(services.database, log.child({ component: 'jobs' }), () => new Date());
   // Anything that fails during start-up undoes what was started, in reverse, and says what failed.
   try {
     await new Promise<void>((resolve, reject) => {
@@ -109,7 +109,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     if (slack) services.broadcasts.registerOutlet('slack', slack.outlet);
     services.broadcasts.start();
     await jobs.start();
-    const queued = await jobs.scheduleReminders(services.expos, new Date());
+    const queued = await jobs.scheduleReminders(services.expos);
     if (queued) log.info('expo reminders scheduled', { count: queued });
     await jobs.workReminders((slug) => sendExpoReminders(services.database.db, services.expos, services.notifier, slug));
   } catch (err) {

@@ -2,7 +2,8 @@
  * Durable jobs on pg-boss (in the same Postgres, PGlite included). Expo reminders: one job per
  * edition, due at 09:00 China time the day before it starts, keyed by a deterministic id so every
  * start and every replica schedules it once. The job reminds each confirmed registrant through
- * their own channel.
+ * their own channel. Which editions are queued is decided by the injected clock; when a queued job
+ * runs is decided by pg-boss against the database's clock (`startAfter`).
  */
 import { createHash } from 'node:crypto';
 import PgBoss from 'pg-boss';
@@ -28,7 +29,11 @@ export function reminderTime(starts: string): Date {
 export class Jobs {
   readonly boss: PgBoss;
 
-  constructor(database: Database, private readonly log: Logger) {
+  constructor(
+    database: Database,
+    private readonly log: Logger,
+    private readonly clock: () => Date,
+  ) {
     this.boss = new PgBoss({ ...database.jobQueueOptions(), schema: 'pgboss', supervise: true, schedule: false });
     this.boss.on('error', (err) => log.error('job queue error', { err }));
   }
@@ -53,7 +58,8 @@ export class Jobs {
   }
 
   /** Queues the reminder of every edition that has not started yet; an already queued one is left alone. */
-  async scheduleReminders(cal: ExpoCalendar, now: Date): Promise<number> {
+  async scheduleReminders(cal: ExpoCalendar): Promise<number> {
+    const now = this.clock();
     let queued = 0;
     for (const e of cal.expos) {
       const at = reminderTime(e.starts);

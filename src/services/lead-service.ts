@@ -9,7 +9,7 @@
 import { lt } from '../core/lead-strings.js';
 import type { Locale, Reply } from '../core/types.js';
 import { COORDINATOR } from '../domain/lead-routing.js';
-import { addWorkingHours } from '../domain/working-hours.js';
+import { addWorkingHours, CHINA_OFFICE_HOURS, type WorkingHours } from '../domain/working-hours.js';
 import type { AgencyDirectory } from '../domain/policy.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
@@ -31,6 +31,8 @@ export interface LeadServiceOptions {
   clock: () => Date;
   /** Working hours an agency has to claim before the lead moves on (default 4). */
   claimHours?: number;
+  /** The calendar those hours are counted on (default China's office hours and working days). */
+  workingHours?: WorkingHours;
   /** Notice attempts before the job is dead-lettered (default 15: about 45 minutes of back-off). */
   maxAttempts?: number;
   pollMs?: number;
@@ -135,7 +137,7 @@ export class LeadService {
     const outlet = this.outlets[offer.platform];
     const now = clock();
     const coordinator = offer.agencySlug === COORDINATOR;
-    const deadline = coordinator ? null : addWorkingHours(now, this.o.claimHours ?? 4);
+    const deadline = coordinator ? null : addWorkingHours(now, this.o.claimHours ?? 4, this.o.workingHours ?? CHINA_OFFICE_HOURS);
     try {
       if (!outlet) throw new OutletError(`${offer.platform} is not running in this process`, false);
       const messageId = await outlet.send(offer.chatId, await this.render(offer.lead, offer, { kind: 'open', deadline, coordinator }));

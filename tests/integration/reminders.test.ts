@@ -37,12 +37,19 @@ describe('reminder timing', () => {
   });
 });
 
+/**
+ * A fixed instant: Tuesday 10 March 2026, 10:00 in China. The edition below starts the next day, so
+ * its reminder (09:00 China on 10 March) is due by this clock; being in the past for the database's
+ * clock too, pg-boss runs it at once, whatever the time of day the test runs.
+ */
+const NOW = new Date('2026-03-10T02:00:00Z');
+
 describe.each(DB_KINDS)('reminder job on %s', (kind) => {
   let tdb: TestDb;
   let jobs: Jobs;
   beforeAll(async () => {
     tdb = await openTestDb(kind);
-    jobs = new Jobs(tdb.database, createLogger('silent'));
+    jobs = new Jobs(tdb.database, createLogger('silent'), () => NOW);
     await jobs.start();
   });
   afterAll(async () => {
@@ -58,12 +65,14 @@ describe.each(DB_KINDS)('reminder job on %s', (kind) => {
     const waiting = await users.upsert('web', 'sess-reminder-2', 'zh');
     for (const u of [web, tg, waiting]) await regs.register({ expoSlug: 'expo-r', capacity: 2, userId: u.id, name: '某人', organisation: '某单位', role: 'visitor', phone: '13812345678' });
 
-    // Starts tomorrow in China time: the reminder is due now.
-    const now = new Date();
-    const starts = new Date(now.getTime() + 8 * 3600_000 + 24 * 3600_000).toISOString().slice(0, 10);
-    const calendar = cal(starts);
-    expect(await jobs.scheduleReminders(calendar, now)).toBe(1);
-    expect(await jobs.scheduleReminders(calendar, now)).toBe(0); // a restart does not queue it again
+    // Starts tomorrow in China time (by the fixed clock); an edition that started yesterday is not queued.
+    const calendar = cal('2026-03-11');
+    const started = cal('2026-03-09');
+    started.expos[0]!.slug = 'expo-started';
+    expect(await jobs.scheduleReminders({ ...calendar, expos: [...calendar.expos, ...started.expos] })).toBe(1);
+    expect(await jobs.scheduleReminders(calendar)).toBe(0); // a restart does not queue it again
+    const queued = await tdb.database.rows<{ start_after: Date | string; data: { slug: string } }>(sql`select start_after, data from pgboss.job where name = 'expo-reminder'`);
+    expect(queued.map((r) => [r.data.slug, new Date(r.start_after).toISOString()])).toEqual([['expo-r', '2026-03-10T01:00:00.000Z']]);
 
     const pushed: [string, string][] = [];
     const notifier = new Notifier(tdb.database.db, { telegram: async (id, text) => (pushed.push([id, text]), true) });

@@ -47,8 +47,11 @@ beforeAll(async () => {
     LLM_MAX_RETRIES: '1',
     LLM_DAILY_CALLS: '5',
   });
-  services = await createServices(config, createLogger('silent'), { loadDemo: true });
-  app = createHttpApp({ pipeline: services.pipeline, log: createLogger('silent'), clock: () => new Date(), readiness: {} });
+  // A fixed instant: the daily model budget counts China days and the expo answer needs an edition
+  // still to come in content/expos.yaml, so the wall clock would flip these by time of day and date.
+  const now = new Date('2026-11-21T08:00:00Z');
+  services = await createServices(config, createLogger('silent'), { loadDemo: true, clock: () => now });
+  app = createHttpApp({ pipeline: services.pipeline, log: createLogger('silent'), clock: () => now, readiness: {} });
 });
 afterAll(async () => {
   await services?.close();
