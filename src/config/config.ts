@@ -50,6 +50,8 @@ const schema = z.object({
   BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   /** The optional model: per-call timeout and retries, the offline confidence below which it is asked, calls per person per day. */
   LLM_TIMEOUT_MS: z.coerce.number().int().min(200).max(60_000).default(4000),
+  /** All model calls for one inbound message (and their retries) share this budget; then the offline answer. */
+  LLM_MESSAGE_BUDGET_MS: z.coerce.number().int().min(200).max(120_000).default(5000),
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(3).default(1),
   LLM_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.8),
   LLM_DAILY_CALLS: z.coerce.number().int().min(1).max(10_000).default(50),

@@ -16,6 +16,7 @@ import type { UserStore } from '../services/user-store.js';
 import { continueRegistration, inDialogue } from '../handlers/register.js';
 import { RateLimiter } from './rate-limiter.js';
 import { intentLabel, type Metrics } from '../util/metrics.js';
+import { LlmDeadline } from '../llm/llm-deadline.js';
 
 export const MAX_TEXT = 4000;
 
@@ -23,7 +24,7 @@ export interface PipelineDeps extends HandlerServices {
   users: UserStore;
   classify: (text: string) => NluResult;
   /** The optional model's second opinion on what the offline classifier is unsure about. */
-  understand?: (text: string, offline: NluResult, userId: number) => Promise<NluResult>;
+  understand?: (text: string, offline: NluResult, userId: number, deadline?: LlmDeadline) => Promise<NluResult>;
   rateLimiter?: RateLimiter;
 }
 
@@ -130,7 +131,9 @@ export class Pipeline {
       return { replies: [{ text: t(locale, 'rateLimited') }], duplicate: false, locale };
     }
     const before = JSON.stringify(state);
-    const ctx: HandlerContext = { msg, user, locale, state, services: { ...this.deps, log } };
+    // One model budget for everything this message asks of the model (understanding, rewrite, policy).
+    const llmDeadline = this.deps.llm ? new LlmDeadline(this.deps.llm.messageBudgetMs) : undefined;
+    const ctx: HandlerContext = { msg, user, locale, state, services: { ...this.deps, log }, ...(llmDeadline ? { llmDeadline } : {}) };
     let replies: Reply[];
     let intent: string | undefined;
     try {
@@ -181,7 +184,7 @@ export class Pipeline {
         } else {
           ctx.msg = { ...msg, text: checked.text };
           ctx.nlu = this.deps.classify(checked.text);
-          if (this.deps.understand) ctx.nlu = await this.deps.understand(checked.text, ctx.nlu, user.id);
+          if (this.deps.understand) ctx.nlu = await this.deps.understand(checked.text, ctx.nlu, user.id, llmDeadline);
           intent = ctx.nlu.intent;
           // Any other message answers an open "delete my data?" question with "no".
           if (ctx.nlu.intent !== 'forget_me') delete ctx.state.pendingForget;
