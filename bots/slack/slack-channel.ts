@@ -4,7 +4,7 @@
  * retries and duplicate event ids are recorded once and so answered once. A worker then feeds each
  * payload to Bolt (`app.processEvent`), whose middleware maps it and runs the pipeline.
  */
-import { App, LogLevel, verifySlackRequest, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
+import { App, LogLevel, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
 import { PipelineError, type Pipeline } from '../../src/core/pipeline.js';
 import { t } from '../../src/core/strings.js';
 import type { InboxRow, InboxStore } from '../../src/services/inbox-store.js';
@@ -14,6 +14,7 @@ import type { Metrics } from '../../src/util/metrics.js';
 import { renderSlack, type SlackOut } from './slack-blocks.js';
 import { mapSlack, slackChatId, slackUpdateId, type SlackTarget } from './slack-map.js';
 import { SlackSender } from './slack-sender.js';
+import { verifySlackSignature } from './slack-signature.js';
 import type { Reply } from '../../src/core/types.js';
 import { OutletError, type Outlet } from '../../src/services/outlet.js';
 
@@ -28,6 +29,8 @@ export interface SlackChannelOptions {
   log: Logger;
   sender?: ConstructorParameters<typeof SlackSender>[2];
   metrics?: Metrics;
+  /** For the signature's timestamp window. */
+  clock?: () => Date;
 }
 
 /** Our HTTP server owns the socket; Bolt only needs a receiver to exist. */
@@ -119,18 +122,20 @@ export class SlackChannel {
 
   /** Verify, record, acknowledge. Nothing slow happens before the answer; a failure to record is a 5xx so Slack retries. */
   async handleRequest(req: Request): Promise<Response> {
-    const raw = await req.text();
+    const bytes = new Uint8Array(await req.arrayBuffer());
+    const check = verifySlackSignature({
+      signingSecret: this.o.signingSecret,
+      body: bytes,
+      signature: req.headers.get('x-slack-signature'),
+      timestamp: req.headers.get('x-slack-request-timestamp'),
+      now: (this.o.clock ?? (() => new Date()))(),
+    });
+    if (!check.ok) return json(401, { error: { code: 'BAD_SIGNATURE', message: 'missing, invalid or stale Slack signature' } });
+    let raw: string;
     try {
-      verifySlackRequest({
-        signingSecret: this.o.signingSecret,
-        body: raw,
-        headers: {
-          'x-slack-signature': req.headers.get('x-slack-signature') ?? '',
-          'x-slack-request-timestamp': Number(req.headers.get('x-slack-request-timestamp')),
-        },
-      });
+      raw = new TextDecoder('utf-8', { fatal: true }).decode(bytes); // a leading BOM is dropped
     } catch {
-      return json(401, { error: { code: 'BAD_SIGNATURE', message: 'missing, invalid or stale Slack signature' } });
+      return json(400, { error: { code: 'BAD_ENCODING', message: 'body is not UTF-8' } });
     }
     let body: Record<string, unknown>;
     try {
@@ -195,12 +200,19 @@ export class SlackChannel {
   }
 }
 
+/** A JSON object (events) or a form (commands; interactivity as its `payload` field); anything else throws. */
 function parseBody(raw: string, contentType: string): Record<string, unknown> {
-  if (contentType.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  if (contentType.includes('application/json')) return jsonObject(raw);
   const form = Object.fromEntries(new URLSearchParams(raw));
-  if (typeof form.payload === 'string') return JSON.parse(form.payload) as Record<string, unknown>;
+  if (typeof form.payload === 'string') return jsonObject(form.payload);
   if (Object.keys(form).length === 0) throw new Error('empty body');
   return form;
+}
+
+function jsonObject(raw: string): Record<string, unknown> {
+  const v: unknown = JSON.parse(raw);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not a JSON object');
+  return v as Record<string, unknown>;
 }
 
 function json(status: number, body: unknown): Response {

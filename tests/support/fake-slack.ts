@@ -1131,8 +1131,8 @@ export async function startFakeSlack(opts: StartFakeSlackOptions = {}): Promise<
  * Sign like Slack: HMAC-SHA256(secret, `v0:${timestamp}:${rawBody}`) → `x-slack-signature: v0=<hex>`
  * and `x-slack-request-timestamp` (unix seconds; default now). Returns just those two headers.
  */
-export function signSlackRequest(body: string, secret: string, timestamp: number = Math.floor(Date.now() / 1000)): Record<string, string> {
-  const hex = createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
+export function signSlackRequest(body: string | Uint8Array, secret: string, timestamp: number = Math.floor(Date.now() / 1000)): Record<string, string> {
+  const hex = createHmac('sha256', secret).update(`v0:${timestamp}:`).update(body).digest('hex');
   return { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': `v0=${hex}` };
 }
 
@@ -1143,11 +1143,12 @@ export function signSlackRequest(body: string, secret: string, timestamp: number
  */
 export function signedSlackRequest(
   url: string,
-  body: string,
+  body: string | Uint8Array,
   secret: string,
   opts: { timestamp?: number; contentType?: string; retryNum?: number; retryReason?: string; headers?: Record<string, string> } = {},
 ): Request {
-  const contentType = opts.contentType ?? (body.trimStart().startsWith('{') ? 'application/json' : 'application/x-www-form-urlencoded');
+  const text = typeof body === 'string' ? body : Buffer.from(body).toString('latin1');
+  const contentType = opts.contentType ?? (text.replace(/^\ufeff|^\xef\xbb\xbf/, '').trimStart().startsWith('{') ? 'application/json' : 'application/x-www-form-urlencoded');
   return new Request(url, {
     method: 'POST',
     headers: {
