@@ -18,7 +18,7 @@ export function verifySlackSignature(o: {
   timestamp: string | null;
   now: Date;
 }): SignatureCheck {
-  if (!o.signature || !o.timestamp || !/^\d{1,12}$/.test(o.timestamp)) return { ok: false, reason: 'missing' };
+  if (!o.signingSecret || !o.signature || !o.timestamp || !/^\d{1,12}$/.test(o.timestamp)) return { ok: false, reason: 'missing' };
   const skew = Math.abs(o.now.getTime() / 1000 - Number(o.timestamp));
   if (skew > SIGNATURE_WINDOW_SECONDS) return { ok: false, reason: 'stale' };
   const expected = Buffer.from(

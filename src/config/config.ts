@@ -32,6 +32,8 @@ const schema = z.object({
   PUBLIC_URL: optional(url(['https:', 'http:'])),
   SLACK_BOT_TOKEN: optional(z.string().min(1)),
   SLACK_SIGNING_SECRET: optional(z.string().min(1)),
+  /** An app-level token with connections:write: Slack payloads over Socket Mode (no public URL needed). */
+  SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-[A-Za-z0-9-]+$/, 'must be an app-level token (xapp-…)')),
   SLACK_API_URL: url(['http:', 'https:']).default('https://slack.com/api/'),
   OPENAI_API_KEY: optional(z.string().min(1)),
   OPENAI_BASE_URL: optional(url(['http:', 'https:'])),
@@ -91,8 +93,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   if (e.MEILI_URL && !e.MEILI_MASTER_KEY) throw new ConfigError('MEILI_MASTER_KEY', 'is required when MEILI_URL is set');
-  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET)
-    throw new ConfigError('SLACK_SIGNING_SECRET', 'is required when SLACK_BOT_TOKEN is set');
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN)
+    throw new ConfigError('SLACK_SIGNING_SECRET', 'is required when SLACK_BOT_TOKEN is set (or SLACK_APP_TOKEN for Socket Mode)');
+  if (e.SLACK_APP_TOKEN && !e.SLACK_BOT_TOKEN) throw new ConfigError('SLACK_BOT_TOKEN', 'is required when SLACK_APP_TOKEN is set');
   return {
     ...e,
     dataDir: path.resolve(cwd, e.DATA_DIR),
