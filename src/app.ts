@@ -27,6 +27,7 @@ import { LlmBudget } from './llm/llm-budget.js';
 import { ConsoleAuth } from './console/console-auth.js';
 import { LlmClient } from './llm/llm-client.js';
 import { HybridNlu } from './llm/hybrid-nlu.js';
+import type { LlmDeadline } from './llm/llm-deadline.js';
 import type { Config } from './config/config.js';
 import { Pipeline } from './core/pipeline.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -168,7 +169,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
             metrics,
           })
         : undefined;
-    const llm = llmClient ? { client: llmClient, budget: new LlmBudget(database, config.LLM_DAILY_CALLS) } : undefined;
+    const llm = llmClient ? { client: llmClient, budget: new LlmBudget(database, config.LLM_DAILY_CALLS), messageBudgetMs: config.LLM_MESSAGE_BUDGET_MS } : undefined;
     const hybrid = llm ? new HybridNlu({ llm: llm.client, budget: llm.budget, threshold: config.LLM_CONFIDENCE, clock }) : undefined;
     const consoleAuth = new ConsoleAuth(database.db, config.ADMIN_TOKEN, clock);
     const consoleBase = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
@@ -190,7 +191,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       consoleLink: async (staffId: number) => new URL(`/console/link/${await consoleAuth.createLink(staffId)}`, consoleBase).toString(),
       rateLimiter: new RateLimiter({ capacity: config.RATE_LIMIT_BURST, refillPerSecond: config.RATE_LIMIT_PER_MINUTE / 60 }),
       ...(llm ? { llm } : {}),
-      ...(hybrid ? { understand: (text: string, offline: NluResult, userId: number) => hybrid.understand(text, offline, userId) } : {}),
+      ...(hybrid ? { understand: (text: string, offline: NluResult, userId: number, deadline?: LlmDeadline) => hybrid.understand(text, offline, userId, deadline) } : {}),
     });
     return {
       config,

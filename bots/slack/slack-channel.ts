@@ -1,10 +1,11 @@
 /**
  * The Slack channel on Bolt. `POST /slack/events` (events, interactivity and the /patent command on
  * one URL) is verified on the raw body, recorded in the inbox, and acknowledged at once; Slack's
- * retries and duplicate event ids are recorded once and so answered once. A worker then feeds each
- * payload to Bolt (`app.processEvent`), whose middleware maps it and runs the pipeline.
+ * retries and duplicate event ids are recorded once and so answered once. With an app-level token
+ * the same payloads also arrive over Socket Mode (slack-socket.ts) and take the same path (`accept`).
+ * A worker then feeds each payload to Bolt (`app.processEvent`), whose middleware maps it and runs the pipeline.
  */
-import { App, LogLevel, verifySlackRequest, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
+import { App, LogLevel, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
 import { PipelineError, type Pipeline } from '../../src/core/pipeline.js';
 import { t } from '../../src/core/strings.js';
 import type { InboxRow, InboxStore } from '../../src/services/inbox-store.js';
@@ -14,6 +15,8 @@ import type { Metrics } from '../../src/util/metrics.js';
 import { renderSlack, type SlackOut } from './slack-blocks.js';
 import { mapSlack, slackChatId, slackUpdateId, type SlackTarget } from './slack-map.js';
 import { SlackSender } from './slack-sender.js';
+import { verifySlackSignature } from './slack-signature.js';
+import { SlackSocket } from './slack-socket.js';
 import type { Reply } from '../../src/core/types.js';
 import { OutletError, type Outlet } from '../../src/services/outlet.js';
 
@@ -21,13 +24,18 @@ export const EVENTS_PATH = '/slack/events';
 
 export interface SlackChannelOptions {
   token: string;
-  signingSecret: string;
+  /** For POST /slack/events; without it every HTTP request is refused (Socket Mode only). */
+  signingSecret?: string;
+  /** An app-level token (`xapp-…`): payloads also arrive over Socket Mode. */
+  appToken?: string;
   apiUrl: string;
   pipeline: Pipeline;
   inbox: InboxStore;
   log: Logger;
   sender?: ConstructorParameters<typeof SlackSender>[2];
   metrics?: Metrics;
+  /** For the signature's timestamp window. */
+  clock?: () => Date;
 }
 
 /** Our HTTP server owns the socket; Bolt only needs a receiver to exist. */
@@ -38,7 +46,7 @@ class MountedReceiver implements Receiver {
 }
 
 /** Bolt logs through ours, so its messages are redacted and structured like the rest. */
-function boltLogger(log: Logger): BoltLogger {
+export function boltLogger(log: Logger): BoltLogger {
   let level = LogLevel.WARN;
   const fmt = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : JSON.stringify(a))).join(' ').slice(0, 500);
   return {
@@ -58,12 +66,12 @@ export class SlackChannel {
   readonly app: App;
   private readonly sender: SlackSender;
   private readonly worker: InboxWorker;
+  private readonly socket?: SlackSocket;
   private botUserId = '';
 
   constructor(private readonly o: SlackChannelOptions) {
     this.app = new App({
       token: o.token,
-      signingSecret: o.signingSecret,
       receiver: new MountedReceiver(),
       deferInitialization: true,
       logger: boltLogger(o.log),
@@ -71,6 +79,9 @@ export class SlackChannel {
     });
     this.sender = new SlackSender(this.app.client, o.log, o.sender);
     this.worker = new InboxWorker(o.inbox, 'slack', (row) => this.handleRow(row as Row), o.log);
+    if (o.appToken) {
+      this.socket = new SlackSocket({ appToken: o.appToken, apiUrl: o.apiUrl, log: o.log, logger: boltLogger(o.log), record: async (body) => (await this.accept(body)).status < 500 });
+    }
     // Every payload the worker hands to Bolt ends here; the row travels in the context.
     this.app.use(async ({ body, context }) => {
       await this.answer(body as Record<string, unknown>, context.row as Row);
@@ -81,11 +92,13 @@ export class SlackChannel {
     await this.app.init();
     const auth = await this.app.client.auth.test();
     this.botUserId = String(auth.user_id ?? '');
+    await this.socket?.start();
     this.worker.start();
-    this.o.log.info('slack channel started', { team: auth.team_id });
+    this.o.log.info('slack channel started', { team: auth.team_id, socketMode: !!this.socket });
   }
 
   async stop(): Promise<void> {
+    await this.socket?.stop();
     await this.worker.stop();
   }
 
@@ -119,18 +132,20 @@ export class SlackChannel {
 
   /** Verify, record, acknowledge. Nothing slow happens before the answer; a failure to record is a 5xx so Slack retries. */
   async handleRequest(req: Request): Promise<Response> {
-    const raw = await req.text();
+    const bytes = new Uint8Array(await req.arrayBuffer());
+    const check = verifySlackSignature({
+      signingSecret: this.o.signingSecret ?? '',
+      body: bytes,
+      signature: req.headers.get('x-slack-signature'),
+      timestamp: req.headers.get('x-slack-request-timestamp'),
+      now: (this.o.clock ?? (() => new Date()))(),
+    });
+    if (!check.ok) return json(401, { error: { code: 'BAD_SIGNATURE', message: 'missing, invalid or stale Slack signature' } });
+    let raw: string;
     try {
-      verifySlackRequest({
-        signingSecret: this.o.signingSecret,
-        body: raw,
-        headers: {
-          'x-slack-signature': req.headers.get('x-slack-signature') ?? '',
-          'x-slack-request-timestamp': Number(req.headers.get('x-slack-request-timestamp')),
-        },
-      });
+      raw = new TextDecoder('utf-8', { fatal: true }).decode(bytes); // a leading BOM is dropped
     } catch {
-      return json(401, { error: { code: 'BAD_SIGNATURE', message: 'missing, invalid or stale Slack signature' } });
+      return json(400, { error: { code: 'BAD_ENCODING', message: 'body is not UTF-8' } });
     }
     let body: Record<string, unknown>;
     try {
@@ -140,6 +155,11 @@ export class SlackChannel {
     }
     if (body.type === 'url_verification') return json(200, { challenge: String(body.challenge ?? '') });
     if (body.ssl_check) return new Response(null, { status: 200 });
+    return this.accept(body);
+  }
+
+  /** Records one payload (HTTP or Socket Mode) in the inbox: 200 once stored or not ours to act on, 503 when it could not be stored. */
+  async accept(body: Record<string, unknown>): Promise<Response> {
     const id = slackUpdateId(body);
     if (!id) return new Response(null, { status: 200 }); // a payload we do not act on
     try {
@@ -195,12 +215,19 @@ export class SlackChannel {
   }
 }
 
+/** A JSON object (events) or a form (commands; interactivity as its `payload` field); anything else throws. */
 function parseBody(raw: string, contentType: string): Record<string, unknown> {
-  if (contentType.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  if (contentType.includes('application/json')) return jsonObject(raw);
   const form = Object.fromEntries(new URLSearchParams(raw));
-  if (typeof form.payload === 'string') return JSON.parse(form.payload) as Record<string, unknown>;
+  if (typeof form.payload === 'string') return jsonObject(form.payload);
   if (Object.keys(form).length === 0) throw new Error('empty body');
   return form;
+}
+
+function jsonObject(raw: string): Record<string, unknown> {
+  const v: unknown = JSON.parse(raw);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not a JSON object');
+  return v as Record<string, unknown>;
 }
 
 function json(status: number, body: unknown): Response {

@@ -40,10 +40,11 @@ export async function serve(config: Config, log: Logger): Promise<void> {
       })
     : undefined;
   const slack =
-    config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET
+    config.SLACK_BOT_TOKEN && (config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN)
       ? new SlackChannel({
           token: config.SLACK_BOT_TOKEN,
-          signingSecret: config.SLACK_SIGNING_SECRET,
+          ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
+          ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
           apiUrl: config.SLACK_API_URL,
           pipeline: services.pipeline,
           inbox,
@@ -59,7 +60,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     readiness: { postgres: () => services.database.ping(), meilisearch: () => services.meiliHealth() },
     metrics: services.metrics.registry,
     ...(telegram?.mode === 'webhook' ? { telegramWebhook: (req: Request) => telegram.handleWebhook(req) } : {}),
-    ...(slack ? { slackEvents: (req: Request) => slack.handleRequest(req) } : {}),
+    ...(slack && config.SLACK_SIGNING_SECRET ? { slackEvents: (req: Request) => slack.handleRequest(req) } : {}),
     console: createConsole({
       auth: services.consoleAuth,
       log: log.child({ component: 'console' }),
@@ -95,7 +96,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
       server.once('listening', resolve);
       server.once('error', (err) => reject(new Error(`cannot listen on ${config.HOST}:${config.PORT}: ${err.message}`)));
     });
-    await slack?.start().catch((err: Error) => Promise.reject(new Error(`Slack did not answer at SLACK_API_URL (check SLACK_BOT_TOKEN): ${err.message}`)));
+    await slack?.start().catch((err: Error) => Promise.reject(new Error(`Slack did not answer at SLACK_API_URL (check SLACK_BOT_TOKEN${config.SLACK_APP_TOKEN ? ' and SLACK_APP_TOKEN' : ''}): ${err.message}`)));
     await telegram?.start().catch((err: Error) => Promise.reject(new Error(`Telegram did not answer at TELEGRAM_API_ROOT (check TELEGRAM_BOT_TOKEN): ${err.message}`)));
     // Durable jobs: expo reminders, pushed through Telegram/Slack where the person is, else kept as a notice.
     if (telegram) services.notifier.register('telegram', (id, text) => telegram.push(id, text));

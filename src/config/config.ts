@@ -32,6 +32,8 @@ const schema = z.object({
   PUBLIC_URL: optional(url(['https:', 'http:'])),
   SLACK_BOT_TOKEN: optional(z.string().min(1)),
   SLACK_SIGNING_SECRET: optional(z.string().min(1)),
+  /** An app-level token with connections:write: Slack payloads over Socket Mode (no public URL needed). */
+  SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-[A-Za-z0-9-]+$/, 'must be an app-level token (xapp-…)')),
   SLACK_API_URL: url(['http:', 'https:']).default('https://slack.com/api/'),
   OPENAI_API_KEY: optional(z.string().min(1)),
   OPENAI_BASE_URL: optional(url(['http:', 'https:'])),
@@ -50,6 +52,8 @@ const schema = z.object({
   BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   /** The optional model: per-call timeout and retries, the offline confidence below which it is asked, calls per person per day. */
   LLM_TIMEOUT_MS: z.coerce.number().int().min(200).max(60_000).default(4000),
+  /** All model calls for one inbound message (and their retries) share this budget; then the offline answer. */
+  LLM_MESSAGE_BUDGET_MS: z.coerce.number().int().min(200).max(120_000).default(5000),
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(3).default(1),
   LLM_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.8),
   LLM_DAILY_CALLS: z.coerce.number().int().min(1).max(10_000).default(50),
@@ -89,8 +93,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   if (e.MEILI_URL && !e.MEILI_MASTER_KEY) throw new ConfigError('MEILI_MASTER_KEY', 'is required when MEILI_URL is set');
-  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET)
-    throw new ConfigError('SLACK_SIGNING_SECRET', 'is required when SLACK_BOT_TOKEN is set');
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN)
+    throw new ConfigError('SLACK_SIGNING_SECRET', 'is required when SLACK_BOT_TOKEN is set (or SLACK_APP_TOKEN for Socket Mode)');
+  if (e.SLACK_APP_TOKEN && !e.SLACK_BOT_TOKEN) throw new ConfigError('SLACK_BOT_TOKEN', 'is required when SLACK_APP_TOKEN is set');
   return {
     ...e,
     dataDir: path.resolve(cwd, e.DATA_DIR),

@@ -16,6 +16,8 @@ import type { UserStore } from '../services/user-store.js';
 import { continueRegistration, inDialogue } from '../handlers/register.js';
 import { RateLimiter } from './rate-limiter.js';
 import { intentLabel, type Metrics } from '../util/metrics.js';
+import { clearLocale, detectLocale, languageRequest } from './language.js';
+import { LlmDeadline } from '../llm/llm-deadline.js';
 
 export const MAX_TEXT = 4000;
 
@@ -23,7 +25,7 @@ export interface PipelineDeps extends HandlerServices {
   users: UserStore;
   classify: (text: string) => NluResult;
   /** The optional model's second opinion on what the offline classifier is unsure about. */
-  understand?: (text: string, offline: NluResult, userId: number) => Promise<NluResult>;
+  understand?: (text: string, offline: NluResult, userId: number, deadline?: LlmDeadline) => Promise<NluResult>;
   rateLimiter?: RateLimiter;
 }
 
@@ -45,25 +47,6 @@ export class PipelineError extends Error {
     super(message, options);
     this.name = 'PipelineError';
   }
-}
-
-const CJK = /[\u3400-\u9fff]/;
-const LATIN_WORD = /[A-Za-z]{2,}/;
-
-export function detectLocale(text: string | undefined): Locale | undefined {
-  if (!text) return undefined;
-  if (CJK.test(text)) return 'zh';
-  if (LATIN_WORD.test(text)) return 'en';
-  return undefined;
-}
-
-/** "English please", "说中文", "切换到英文" … : an explicit language choice, which sticks. */
-export function languageRequest(text: string): Locale | undefined {
-  const s = text.trim().toLowerCase();
-  if (s.length > 40) return undefined;
-  if (/^(?:(?:please\s+)?(?:reply|answer|speak|talk|switch)(?:\s+to)?(?:\s+me)?\s+(?:in\s+)?english|english(?:\s+please)?|(?:请)?(?:用|说|讲|切换(?:到|成)?|改(?:成|为)?)英文(?:回复|回答)?(?:吧)?)[.!。！]?$/.test(s)) return 'en';
-  if (/^(?:(?:please\s+)?(?:reply|answer|speak|talk|switch)(?:\s+to)?(?:\s+me)?\s+(?:in\s+)?chinese|chinese(?:\s+please)?|(?:请)?(?:用|说|讲|切换(?:到|成)?|改(?:成|为)?)中文(?:回复|回答)?(?:吧)?)[.!。！]?$/.test(s)) return 'zh';
-  return undefined;
 }
 
 export type TextCheck = { ok: true; text: string } | { ok: false; reason: 'empty' | 'tooLong' | 'unreadable' };
@@ -111,6 +94,8 @@ export class Pipeline {
     const { users } = this.deps;
     // Every line logged while handling this update names it (platform and update id: no personal data).
     const log = this.deps.log.child({ update: `${msg.platform}:${msg.updateId}` });
+    // Any sign of a language (or the platform's hint) for someone new; only a message clearly in
+    // another language switches a stored one (see language.ts).
     const guessed = detectLocale(msg.text) ?? (msg.localeHint?.toLowerCase().startsWith('zh') ? 'zh' : msg.localeHint ? 'en' : undefined);
     const claim = await users.claimUpdate(msg.platform, msg.updateId, takeOver ? 0 : 60_000);
     // Handled before: the same answer again (an inbox row taken over, a web client resending).
@@ -121,16 +106,19 @@ export class Pipeline {
     const state = await users.getState(user.id);
     // An organiser typing the English version of an announcement has not switched language.
     const composing = inBroadcastDialogue(state, this.deps.clock());
-    if (!user.localeFixed && !composing && guessed && guessed !== user.locale) {
-      await users.setLocale(user.id, guessed, false);
-      user = { ...user, locale: guessed };
+    const clear = clearLocale(msg.text);
+    if (!user.localeFixed && !composing && clear && clear !== user.locale) {
+      await users.setLocale(user.id, clear, false);
+      user = { ...user, locale: clear };
     }
     const locale = user.locale;
     if (!this.limiter.take(`${msg.platform}:${msg.userId}`, msg.receivedAt.getTime())) {
       return { replies: [{ text: t(locale, 'rateLimited') }], duplicate: false, locale };
     }
     const before = JSON.stringify(state);
-    const ctx: HandlerContext = { msg, user, locale, state, services: { ...this.deps, log } };
+    // One model budget for everything this message asks of the model (understanding, rewrite, policy).
+    const llmDeadline = this.deps.llm ? new LlmDeadline(this.deps.llm.messageBudgetMs) : undefined;
+    const ctx: HandlerContext = { msg, user, locale, state, services: { ...this.deps, log }, ...(llmDeadline ? { llmDeadline } : {}) };
     let replies: Reply[];
     let intent: string | undefined;
     try {
@@ -181,7 +169,7 @@ export class Pipeline {
         } else {
           ctx.msg = { ...msg, text: checked.text };
           ctx.nlu = this.deps.classify(checked.text);
-          if (this.deps.understand) ctx.nlu = await this.deps.understand(checked.text, ctx.nlu, user.id);
+          if (this.deps.understand) ctx.nlu = await this.deps.understand(checked.text, ctx.nlu, user.id, llmDeadline);
           intent = ctx.nlu.intent;
           // Any other message answers an open "delete my data?" question with "no".
           if (ctx.nlu.intent !== 'forget_me') delete ctx.state.pendingForget;

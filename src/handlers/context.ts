@@ -11,6 +11,7 @@ import type { StaffStore } from '../services/staff-store.js';
 import type { BroadcastService } from '../services/broadcast-service.js';
 import type { LlmBudget } from '../llm/llm-budget.js';
 import type { LlmClient } from '../llm/llm-client.js';
+import type { LlmDeadline } from '../llm/llm-deadline.js';
 import type { ConversationState, User, UserStore } from '../services/user-store.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
@@ -27,8 +28,11 @@ export interface HandlerServices {
   staff: StaffStore;
   leads: LeadService;
   broadcasts: BroadcastService;
-  /** Present when a model is configured; every call takes one from the person's daily budget. */
-  llm?: { client: LlmClient; budget: LlmBudget };
+  /**
+   * Present when a model is configured; every call takes one from the person's daily budget, and all
+   * calls for one message share `messageBudgetMs` (the pipeline's LlmDeadline).
+   */
+  llm?: { client: LlmClient; budget: LlmBudget; messageBudgetMs: number };
   metrics?: Metrics;
   /** One-time console sign-in links (`/console`), when the console is served. */
   consoleLink?: (staffId: number) => Promise<string>;
@@ -43,6 +47,8 @@ export interface HandlerContext {
   /** Mutable: the pipeline persists it after the handler returns. */
   state: ConversationState;
   nlu?: NluResult;
+  /** The model budget of this message, when a model is configured (started by the pipeline). */
+  llmDeadline?: LlmDeadline;
   services: HandlerServices;
   /** Set by forget_me: the user no longer exists, so nothing must be saved for them. */
   forgotten?: boolean;

@@ -60,8 +60,8 @@ export const explainPolicy: Handler = async (ctx) => {
 async function modelAnswer(ctx: HandlerContext, question: string, sections: PolicySection[]): Promise<Reply[] | undefined> {
   const { locale } = ctx;
   const llm = ctx.services.llm;
-  if (!llm || !(await llm.budget.take(ctx.user.id, ctx.services.clock()))) return undefined;
-  const a = await groundedAnswer(llm.client, question, sections, locale);
+  if (!llm || ctx.llmDeadline?.spent || !(await llm.budget.take(ctx.user.id, ctx.services.clock()))) return undefined;
+  const a = await groundedAnswer(llm.client, question, sections, locale, ctx.llmDeadline);
   if (!a) return undefined;
   const province = ctx.nlu?.entities.province ?? undefined;
   if (!a.answerable) {

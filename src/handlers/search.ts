@@ -88,8 +88,8 @@ export async function runSearch(ctx: HandlerContext, text: string, page: number)
 
 async function suggestTerms(ctx: HandlerContext, text: string): Promise<string[] | undefined> {
   const llm = ctx.services.llm;
-  if (!llm || !(await llm.budget.take(ctx.user.id, ctx.services.clock()))) return undefined;
-  return rewriteQuery(llm.client, text);
+  if (!llm || ctx.llmDeadline?.spent || !(await llm.budget.take(ctx.user.id, ctx.services.clock()))) return undefined;
+  return rewriteQuery(llm.client, text, ctx.llmDeadline);
 }
 
 export const searchPatents: Handler = async (ctx) => {

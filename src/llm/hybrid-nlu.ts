@@ -10,6 +10,7 @@ import { INTENTS, LEAD_TYPES, PATENT_TYPES, PROVINCES, type Entities, type NluRe
 import { normalizePatentNumber } from '../domain/patent-number.js';
 import type { LlmBudget } from './llm-budget.js';
 import type { LlmClient } from './llm-client.js';
+import type { LlmDeadline } from './llm-deadline.js';
 
 const MULTI = /顺便|另外|同时还|还想|还要|以及|并且|然后再|as well as|and also|also\b|and then/i;
 
@@ -66,10 +67,11 @@ export class HybridNlu {
     return offline.intent === 'unknown' || offline.confidence < this.o.threshold || MULTI.test(text);
   }
 
-  async understand(text: string, offline: NluResult, userId: number): Promise<NluResult> {
-    if (!this.unsure(text, offline)) return offline;
+  /** `deadline`: the message's model budget; once it is spent the offline result stands (and no daily call is taken). */
+  async understand(text: string, offline: NluResult, userId: number, deadline?: LlmDeadline): Promise<NluResult> {
+    if (!this.unsure(text, offline) || deadline?.spent) return offline;
     if (!(await this.o.budget.take(userId, this.o.clock()))) return offline;
-    const res = await this.o.llm.call('intent', SYSTEM, text, TOOL, answerSchema);
+    const res = await this.o.llm.call('intent', SYSTEM, text, TOOL, answerSchema, deadline);
     if (!res.ok) return offline;
     const a = res.value;
     const entities: Entities = {};

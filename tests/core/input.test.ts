@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkText, detectLocale, languageRequest, MAX_TEXT } from '../../src/core/pipeline.js';
+import { clearLocale, detectLocale, languageRequest } from '../../src/core/language.js';
+import { checkText, MAX_TEXT } from '../../src/core/pipeline.js';
 
 describe('checkText', () => {
   it('strips control and bidi characters but keeps the words', () => {
@@ -26,15 +27,30 @@ describe('detectLocale', () => {
     expect(detectLocale('湖北 锂电池')).toBe('zh');
     expect(detectLocale('lithium battery in Hubei')).toBe('en');
     expect(detectLocale('hello 在不在')).toBe('zh');
-    expect(detectLocale('CN 2')).toBe('en');
     expect(detectLocale('123 456')).toBeUndefined();
+  });
+  it('finds no language in addresses, links, numbers, codes and acronyms', () => {
+    for (const s of ['CN 2', 'zhang.san@example.com', 'https://example.com/patents', '+86 138-1234-5678', 'CN218751475U', 'L-7K3M9Q', 'H01M 10/052', 'OK', 'IPC', '<@U123ABC>']) {
+      expect(detectLocale(s), s).toBeUndefined();
+    }
+  });
+});
+
+describe('clearLocale', () => {
+  it('names a language only for a whole message in it', () => {
+    for (const s of ['我想找锂电池相关的专利', '你好', '请问博览会什么时候开始', '湖北省武汉市东湖新技术开发区光谷大道', '我的邮箱是 wang@example.com']) expect(clearLocale(s), s).toBe('zh');
+    for (const s of ['I want to find lithium battery patents', 'When is the next patent expo?', 'search 锂电池 patents in Hubei', 'show me more please']) expect(clearLocale(s), s).toBe('en');
+    for (const s of ['湖南', '锂电池', '中文', 'wang.wu@example.com', 'CN218751475U', 'Zhang San Feng', 'Acme Ltd', 'thank you', 'OK', '13812345678', '我想找 patents for the battery 的东西']) {
+      expect(clearLocale(s), s).toBeUndefined();
+    }
   });
 });
 
 describe('languageRequest', () => {
   it('recognises an explicit choice of language and nothing else', () => {
     for (const s of ['English please', 'reply in English', 'switch to english', '请用英文回复', '说英文', '切换到英文']) expect(languageRequest(s), s).toBe('en');
-    for (const s of ['中文', '请用中文', 'speak Chinese', '改成中文吧']) expect(languageRequest(s), s).toBe(s === '中文' ? undefined : 'zh');
+    for (const s of ['中文', '请用中文', 'speak Chinese', '改成中文吧']) expect(languageRequest(s), s).toBe('zh');
+    expect(languageRequest('英文')).toBe('en');
     for (const s of ['English patents about batteries', '英文摘要的专利', 'lithium battery']) expect(languageRequest(s), s).toBeUndefined();
   });
 });

@@ -149,3 +149,30 @@ describe('registrations export', () => {
     expect((await admin.request('/admin/api/expos/nope-nope/registrations.csv', { headers: { authorization: 'Bearer admin-token-0123456789' } })).status).toBe(404);
   });
 });
+
+describe('the language of a dialogue', () => {
+  it('stays Chinese when a Chinese speaker gives an e-mail address as contact', async () => {
+    const s = 'lang-zh-email-1';
+    await say(s, { text: '我要报名参加博览会' });
+    await say(s, { text: '王五' });
+    await say(s, { text: '长沙某某科技有限公司' });
+    await say(s, { action: 'rr:buyer' });
+    expect(last(await say(s, { text: 'wang.wu@example.com' })).text).toMatch(/^第 5 步/);
+    expect(last(await say(s, { action: 'ry' })).text).toMatch(/请确认/);
+    expect(last(await say(s, { text: 'CN218751475U' })).text).toMatch(/[\u4e00-\u9fff]/);
+    expect(last(await say(s, { text: 'https://example.com/a OK' })).text).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('stays English when an English speaker names a province in Chinese', async () => {
+    const s = 'lang-en-province-1';
+    expect(last(await say(s, { text: 'I want to buy a patent for lithium battery separators' })).text).toMatch(/province/i);
+    expect(last(await say(s, { text: '湖南' })).text).toMatch(/^How can the agency reach you/);
+  });
+
+  it('switches on a whole message in the other language, or when asked', async () => {
+    const s = 'lang-switch-1';
+    expect(last(await say(s, { text: '你好' })).text).toMatch(/[\u4e00-\u9fff]/);
+    expect(last(await say(s, { text: 'When is the next patent expo?' })).text).not.toMatch(/[\u4e00-\u9fff]{4}/);
+    expect(last(await say(s, { text: '中文' })).text).toBe('好的，之后我用中文回复。');
+  });
+});

@@ -1,5 +1,7 @@
 /**
- * A fake Slack Web API server, plus a signer that builds and signs Slack → app HTTP requests.
+ * A fake Slack Web API server, plus a signer that builds and signs Slack → app HTTP requests, and
+ * Socket Mode (`apps.connections.open` with the app-level token `fake.appToken`, then a WebSocket on
+ * the same port: `fake.socket`, see fake-slack-socket.ts).
  *
  *   const fake = await startFakeSlack();
  *   const app = new App({
@@ -96,6 +98,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createSocketModeServer, type FakeSlackSocket } from './fake-slack-socket.js';
 import type { AddressInfo } from 'node:net';
 import { checkRateLimitOptions, readBody, SlidingWindowLimiter } from './fake-base.js';
 
@@ -166,8 +169,12 @@ export interface FakeSlackMessage {
 export interface FakeSlack {
   /** http://127.0.0.1:PORT (no trailing slash). The Web API base is `url + '/api/'`. */
   url: string;
-  /** The only token accepted. */
+  /** The only token accepted, except by apps.connections.open. */
   botToken: string;
+  /** The app-level token (`xapp-…`) apps.connections.open takes (Socket Mode); refused elsewhere. */
+  appToken: string;
+  /** Socket Mode: the WebSocket side (see fake-slack-socket.ts). */
+  socket: FakeSlackSocket;
   botUserId: string;
   botId: string;
   teamId: string;
@@ -222,12 +229,14 @@ export interface FakeSlack {
 
 export interface StartFakeSlackOptions {
   botToken?: string;
+  appToken?: string;
   botUserId?: string;
   botId?: string;
   teamId?: string;
 }
 
 export const DEFAULT_BOT_TOKEN = 'xoxb-fake';
+export const DEFAULT_APP_TOKEN = 'xapp-1-A0001-fake';
 export const DEFAULT_BOT_USER_ID = 'UBOT0001';
 export const DEFAULT_BOT_ID = 'BBOT0001';
 export const DEFAULT_TEAM_ID = 'T0001';
@@ -544,6 +553,7 @@ const RESPONSE_URL_USES = 5;
 
 export async function startFakeSlack(opts: StartFakeSlackOptions = {}): Promise<FakeSlack> {
   const botToken = opts.botToken ?? DEFAULT_BOT_TOKEN;
+  const appToken = opts.appToken ?? DEFAULT_APP_TOKEN;
   const botUserId = opts.botUserId ?? DEFAULT_BOT_USER_ID;
   const botId = opts.botId ?? DEFAULT_BOT_ID;
   const teamId = opts.teamId ?? DEFAULT_TEAM_ID;
@@ -711,6 +721,7 @@ export async function startFakeSlack(opts: StartFakeSlackOptions = {}): Promise<
   // --- methods ---------------------------------------------------------------------------------
 
   const builtins: Record<string, MethodHandler> = {
+    'apps.connections.open': () => ({ url: socket.url() }),
     'auth.test': () => ({
       url: `https://${TEAM_DOMAIN}.slack.com/`,
       team: 'Patent Bridge Test',
@@ -852,7 +863,9 @@ export async function startFakeSlack(opts: StartFakeSlackOptions = {}): Promise<
     if (token !== undefined) call.token = token;
 
     if (token === undefined || token === '') return send(res, call, 200, { ok: false, error: 'not_authed' });
-    if (token !== botToken) return send(res, call, 200, { ok: false, error: 'invalid_auth' });
+    // Socket Mode's connection URL takes the app-level token and nothing else does, as on Slack.
+    const wanted = method === 'apps.connections.open' ? appToken : botToken;
+    if (token !== wanted) return send(res, call, 200, { ok: false, error: token === appToken || token === botToken ? 'not_allowed_token_type' : 'invalid_auth' });
 
     const failure = takeFailure(method, params);
     if (failure) {
@@ -912,6 +925,7 @@ export async function startFakeSlack(opts: StartFakeSlackOptions = {}): Promise<
     send(res, call, 200, { ok: true });
   };
 
+  const socket = createSocketModeServer(() => url, appId);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const api = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
@@ -932,6 +946,7 @@ export async function startFakeSlack(opts: StartFakeSlackOptions = {}): Promise<
     });
   });
 
+  server.on('upgrade', (req, sock, head) => socket.handleUpgrade(req, sock, head));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
@@ -946,6 +961,8 @@ export async function startFakeSlack(opts: StartFakeSlackOptions = {}): Promise<
   return {
     url,
     botToken,
+    appToken,
+    socket,
     botUserId,
     botId,
     teamId,
@@ -1025,6 +1042,7 @@ export async function startFakeSlack(opts: StartFakeSlackOptions = {}): Promise<
         clearTimeout(w.timer);
         w.reject(new Error(`fake Slack closed while waiting for ${w.method}`));
       }
+      socket.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -1041,8 +1059,8 @@ export async function startFakeSlack(opts: StartFakeSlackOptions = {}): Promise<
  * Sign like Slack: HMAC-SHA256(secret, `v0:${timestamp}:${rawBody}`) → `x-slack-signature: v0=<hex>`
  * and `x-slack-request-timestamp` (unix seconds; default now). Returns just those two headers.
  */
-export function signSlackRequest(body: string, secret: string, timestamp: number = Math.floor(Date.now() / 1000)): Record<string, string> {
-  const hex = createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
+export function signSlackRequest(body: string | Uint8Array, secret: string, timestamp: number = Math.floor(Date.now() / 1000)): Record<string, string> {
+  const hex = createHmac('sha256', secret).update(`v0:${timestamp}:`).update(body).digest('hex');
   return { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': `v0=${hex}` };
 }
 
@@ -1053,11 +1071,12 @@ export function signSlackRequest(body: string, secret: string, timestamp: number
  */
 export function signedSlackRequest(
   url: string,
-  body: string,
+  body: string | Uint8Array,
   secret: string,
   opts: { timestamp?: number; contentType?: string; retryNum?: number; retryReason?: string; headers?: Record<string, string> } = {},
 ): Request {
-  const contentType = opts.contentType ?? (body.trimStart().startsWith('{') ? 'application/json' : 'application/x-www-form-urlencoded');
+  const text = typeof body === 'string' ? body : Buffer.from(body).toString('latin1');
+  const contentType = opts.contentType ?? (text.replace(/^\ufeff|^\xef\xbb\xbf/, '').trimStart().startsWith('{') ? 'application/json' : 'application/x-www-form-urlencoded');
   return new Request(url, {
     method: 'POST',
     headers: {

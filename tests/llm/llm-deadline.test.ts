@@ -1,0 +1,112 @@
+/**
+ * One model budget per message (LLM_MESSAGE_BUDGET_MS), against a hanging model: the real `openai`
+ * client talks to the loopback fake (tests/support/fake-openai.ts), which never answers. Every call
+ * for a message and every retry shares the budget, and the offline answer follows once it is spent.
+ * The elapsed-time bounds here are about a deadline (budget + a wide margin), not performance.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServices, type Services } from '../../src/app.js';
+import { loadConfig } from '../../src/config/config.js';
+import { createHttpApp } from '../../src/http/http-app.js';
+import { LlmClient } from '../../src/llm/llm-client.js';
+import { LlmDeadline } from '../../src/llm/llm-deadline.js';
+import { createLogger } from '../../src/util/log.js';
+import { PACKAGE_ROOT } from '../../src/util/paths.js';
+import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
+
+const TIMEOUT = 1500;
+const BUDGET = 1000;
+/** Generous: meilisearch, the database and a loaded machine all fit in it; two timeouts do not. */
+const MARGIN = 1500;
+
+let services: Services;
+let app: ReturnType<typeof createHttpApp>;
+let dir: string;
+let fake: FakeOpenAI;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'pb-llm-deadline-'));
+  fake = await startFakeOpenAI();
+  fake.setDefault({ delayMs: 120_000 }); // a model that hangs
+  const config = loadConfig({
+    DATA_DIR: dir,
+    CONTENT_DIR: path.join(PACKAGE_ROOT, 'content'),
+    LOG_LEVEL: 'silent',
+    OPENAI_API_KEY: fake.apiKey,
+    OPENAI_BASE_URL: `${fake.url}/v1`,
+    LLM_TIMEOUT_MS: String(TIMEOUT),
+    LLM_MAX_RETRIES: '1',
+    LLM_MESSAGE_BUDGET_MS: String(BUDGET),
+  });
+  services = await createServices(config, createLogger('silent'), { loadDemo: true });
+  app = createHttpApp({ pipeline: services.pipeline, log: createLogger('silent'), clock: () => new Date(), readiness: {} });
+});
+afterAll(async () => {
+  await services?.close();
+  await fake?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the model budget of one message', () => {
+  it('a search that finds nothing answers offline within the budget, however many calls it would make', async () => {
+    const before = fake.requests.length;
+    const started = Date.now();
+    const res = await app.request('/api/chat', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sessionId: 'deadline-1', text: 'search patents on zorblax quuxifiers as well as flurbo widgets' }),
+    });
+    const ms = Date.now() - started;
+    expect(res.status).toBe(200);
+    const replies = ((await res.json()) as { replies: { text: string }[] }).replies;
+    // The offline answer: nothing found, no "searched for … instead".
+    expect(replies.at(-1)!.text).toMatch(/^No patents match/);
+    expect(replies.map((r) => r.text).join('\n')).not.toMatch(/searched for/);
+    // Understanding was asked, hung, and took the whole budget: the rewrite was not even started.
+    const sent = fake.requests.slice(before).map((r) => r.body.tools?.[0]?.function.name);
+    expect(sent[0]).toBe('choose_intent');
+    expect(sent).not.toContain('search_terms');
+    // Before one budget per message: understanding and rewrite each waited 2 × 1.5 s (one retry).
+    expect(ms).toBeGreaterThanOrEqual(BUDGET - 50);
+    expect(ms).toBeLessThan(BUDGET + MARGIN);
+  });
+});
+
+describe('LlmClient with a deadline', () => {
+  const tool = { name: 'pick', description: 'a test tool', parameters: { type: 'object', properties: { a: { type: 'string' } } } };
+  const schema = z.object({ a: z.string() });
+  const client = () => new LlmClient({ apiKey: fake.apiKey, baseURL: `${fake.url}/v1`, model: 'm', timeoutMs: TIMEOUT, maxRetries: 2, log: createLogger('silent') });
+
+  it('cuts each attempt and each retry to what is left, and starts nothing once it is spent', async () => {
+    const llm = client();
+    const deadline = new LlmDeadline(800);
+    const started = Date.now();
+    const first = await llm.call('intent', 'sys', 'hello', tool, schema, deadline);
+    const second = await llm.call('rewrite', 'sys', 'hello', tool, schema, deadline);
+    const ms = Date.now() - started;
+    expect(first).toMatchObject({ ok: false, outcome: 'timeout' });
+    expect(second).toMatchObject({ ok: false, outcome: 'deadline' });
+    expect(ms).toBeLessThan(800 + MARGIN);
+  });
+
+  it('retries a failing provider only while a useful attempt still fits', async () => {
+    const llm = client();
+    const before = fake.requests.length;
+    // 429 with Retry-After: 2 s — longer than the budget left, so no retry waits it out.
+    fake.script({ status: 429, retryAfter: 2 });
+    const started = Date.now();
+    const r = await llm.call('intent', 'sys', 'hello', tool, schema, new LlmDeadline(1000));
+    expect(r).toMatchObject({ ok: false, outcome: 'rate_limited' });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(fake.requests.length - before).toBe(1);
+    expect(fake.pending()).toBe(0);
+    fake.script({ status: 500 }, { toolCall: { name: 'pick', arguments: { a: 'x' } } });
+    // A plain 5xx backs off ~0.5 s and tries again within the budget.
+    expect(await llm.call('intent', 'sys', 'hello', tool, schema, new LlmDeadline(3000))).toEqual({ ok: true, value: { a: 'x' } });
+    expect(fake.pending()).toBe(0);
+  });
+});
