@@ -111,6 +111,7 @@ export class DingTalkChannel {
   private readonly worker: InboxWorker;
   private stopped = false;
   private supervising?: Promise<void>;
+  private connecting?: Promise<void>;
   private wakeSleep?: () => void;
   /** Button sets of notices "edited" by a follow-up (see outlet.edit). */
   private readonly lastButtons = new Map<string, string>();
@@ -134,6 +135,8 @@ export class DingTalkChannel {
   async stop(): Promise<void> {
     this.stopped = true;
     this.wakeSleep?.();
+    // A reconnect in flight finishes first: closing a socket that is still opening throws in ws.
+    await this.connecting;
     this.client.disconnect();
     await this.supervising;
     await this.worker.stop();
@@ -158,7 +161,10 @@ export class DingTalkChannel {
         this.wakeSleep = () => (clearTimeout(timer), resolve());
       });
       if (this.stopped) return;
-      await this.client.connect();
+      this.connecting = this.client.connect();
+      await this.connecting;
+      this.connecting = undefined;
+      if (this.stopped) return;
       if (this.client.connected) this.o.log.info('dingtalk stream reconnected');
       else {
         this.o.log.warn('dingtalk stream reconnect failed', { reason: this.client.lastError });
