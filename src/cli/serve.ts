@@ -1,5 +1,6 @@
 /** `patent-bridge serve`: HTTP server and adapters until SIGTERM/SIGINT, then a clean drain. */
 import { serve as serveHttp } from '@hono/node-server';
+import { DingTalkChannel } from '../../bots/dingtalk/dingtalk-channel.js';
 import { SlackChannel } from '../../bots/slack/slack-channel.js';
 import { TelegramChannel } from '../../bots/telegram/telegram-channel.js';
 import { createServices } from '../app.js';
@@ -53,6 +54,20 @@ export async function serve(config: Config, log: Logger): Promise<void> {
           sender: { perSecond: config.SLACK_MAX_PER_SECOND, perChannelIntervalMs: config.SLACK_CHANNEL_INTERVAL_MS, ...(rateClock ? { shared: { clock: rateClock, key: 'slack' } } : {}) },
         })
       : undefined;
+  const dingtalk =
+    config.DINGTALK_CLIENT_ID && config.DINGTALK_CLIENT_SECRET
+      ? new DingTalkChannel({
+          clientId: config.DINGTALK_CLIENT_ID,
+          clientSecret: config.DINGTALK_CLIENT_SECRET,
+          robotCode: config.DINGTALK_ROBOT_CODE ?? config.DINGTALK_CLIENT_ID,
+          apiUrl: config.DINGTALK_API_URL.replace(/\/+$/, ''),
+          pipeline: services.pipeline,
+          inbox,
+          log: log.child({ channel: 'dingtalk' }),
+          metrics: services.metrics,
+          sender: { groupPerMinute: config.DINGTALK_GROUP_PER_MINUTE, perSecond: config.DINGTALK_MAX_PER_SECOND, ...(rateClock ? { shared: { clock: rateClock, key: 'dingtalk' } } : {}) },
+        })
+      : undefined;
   const app = createHttpApp({
     pipeline: services.pipeline,
     log,
@@ -98,16 +113,20 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     });
     await slack?.start().catch((err: Error) => Promise.reject(new Error(`Slack did not answer at SLACK_API_URL (check SLACK_BOT_TOKEN${config.SLACK_APP_TOKEN ? ' and SLACK_APP_TOKEN' : ''}): ${err.message}`)));
     await telegram?.start().catch((err: Error) => Promise.reject(new Error(`Telegram did not answer at TELEGRAM_API_ROOT (check TELEGRAM_BOT_TOKEN): ${err.message}`)));
+    await dingtalk?.start().catch((err: Error) => Promise.reject(new Error(`DingTalk Stream did not connect at DINGTALK_API_URL (check DINGTALK_CLIENT_ID/SECRET): ${err.message}`)));
     // Durable jobs: expo reminders, pushed through Telegram/Slack where the person is, else kept as a notice.
     if (telegram) services.notifier.register('telegram', (id, text) => telegram.push(id, text));
     if (slack) services.notifier.register('slack', (id, text) => slack.push(id, text));
+    if (dingtalk) services.notifier.register('dingtalk', (id, text) => dingtalk.push(id, text));
     // Lead notices: pending ones (a crash, a restart, an outage) go out now, then as they arrive.
     if (telegram) services.leads.registerOutlet('telegram', telegram.outlet);
     if (slack) services.leads.registerOutlet('slack', slack.outlet);
+    if (dingtalk) services.leads.registerOutlet('dingtalk', dingtalk.outlet);
     services.leads.start();
     // Broadcasts: rows left by a crash or another replica are picked up here too.
     if (telegram) services.broadcasts.registerOutlet('telegram', telegram.outlet);
     if (slack) services.broadcasts.registerOutlet('slack', slack.outlet);
+    if (dingtalk) services.broadcasts.registerOutlet('dingtalk', dingtalk.outlet);
     services.broadcasts.start();
     await jobs.start();
     const queued = await jobs.scheduleReminders(services.expos);
@@ -119,6 +138,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     await jobs.stop().catch(() => {});
     await telegram?.stop();
     await slack?.stop();
+    await dingtalk?.stop();
     server.close();
     await services.close();
     throw err;
@@ -158,6 +178,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
   await jobs.stop();
   await telegram?.stop();
   await slack?.stop();
+  await dingtalk?.stop();
   await services.close();
   log.info('stopped');
 }

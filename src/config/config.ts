@@ -35,6 +35,12 @@ const schema = z.object({
   /** An app-level token with connections:write: Slack payloads over Socket Mode (no public URL needed). */
   SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-[A-Za-z0-9-]+$/, 'must be an app-level token (xapp-…)')),
   SLACK_API_URL: url(['http:', 'https:']).default('https://slack.com/api/'),
+  /** DingTalk (Stream mode): the app's Client ID (AppKey) and Client Secret (AppSecret); the robot code defaults to the Client ID. */
+  DINGTALK_CLIENT_ID: optional(z.string().min(1)),
+  DINGTALK_CLIENT_SECRET: optional(z.string().min(1)),
+  DINGTALK_ROBOT_CODE: optional(z.string().min(1)),
+  /** OpenAPI base: the Stream gateway, OAuth and the robot API all live there. */
+  DINGTALK_API_URL: url(['http:', 'https:']).default('https://api.dingtalk.com'),
   OPENAI_API_KEY: optional(z.string().min(1)),
   OPENAI_BASE_URL: optional(url(['http:', 'https:'])),
   OPENAI_MODEL: optional(z.string().min(1)),
@@ -48,6 +54,9 @@ const schema = z.object({
   TELEGRAM_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   SLACK_MAX_PER_SECOND: z.coerce.number().positive().max(1000).default(20),
   SLACK_CHANNEL_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** DingTalk: messages per group per minute (DingTalk throttles a robot for 10 minutes beyond 20) and API calls per second (20 QPS per app, standard edition). */
+  DINGTALK_GROUP_PER_MINUTE: z.coerce.number().int().min(1).max(20).default(20),
+  DINGTALK_MAX_PER_SECOND: z.coerce.number().positive().max(1000).default(20),
   /** Broadcast sends in flight per platform and process: also the most recipients a crash can double. */
   BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   /** The optional model: per-call timeout and retries, the offline confidence below which it is asked, calls per person per day. */
@@ -96,6 +105,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN)
     throw new ConfigError('SLACK_SIGNING_SECRET', 'is required when SLACK_BOT_TOKEN is set (or SLACK_APP_TOKEN for Socket Mode)');
   if (e.SLACK_APP_TOKEN && !e.SLACK_BOT_TOKEN) throw new ConfigError('SLACK_BOT_TOKEN', 'is required when SLACK_APP_TOKEN is set');
+  if (e.DINGTALK_CLIENT_ID && !e.DINGTALK_CLIENT_SECRET) throw new ConfigError('DINGTALK_CLIENT_SECRET', 'is required when DINGTALK_CLIENT_ID is set');
+  if (e.DINGTALK_CLIENT_SECRET && !e.DINGTALK_CLIENT_ID) throw new ConfigError('DINGTALK_CLIENT_ID', 'is required when DINGTALK_CLIENT_SECRET is set');
   return {
     ...e,
     dataDir: path.resolve(cwd, e.DATA_DIR),

@@ -31,4 +31,14 @@ describe('loadConfig', () => {
     expect(c.embeddedDb).toBe(false);
     expect(c.embeddedSearch).toBe(false);
   });
+
+  it('takes DingTalk credentials as a pair, with the OpenAPI base and group limit defaulted', () => {
+    const c = loadConfig({ DINGTALK_CLIENT_ID: 'dingabc', DINGTALK_CLIENT_SECRET: 's' });
+    expect(c.DINGTALK_API_URL).toBe('https://api.dingtalk.com');
+    expect(c.DINGTALK_GROUP_PER_MINUTE).toBe(20);
+    expect(c.DINGTALK_ROBOT_CODE).toBeUndefined();
+    expect(() => loadConfig({ DINGTALK_CLIENT_ID: 'dingabc' })).toThrow(/^DINGTALK_CLIENT_SECRET: /);
+    expect(() => loadConfig({ DINGTALK_CLIENT_SECRET: 's' })).toThrow(/^DINGTALK_CLIENT_ID: /);
+    expect(() => loadConfig({ DINGTALK_CLIENT_ID: 'a', DINGTALK_CLIENT_SECRET: 's', DINGTALK_GROUP_PER_MINUTE: '21' })).toThrow(/^DINGTALK_GROUP_PER_MINUTE: /);
+  });
 });

@@ -1,0 +1,293 @@
+/**
+ * The DingTalk channel in Stream mode: `dingtalk-stream`'s DWClient holds an outbound WebSocket to
+ * DingTalk (no public URL needed). Each robot message (a CALLBACK frame) is recorded in the inbox
+ * and only then acknowledged with socketCallBackResponse, before anything slow: DingTalk re-pushes an
+ * unacknowledged callback after ≈60 s, and a re-push is recorded once (dedupe on msgId). A frame
+ * that cannot be recorded is not acknowledged, so DingTalk delivers it again. Malformed frames are
+ * dropped and counted (errors_total{platform="dingtalk",kind="malformed_frame"}), never a crash.
+ * The SDK's own reconnect (a fixed 1 s loop that can run twice) is off; we reconnect with back-off.
+ */
+import { DWClient, type DWClientDownStream } from 'dingtalk-stream';
+import type { WebSocket } from 'ws';
+import { PipelineError, type Pipeline } from '../../src/core/pipeline.js';
+import { t } from '../../src/core/strings.js';
+import type { Reply } from '../../src/core/types.js';
+import type { InboxRow, InboxStore } from '../../src/services/inbox-store.js';
+import { InboxWorker } from '../../src/services/inbox-worker.js';
+import { OutletError, type Outlet } from '../../src/services/outlet.js';
+import type { Logger } from '../../src/util/log.js';
+import type { Metrics } from '../../src/util/metrics.js';
+import { dingtalkChatId, dingtalkUpdateId, isGroupChat, mapDingTalk, type DingTalkTarget } from './dingtalk-map.js';
+import { renderDingTalk, type DingTalkOut } from './dingtalk-render.js';
+import { DingTalkSender, type DingTalkSenderOptions } from './dingtalk-sender.js';
+
+export const TOPIC_ROBOT = '/v1.0/im/bot/messages/get';
+
+export interface DingTalkChannelOptions {
+  clientId: string;
+  clientSecret: string;
+  robotCode: string;
+  /** OpenAPI base (https://api.dingtalk.com): the Stream gateway, OAuth and the robot API live there. */
+  apiUrl: string;
+  pipeline: Pipeline;
+  inbox: InboxStore;
+  log: Logger;
+  metrics?: Metrics;
+  sender?: Partial<Pick<DingTalkSenderOptions, 'groupPerMinute' | 'perSecond' | 'shared' | 'now' | 'sleep'>>;
+  concurrency?: number;
+  /** Reconnect back-off bounds. */
+  reconnectMs?: { min: number; max: number };
+}
+
+type Row = InboxRow & { payload: { data: Record<string, unknown> } };
+type Planned = { target: DingTalkTarget; out: DingTalkOut };
+
+/**
+ * DWClient with the gateway URL taken from our configuration (2.1.5 hard-codes api.dingtalk.com and
+ * overwrites `endpoint`), frames parsed defensively, and a hook on every socket it opens.
+ */
+class StreamClient extends DWClient {
+  lastError = '';
+  closed?: Promise<void>;
+
+  constructor(
+    opts: { clientId: string; clientSecret: string },
+    private readonly gateway: string,
+    private readonly onMalformed: (why: string) => void,
+  ) {
+    super({ ...opts, keepAlive: true });
+    // The SDK's reconnect loop is replaced by the channel's supervision.
+    (this.config as { autoReconnect?: boolean }).autoReconnect = false;
+  }
+
+  override async getEndpoint(): Promise<this> {
+    const res = await fetch(`${this.gateway}/v1.0/gateway/connections/open`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ clientId: this.config.clientId, clientSecret: this.config.clientSecret, ua: 'patent-bridge', subscriptions: this.config.subscriptions }),
+      signal: AbortSignal.timeout(20_000),
+    }).catch((err: Error) => {
+      this.lastError = `gateway unreachable: ${err.message}`;
+      throw err;
+    });
+    const body = (await res.json().catch(() => ({}))) as { endpoint?: string; ticket?: string; code?: string };
+    if (!res.ok || !body.endpoint || !body.ticket) {
+      this.lastError = `gateway answered ${res.status} ${body.code ?? ''}`.trim();
+      throw new Error(this.lastError);
+    }
+    (this as unknown as { dw_url: string }).dw_url = `${body.endpoint}?ticket=${encodeURIComponent(body.ticket)}`;
+    return this;
+  }
+
+  override async _connect(): Promise<void> {
+    await super._connect().catch((err: Error) => {
+      this.lastError = `WebSocket failed: ${err.message}`;
+      throw err;
+    });
+    const ws = (this as unknown as { socket?: WebSocket }).socket;
+    this.closed = ws ? new Promise((resolve) => ws.once('close', () => resolve())) : Promise.resolve();
+  }
+
+  override onDownStream(data: string): void {
+    try {
+      const frame = JSON.parse(String(data)) as Partial<DWClientDownStream> | null;
+      if (!frame || typeof frame !== 'object' || typeof frame.type !== 'string' || typeof frame.headers !== 'object' || frame.headers === null) throw new Error('not a frame');
+      super.onDownStream(String(data));
+    } catch (err) {
+      this.onMalformed(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  override onSystem(downstream: DWClientDownStream): void {
+    super.onSystem(downstream);
+    // DingTalk announces a gateway restart; reconnect now instead of waiting for it to close us.
+    if (downstream.headers.topic === 'disconnect') (this as unknown as { socket?: WebSocket }).socket?.close();
+  }
+}
+
+export class DingTalkChannel {
+  private readonly client: StreamClient;
+  private readonly sender: DingTalkSender;
+  private readonly worker: InboxWorker;
+  private stopped = false;
+  private supervising?: Promise<void>;
+  private connecting?: Promise<void>;
+  private wakeSleep?: () => void;
+  /** Button sets of notices "edited" by a follow-up (see outlet.edit). */
+  private readonly lastButtons = new Map<string, string>();
+
+  constructor(private readonly o: DingTalkChannelOptions) {
+    this.client = new StreamClient({ clientId: o.clientId, clientSecret: o.clientSecret }, o.apiUrl, (why) => this.malformed(why));
+    this.client.registerCallbackListener(TOPIC_ROBOT, (frame) => void this.onCallback(frame));
+    this.sender = new DingTalkSender({ apiUrl: o.apiUrl, clientId: o.clientId, clientSecret: o.clientSecret, robotCode: o.robotCode, log: o.log, ...o.sender });
+    this.worker = new InboxWorker(o.inbox, 'dingtalk', (row) => this.handleRow(row as Row), o.log, o.concurrency);
+  }
+
+  /** Connects once (failing with the reason), then keeps the connection up. */
+  async start(): Promise<void> {
+    await this.client.connect();
+    if (!this.client.connected) throw new Error(this.client.lastError || 'the Stream connection did not open');
+    this.worker.start();
+    this.supervising = this.supervise();
+    this.o.log.info('dingtalk channel started', { mode: 'stream' });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeSleep?.();
+    // A reconnect in flight finishes first: closing a socket that is still opening throws in ws.
+    await this.connecting;
+    this.client.disconnect();
+    await this.supervising;
+    await this.worker.stop();
+  }
+
+  get connected(): boolean {
+    return this.client.connected;
+  }
+
+  private async supervise(): Promise<void> {
+    const { min, max } = this.o.reconnectMs ?? { min: 1000, max: 30_000 };
+    let delay = min;
+    while (!this.stopped) {
+      if (this.client.connected) {
+        await this.client.closed;
+        if (this.stopped) return;
+        this.o.log.warn('dingtalk stream closed; reconnecting');
+        delay = min;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wakeSleep = () => (clearTimeout(timer), resolve());
+      });
+      if (this.stopped) return;
+      this.connecting = this.client.connect();
+      await this.connecting;
+      this.connecting = undefined;
+      if (this.stopped) return;
+      if (this.client.connected) this.o.log.info('dingtalk stream reconnected');
+      else {
+        this.o.log.warn('dingtalk stream reconnect failed', { reason: this.client.lastError });
+        delay = Math.min(max, delay * 2);
+      }
+    }
+  }
+
+  private malformed(why: string): void {
+    this.o.metrics?.errors.inc({ platform: 'dingtalk', kind: 'malformed_frame' });
+    this.o.log.warn('dingtalk frame dropped', { why: why.slice(0, 100) });
+  }
+
+  /** Record, then acknowledge; a frame we cannot record stays unacknowledged so DingTalk re-pushes it. */
+  private async onCallback(frame: DWClientDownStream): Promise<void> {
+    const messageId = frame.headers?.messageId;
+    let data: Record<string, unknown>;
+    try {
+      data = JSON.parse(frame.data) as Record<string, unknown>;
+      if (!data || typeof data !== 'object') throw new Error('data is not an object');
+    } catch (err) {
+      this.malformed(`callback data: ${err instanceof Error ? err.message : String(err)}`);
+      if (messageId) this.client.socketCallBackResponse(messageId, {});
+      return;
+    }
+    const id = dingtalkUpdateId(data) ?? (messageId ? `frame:${messageId}` : undefined);
+    if (!id) return this.malformed('callback without msgId or messageId');
+    try {
+      await this.o.inbox.accept('dingtalk', id, dingtalkChatId(data) ?? null, { data: { ...data, msgId: id } });
+    } catch (err) {
+      this.o.log.error('dingtalk message not recorded; DingTalk will re-push it', { err });
+      return;
+    }
+    if (messageId) this.client.socketCallBackResponse(messageId, {});
+    this.worker.kick();
+  }
+
+  /** A message the platform sends on its own (a reminder), to a person by staff id. */
+  async push(staffId: string, text: string): Promise<boolean> {
+    let ok = true;
+    for (const out of renderDingTalk([{ text }])) ok = (await this.sender.send({ kind: 'user', staffId }, out)) === 'sent' && ok;
+    return ok;
+  }
+
+  private target(chatId: string): DingTalkTarget {
+    return isGroupChat(chatId) ? { kind: 'group', conversationId: chatId } : { kind: 'user', staffId: chatId };
+  }
+
+  /** Sends every message of a reply; the first result that is not 'sent' wins. */
+  private async sendAll(chatId: string, reply: Reply): Promise<'sent' | 'unreachable' | 'rejected'> {
+    for (const out of renderDingTalk([reply])) {
+      const result = await this.sender.send(this.target(chatId), out);
+      this.o.metrics?.deliveries.inc({ platform: 'dingtalk', result });
+      if (result !== 'sent') return result;
+    }
+    return 'sent';
+  }
+
+  /**
+   * Lead notices and broadcast progress. DingTalk robot messages cannot be edited, so an "edit" is a
+   * follow-up message, posted only when the buttons change (claimed, passed, finished): progress
+   * ticks that only change counts are not repeated into the group.
+   */
+  readonly outlet: Outlet = {
+    send: async (chatId, reply) => {
+      const result = await this.sendAll(chatId, reply).catch((err: unknown) => {
+        throw new OutletError(`DingTalk did not take the message: ${err instanceof Error ? err.message : String(err)}`, false, { cause: err });
+      });
+      if (result !== 'sent') throw new OutletError(`DingTalk ${result} the message`, true);
+      const id = `dt-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      this.lastButtons.set(id, buttonSet(reply));
+      return id;
+    },
+    edit: async (chatId, messageId, reply) => {
+      const buttons = buttonSet(reply);
+      if (this.lastButtons.get(messageId) === buttons) return;
+      this.lastButtons.set(messageId, buttons);
+      if (this.lastButtons.size > 10_000) this.lastButtons.delete(this.lastButtons.keys().next().value!);
+      const result = await this.sendAll(chatId, reply);
+      if (result !== 'sent') throw new OutletError(`DingTalk ${result} the follow-up`, true);
+    },
+    post: (chatId, reply) => this.sendAll(chatId, reply),
+  };
+
+  private async handleRow(row: Row): Promise<void> {
+    try {
+      if (row.replies) await this.deliver(row, row.replies as Planned[]);
+      else await this.answer(row);
+      await this.o.inbox.markDone(row);
+    } catch (err) {
+      const outcome = await this.o.inbox.markFailed(row, err instanceof Error ? `${err.name}: ${err.message}` : String(err)).catch(() => 'retry');
+      this.o.log.error('dingtalk message failed', { updateId: row.updateId, attempts: row.attempts, outcome, err });
+    }
+  }
+
+  private async answer(row: Row): Promise<void> {
+    const mapped = mapDingTalk(row.payload.data);
+    if (mapped.kind === 'ignore') return;
+    let replies: Reply[];
+    if (mapped.kind === 'expired-button') replies = [{ text: `${t('zh', 'buttonExpired')} / ${t('en', 'buttonExpired')}` }];
+    else {
+      try {
+        replies = (await this.o.pipeline.handle(mapped.msg, { takeOver: row.attempts > 1 })).replies;
+      } catch (err) {
+        if (!(err instanceof PipelineError) || row.attempts < 5) throw err;
+        replies = [{ text: t(err.locale, 'internalError') }];
+      }
+    }
+    const planned = renderDingTalk(replies).map((out) => ({ target: mapped.target, out }));
+    await this.o.inbox.saveReplies(row, planned);
+    await this.deliver({ ...row, sent: 0 }, planned);
+  }
+
+  private async deliver(row: Row, planned: Planned[]): Promise<void> {
+    for (let i = row.sent; i < planned.length; i++) {
+      const result = await this.sender.send(planned[i]!.target, planned[i]!.out);
+      this.o.metrics?.deliveries.inc({ platform: 'dingtalk', result });
+      await this.o.inbox.markSent(row, i + 1);
+      if (result === 'unreachable') break;
+    }
+  }
+}
+
+function buttonSet(reply: Reply): string {
+  return JSON.stringify([...(reply.buttons ?? []).flat(), ...(reply.items ?? []).flatMap((i) => i.buttons ?? [])].map((b) => b.action));
+}

@@ -1,0 +1,111 @@
+/**
+ * Reply → DingTalk robot messages. Without buttons: plain text (sampleText / msgtype text), which
+ * DingTalk never parses, so user text needs no escaping. With buttons: an ActionCard whose text is
+ * DingTalk markdown, where every string from the Reply is escaped here and only here (markdown
+ * punctuation backslash-escaped, & < > as entities, since the card also renders some HTML such as
+ * <font>). ActionCards carry at most 5 buttons on the robot OpenAPI (sampleActionCard…5); list items'
+ * buttons are inline links instead (see renderDingTalk).
+ *
+ * Buttons are text-back buttons: `dtmd://dingtalkclient/sendMessage?content=<label> (#<code>)` makes
+ * the person's client send that text into the chat as them, which reaches us as an ordinary robot
+ * message carrying our encoded action (dingtalk-map.ts). This needs no card template, callback
+ * registration or extra permission, and the round trip is ordinary message delivery (acked,
+ * deduplicated). Interactive cards could be updated in place but need a template built in DingTalk's
+ * card platform and a STREAM callback route; not used. Links open as normal URLs.
+ */
+import { encodeAction } from '../../src/core/actions.js';
+import type { Button, Reply } from '../../src/core/types.js';
+
+export const MAX_TEXT = 3000;
+export const MAX_BUTTONS = 5;
+
+export interface DingTalkButton {
+  title: string;
+  url: string;
+}
+export type DingTalkOut =
+  | { kind: 'text'; text: string }
+  | { kind: 'markdown'; title: string; markdown: string }
+  | { kind: 'card'; title: string; markdown: string; buttons: DingTalkButton[] };
+
+export function escapeMarkdown(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_{}[\]()#+\-.!|~])/g, '\\$1');
+}
+
+/** What a person sees of our card markdown: the inverse of escapeMarkdown plus our line breaks. */
+export function markdownToPlain(md: string): string {
+  return md
+    .replace(/ {2}\n/g, '\n')
+    .replace(/\*\*((?:[^*\\]|\\.)*)\*\*/g, '$1')
+    .replace(/\[((?:[^\]\\]|\\.)*)\]\([^)\s]*\)/g, '$1')
+    .replace(/\\([\\`*_{}[\]()#+\-.!|~])/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** Parentheses are encoded too, so the URL can sit inside a markdown link. */
+export const textBackUrl = (content: string) => `dtmd://dingtalkclient/sendMessage?content=${encodeURIComponent(content).replace(/\(/g, '%28').replace(/\)/g, '%29')}`;
+
+/** Splits text into pieces of at most `max` characters, at line boundaries where possible. */
+export function chunkText(text: string, max = MAX_TEXT): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (const line of text.split('\n')) {
+    const pieces = line.length > max ? line.match(new RegExp(`[\\s\\S]{1,${max}}`, 'g'))! : [line];
+    for (const p of pieces) {
+      if (cur && cur.length + 1 + p.length > max) {
+        out.push(cur);
+        cur = p;
+      } else cur = cur ? `${cur}\n${p}` : p;
+    }
+  }
+  if (cur.trim()) out.push(cur);
+  return out;
+}
+
+function button(b: Button, prefix = ''): DingTalkButton {
+  const title = `${prefix}${b.label}`.slice(0, 30);
+  return { title, url: textBackUrl(`${title} (#${encodeAction(b.action)})`) };
+}
+
+/** An inline markdown link that works like a button (DingTalk opens dtmd: links from markdown too). */
+const link = (b: DingTalkButton) => `[${escapeMarkdown(b.title)}](${b.url.replace(/\(/g, '%28').replace(/\)/g, '%29').replace(/ /g, '%20')})`;
+
+/**
+ * One message per Reply where it fits: list items' buttons become links under each item, the
+ * Reply's own buttons the card's buttons (beyond MAX_BUTTONS, links too). Text longer than MAX_TEXT
+ * goes first as plain messages, so the buttons stay with the last piece.
+ */
+export function renderDingTalk(replies: Reply[]): DingTalkOut[] {
+  const out: DingTalkOut[] = [];
+  for (const r of replies) {
+    const buttons: DingTalkButton[] = (r.buttons ?? []).flat().map((b) => button(b));
+    if (r.link) buttons.push({ title: r.link.label.slice(0, 30), url: r.link.url });
+    const hasItemButtons = r.items?.some((i) => i.buttons?.length) ?? false;
+    if (!buttons.length && !hasItemButtons) {
+      const lines = [r.text];
+      r.items?.forEach((item, i) => lines.push('', `${i + 1}. ${item.title}`, ...item.lines));
+      for (const text of chunkText(lines.join('\n'))) out.push({ kind: 'text', text });
+      continue;
+    }
+    const head = chunkText(r.text);
+    for (const text of head.slice(0, -1)) out.push({ kind: 'text', text });
+    const md: string[] = (head.at(-1) ?? '').split('\n').map(escapeMarkdown);
+    r.items?.forEach((item, i) => {
+      md.push('', `**${escapeMarkdown(`${i + 1}. ${item.title}`)}**`, ...item.lines.map(escapeMarkdown));
+      if (item.buttons?.length) md.push(item.buttons.map((b) => link(button(b, `${i + 1}. `))).join(' · '));
+    });
+    const extra = buttons.slice(MAX_BUTTONS);
+    if (extra.length) md.push('', extra.map(link).join(' · '));
+    const markdown = md.join('  \n');
+    const title = [...(r.text.split('\n')[0] ?? '')].slice(0, 20).join('') || '⋯';
+    const cardButtons = buttons.slice(0, MAX_BUTTONS);
+    out.push(cardButtons.length ? { kind: 'card', title, markdown, buttons: cardButtons } : { kind: 'markdown', title, markdown });
+  }
+  return out;
+}
