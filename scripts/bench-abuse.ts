@@ -270,5 +270,9 @@ for (const r of rows) {
 }
 const leaked = secrets.filter((s) => log.includes(s)).length;
 console.log(`\nservice secrets (admin token, webhook secret, signing secret) in logs: ${leaked}`);
-const errors = lines.filter((l) => /"level":"(error|fatal)"/.test(l)).length;
-console.log(`error-level log lines: ${errors}`);
+const errors = new Map<string, number>();
+for (const l of lines.filter((x) => /"level":"(error|fatal)"/.test(x))) {
+  const msg = /"msg":"((?:[^"\\]|\\.){0,80})/.exec(l)?.[1] ?? l.slice(0, 80);
+  errors.set(msg, (errors.get(msg) ?? 0) + 1);
+}
+console.log(`error-level log lines: ${[...errors.values()].reduce((a, b) => a + b, 0)}${[...errors].map(([m, n]) => `\n  ${n} × ${m}`).join('')}`);
