@@ -13,7 +13,7 @@ import { InboxWorker } from '../../src/services/inbox-worker.js';
 import type { Logger } from '../../src/util/log.js';
 import type { Metrics } from '../../src/util/metrics.js';
 import { renderSlack, type SlackOut } from './slack-blocks.js';
-import { mapSlack, slackChatId, slackUpdateId, type SlackTarget } from './slack-map.js';
+import { mapSlack, slackChatId, slackStorable, slackUpdateId, type SlackTarget } from './slack-map.js';
 import { SlackSender } from './slack-sender.js';
 import { verifySlackSignature } from './slack-signature.js';
 import { SlackSocket } from './slack-socket.js';
@@ -163,7 +163,7 @@ export class SlackChannel {
     const id = slackUpdateId(body);
     if (!id) return new Response(null, { status: 200 }); // a payload we do not act on
     try {
-      await this.o.inbox.accept('slack', id, slackChatId(body) ?? null, { body });
+      await this.o.inbox.accept('slack', id, slackChatId(body) ?? null, { body: slackStorable(body) });
     } catch (err) {
       this.o.log.error('slack payload not recorded', { err });
       return json(503, { error: { code: 'NOT_RECORDED', message: 'payload could not be stored; retry' } });

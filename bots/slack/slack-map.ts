@@ -43,6 +43,15 @@ export function slackUpdateId(body: Obj): string | undefined {
   return undefined;
 }
 
+/**
+ * The payload as stored in the inbox: everything but Slack's legacy verification `token`, a shared
+ * secret that every payload repeats (requests are verified by their signature instead).
+ */
+export function slackStorable(body: Obj): Obj {
+  const { token: _token, ...rest } = body;
+  return rest;
+}
+
 export function slackChatId(body: Obj): string | undefined {
   if (body.type === 'event_callback') return str((body.event as Obj | undefined)?.channel);
   if (str(body.command)) return str(body.channel_id);

@@ -15,7 +15,7 @@ import type { Logger } from '../../src/util/log.js';
 import type { Metrics } from '../../src/util/metrics.js';
 import { renderTelegram, type TelegramOut } from './telegram-html.js';
 import { TelegramSender, type SenderOptions } from './telegram-sender.js';
-import { mapUpdate } from './telegram-update.js';
+import { mapUpdate, unusableUpdate } from './telegram-update.js';
 import type { Reply } from '../../src/core/types.js';
 import { OutletError, type Outlet } from '../../src/services/outlet.js';
 
@@ -86,7 +86,10 @@ export class TelegramChannel {
     await this.worker.stop();
   }
 
-  /** `POST /telegram/webhook`: verify, record, acknowledge. Errors before recording are 5xx so Telegram retries. */
+  /**
+   * `POST /telegram/webhook`: verify, record, acknowledge. An unusable update is recorded as rejected
+   * and acknowledged (a redelivery would be the same); a database that fails is a 5xx so Telegram retries.
+   */
   async handleWebhook(req: Request): Promise<Response> {
     const given = Buffer.from(req.headers.get('x-telegram-bot-api-secret-token') ?? '');
     const want = Buffer.from(this.secret);
@@ -101,16 +104,22 @@ export class TelegramChannel {
     try {
       await this.record(update);
     } catch (err) {
-      this.o.log.error('telegram update not recorded', { err });
+      this.o.log.error('telegram update not recorded', { updateId: update.update_id, err });
       return json(503, { error: { code: 'NOT_RECORDED', message: 'update could not be stored; retry' } });
     }
     this.kick();
     return json(200, { ok: true });
   }
 
+  /** Into the inbox, or into it as rejected; throws only when the database fails (then the update comes again). */
   private async record(u: Update): Promise<void> {
-    const chat = 'message' in u ? u.message?.chat.id : 'callback_query' in u ? (u.callback_query?.message?.chat.id ?? u.callback_query?.from.id) : undefined;
-    await this.o.inbox.accept('telegram', String(u.update_id), chat === undefined ? null : String(chat), u);
+    const problem = unusableUpdate(u);
+    if (problem) await this.o.inbox.reject('telegram', String(u.update_id), problem);
+    else {
+      const chat = 'message' in u ? u.message?.chat.id : 'callback_query' in u ? (u.callback_query?.message?.chat.id ?? u.callback_query?.from.id) : undefined;
+      if ((await this.o.inbox.accept('telegram', String(u.update_id), chat == null ? null : String(chat), u)) !== 'rejected') return;
+    }
+    this.o.log.warn('telegram update rejected', { updateId: u.update_id, reason: problem ?? 'unstorable' });
   }
 
   /** Long polling: an offset is confirmed to Telegram only after its updates are in the inbox. */

@@ -17,6 +17,29 @@ const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,64}))?(?:\s+([\s\S]*
 
 const displayName = (u: { first_name: string; last_name?: string }) => [u.first_name, u.last_name].filter(Boolean).join(' ').slice(0, 60);
 
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isId = (v: unknown) => Number.isSafeInteger(v);
+
+/**
+ * Why an update can never be handled, when it cannot: a message without a chat, a button press
+ * without its sender (Telegram does not send these; a broken proxy or a forger might). A redelivery
+ * would be the same, so the channel records it as rejected and acknowledges it.
+ */
+export function unusableUpdate(update: Update): 'no_chat' | 'no_from' | undefined {
+  const u = update as unknown as Record<string, unknown>;
+  const m = u.message;
+  if (m != null) {
+    if (!isObj(m) || !isObj(m.chat) || !isId(m.chat.id)) return 'no_chat';
+    if (m.from != null && (!isObj(m.from) || !isId(m.from.id))) return 'no_from';
+  }
+  const q = u.callback_query;
+  if (q != null) {
+    if (!isObj(q) || !isObj(q.from) || !isId(q.from.id)) return 'no_from';
+    if (q.message != null && (!isObj(q.message) || !isObj(q.message.chat) || !isId(q.message.chat.id))) return 'no_chat';
+  }
+  return undefined;
+}
+
 export function mapUpdate(update: Update, botUsername: string, now = new Date()): Mapped {
   const base = { platform: 'telegram' as const, updateId: String(update.update_id), receivedAt: now, raw: update };
   if ('callback_query' in update && update.callback_query) {

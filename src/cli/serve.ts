@@ -22,7 +22,7 @@ import type { Logger } from '../util/log.js';
 
 export async function serve(config: Config, log: Logger): Promise<void> {
   const services = await createServices(config, log, { metrics: createMetrics({ defaults: true }) });
-  const inbox = new InboxStore(services.database);
+  const inbox = new InboxStore(services.database, services.metrics);
   // One send clock per platform in the database, so the platform's overall limit holds across replicas;
   // with the embedded database only this process can run, and the in-memory pacing is enough.
   const rateClock = config.embeddedDb ? undefined : new DbRateClock(services.database);

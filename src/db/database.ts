@@ -45,6 +45,19 @@ export class DatabaseError extends Error {
   }
 }
 
+/**
+ * True when the database refused the data itself (SQLSTATE class 22, data exception, e.g. a character
+ * it cannot store; class 54, a value over a size limit), as opposed to failing to answer: sending
+ * the same data again will fail the same way. Looks through drizzle's wrapper to the driver's error.
+ */
+export function isDataError(err: unknown): boolean {
+  for (let e = err, i = 0; e instanceof Error && i < 5; e = (e as { cause?: unknown }).cause, i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(?:22|54)[0-9A-Z]{3}$/.test(code)) return true;
+  }
+  return false;
+}
+
 export interface DatabaseOptions {
   /** postgres:// URL; when absent PGlite is used. */
   url?: string;

@@ -68,7 +68,7 @@ export const inboundUpdates = pgTable(
     updateId: text('update_id').notNull(),
     chatId: text('chat_id'),
     payload: jsonb('payload').notNull(),
-    /** pending → sending → done | failed */
+    /** pending → sending → done | failed; rejected: acknowledged, never handled (unusable input, no payload kept) */
     status: text('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     replies: jsonb('replies'),

@@ -3,10 +3,17 @@
  * workers or replicas never handle one update at the same time, and a crashed worker's rows are
  * picked up again when the lease runs out. Payloads and replies are cleared once done: they may
  * hold personal data and are only needed until delivery.
+ *
+ * An update that can never be handled (structurally unusable, or data the database refuses) is
+ * recorded as `rejected` without its payload and counted, so the channel can acknowledge it and the
+ * platform stops redelivering it; a database that does not answer still throws, so it retries.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import type { Database } from '../db/database.js';
+import { storable, storableText, UnstorableError } from '../core/sanitize.js';
+import { isDataError, type Database } from '../db/database.js';
 import { inboundUpdates } from '../db/schema.js';
+import type { Metrics } from '../util/metrics.js';
+import { redactString } from '../util/redact.js';
 
 export interface InboxRow {
   platform: string;
@@ -21,21 +28,56 @@ export interface InboxRow {
 
 export const MAX_ATTEMPTS = 5;
 
+/** Why an update was rejected: a closed set (it is a metrics label). */
+export type RejectReason = 'no_chat' | 'no_from' | 'unstorable';
+export type AcceptOutcome = 'recorded' | 'duplicate' | 'rejected';
+
 export class InboxStore {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly metrics?: Pick<Metrics, 'inboundRejected'>,
+  ) {}
 
   private get db() {
     return this.database.db;
   }
 
-  /** Records an update; false when it was already recorded (a redelivery). */
-  async accept(platform: string, updateId: string, chatId: string | null, payload: unknown): Promise<boolean> {
+  /**
+   * Records an update with its text made storable (src/core/sanitize.ts): 'duplicate' when it was
+   * already recorded (a redelivery), 'rejected' when the database still refuses it as data.
+   */
+  async accept(platform: string, updateId: string, chatId: string | null, payload: unknown): Promise<AcceptOutcome> {
+    const id = storableText(updateId);
+    let clean: unknown;
+    try {
+      clean = storable(payload);
+    } catch (err) {
+      if (!(err instanceof UnstorableError)) throw err;
+      await this.reject(platform, id, 'unstorable');
+      return 'rejected';
+    }
+    try {
+      const rows = await this.db
+        .insert(inboundUpdates)
+        .values({ platform, updateId: id, chatId: chatId === null ? null : storableText(chatId), payload: clean })
+        .onConflictDoNothing()
+        .returning({ id: inboundUpdates.updateId });
+      return rows.length === 1 ? 'recorded' : 'duplicate';
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      await this.reject(platform, id, 'unstorable');
+      return 'rejected';
+    }
+  }
+
+  /** Records an update that will never be handled, without its payload; counted once per update. */
+  async reject(platform: string, updateId: string, reason: RejectReason): Promise<void> {
     const rows = await this.db
       .insert(inboundUpdates)
-      .values({ platform, updateId, chatId, payload })
+      .values({ platform, updateId: storableText(updateId), chatId: null, payload: {}, status: 'rejected', error: reason })
       .onConflictDoNothing()
       .returning({ id: inboundUpdates.updateId });
-    return rows.length === 1;
+    if (rows.length === 1) this.metrics?.inboundRejected.inc({ platform, reason });
   }
 
   /** Takes up to `limit` unfinished rows whose lease is free, oldest first. */
@@ -86,14 +128,17 @@ export class InboxStore {
     );
   }
 
-  /** Gives the row back after a failure, with a back-off; after MAX_ATTEMPTS it is parked as failed. */
+  /**
+   * Gives the row back after a failure, with a back-off; after MAX_ATTEMPTS it is parked as failed.
+   * The error text is kept after the payload is cleared, so it is redacted like a log line first.
+   */
   async markFailed(r: InboxRow, error: string): Promise<'retry' | 'failed'> {
     const failed = r.attempts >= MAX_ATTEMPTS;
     await this.db
       .update(inboundUpdates)
       .set({
         status: failed ? 'failed' : r.status,
-        error: error.slice(0, 500),
+        error: storableText(redactString(error)).slice(0, 500),
         leaseUntil: failed ? null : sql`now() + make_interval(secs => ${Math.min(60, 2 ** r.attempts)})`,
         ...(failed ? { payload: {}, replies: null } : {}),
         updatedAt: sql`now()`,
@@ -105,7 +150,7 @@ export class InboxStore {
   async prune(olderThanDays = 7): Promise<number> {
     const rows = await this.db
       .delete(inboundUpdates)
-      .where(sql`${inboundUpdates.status} in ('done', 'failed') and ${inboundUpdates.updatedAt} < now() - make_interval(days => ${olderThanDays})`)
+      .where(sql`${inboundUpdates.status} in ('done', 'failed', 'rejected') and ${inboundUpdates.updatedAt} < now() - make_interval(days => ${olderThanDays})`)
       .returning({ id: inboundUpdates.updateId });
     return rows.length;
   }

@@ -1,8 +1,10 @@
 /**
- * Structured JSON logs on stderr. Fields pass through `redact` so phone numbers, e-mail addresses
- * and tokens never reach a log line, whoever calls the logger.
+ * Structured JSON logs on stderr. Messages and fields pass through `redact` (src/util/redact.ts), so
+ * personal data, secrets and the values inside database errors never reach a log line, whoever
+ * calls the logger.
  */
 import { pino, type Logger as PinoLogger } from 'pino';
+import { redact, redactString } from './redact.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -12,36 +14,6 @@ export interface Logger {
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
   child(fields: Record<string, unknown>): Logger;
-}
-
-const SECRET_KEYS = /token|secret|password|key|authorization|phone|email|contact|text/i;
-const PATTERNS: [RegExp, string][] = [
-  [/[\w.+-]+@[\w-]+\.[\w.-]+/g, '[email]'],
-  [/(?<!\d)(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!\d)/g, '[phone]'],
-  [/\b\d{6,}:[\w-]{20,}\b/g, '[token]'],
-  [/\bxox[abpr]-[\w-]+/g, '[token]'],
-  [/\bsk-[\w-]{16,}/g, '[token]'],
-  [/Bearer\s+[\w.~+/-]+=*/gi, 'Bearer [token]'],
-];
-
-export function redactString(s: string): string {
-  let out = s;
-  for (const [re, rep] of PATTERNS) out = out.replace(re, rep);
-  return out;
-}
-
-export function redact(value: unknown, key = ''): unknown {
-  if (value == null) return value;
-  if (SECRET_KEYS.test(key) && typeof value !== 'number' && typeof value !== 'boolean') return '[redacted]';
-  if (typeof value === 'string') return redactString(value);
-  if (value instanceof Error) return { name: value.name, message: redactString(value.message), code: (value as { code?: unknown }).code };
-  if (Array.isArray(value)) return value.map((v) => redact(v));
-  if (typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redact(v, k);
-    return out;
-  }
-  return value;
 }
 
 /**
@@ -55,6 +27,8 @@ export function createLogger(level: LogLevel = 'info', base: Record<string, unkn
     {
       level,
       base: null,
+      // Fields are serialised by `redact` already; pino's own `err` serialiser would re-join causes.
+      serializers: { err: (v: unknown) => v },
       timestamp: () => `,"time":"${new Date().toISOString()}"`,
       formatters: { level: (label) => ({ level: label }) },
     },

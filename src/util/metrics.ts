@@ -13,6 +13,8 @@ export interface Metrics {
   replyLatency: Histogram<'platform'>;
   errors: Counter<'platform' | 'kind'>;
   deliveries: Counter<'platform' | 'result'>;
+  /** Inbound updates recorded as rejected: structurally unusable or refused by the database as data. */
+  inboundRejected: Counter<'platform' | 'reason'>;
   leads: Counter<'type'>;
   searchLatency: Histogram<'outcome'>;
   /** Where the queue gauge reads from; set once the database is open. */
@@ -59,6 +61,12 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
     }),
     errors: new Counter({ name: 'patent_bridge_errors_total', help: 'Failures, by platform and kind', labelNames: ['platform', 'kind'], registers: [registry] }),
     deliveries: new Counter({ name: 'patent_bridge_deliveries_total', help: 'Outbound messages, by platform and result', labelNames: ['platform', 'result'], registers: [registry] }),
+    inboundRejected: new Counter({
+      name: 'patent_bridge_inbound_rejected_total',
+      help: 'Inbound updates acknowledged but recorded as rejected, by platform and reason (no_chat, no_from, unstorable)',
+      labelNames: ['platform', 'reason'],
+      registers: [registry],
+    }),
     broadcastDeliveries: new Counter({ name: 'patent_bridge_broadcast_deliveries_total', help: 'Broadcast sends, by platform and outcome (sent, unreachable, failed, skipped, retry)', labelNames: ['platform', 'result'], registers: [registry] }),
     llmCalls: new Counter({
       name: 'patent_bridge_llm_calls_total',

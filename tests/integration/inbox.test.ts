@@ -14,8 +14,23 @@ describe.each(DB_KINDS)('inbox on %s', (kind) => {
   afterAll(() => tdb?.drop());
 
   it('records an update once', async () => {
-    expect(await inbox.accept('telegram', '1', '42', { update_id: 1, text: 'a' })).toBe(true);
-    expect(await inbox.accept('telegram', '1', '42', { update_id: 1, text: 'a' })).toBe(false);
+    expect(await inbox.accept('telegram', '1', '42', { update_id: 1, text: 'a' })).toBe('recorded');
+    expect(await inbox.accept('telegram', '1', '42', { update_id: 1, text: 'a' })).toBe('duplicate');
+  });
+
+  it('stores text Postgres refuses (NUL, lone surrogates, in values and keys), cleaned', async () => {
+    expect(await inbox.accept('slack', 'Ev\u0000X', 'D\u00001', { text: 'a\u0000b\ud800c', ['k\u0000']: ['\udc00'] })).toBe('recorded');
+    const [r] = await tdb.database.rows<{ update_id: string; chat_id: string; payload: unknown }>(sql`select update_id, chat_id, payload from inbound_updates where platform = 'slack'`);
+    expect(r).toEqual({ update_id: 'EvX', chat_id: 'D1', payload: { text: 'ab\ufffdc', k: ['\ufffd'] } });
+    await tdb.database.rows(sql`delete from inbound_updates where platform = 'slack'`);
+  });
+
+  it('records a rejected update once, without a payload, and never hands it to a worker', async () => {
+    await inbox.reject('telegram', '500', 'no_chat');
+    await inbox.reject('telegram', '500', 'no_chat');
+    const rows = await tdb.database.rows<{ status: string; payload: unknown; error: string }>(sql`select status, payload, error from inbound_updates where update_id = '500'`);
+    expect(rows).toEqual([{ status: 'rejected', payload: {}, error: 'no_chat' }]);
+    expect(await inbox.accept('telegram', '500', '42', { update_id: 500 })).toBe('duplicate');
   });
 
   it('leases rows so two claimers never get the same one', async () => {
@@ -23,7 +38,7 @@ describe.each(DB_KINDS)('inbox on %s', (kind) => {
     const [a, b] = await Promise.all([inbox.claim('telegram', 3), inbox.claim('telegram', 3)]);
     const ids = [...a, ...b].map((r) => r.updateId);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.sort()).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(ids.sort()).toEqual(['1', '2', '3', '4', '5', '6']); // not the rejected '500'
     expect(await inbox.claim('telegram', 10)).toEqual([]);
     expect(a.every((r) => r.attempts === 1)).toBe(true);
   });
@@ -56,8 +71,17 @@ describe.each(DB_KINDS)('inbox on %s', (kind) => {
     expect(r).toEqual({ status: 'failed', error: 'boom' });
   });
 
-  it('prunes finished rows after a week', async () => {
-    await tdb.database.rows(sql`update inbound_updates set updated_at = now() - interval '8 days' where status in ('done', 'failed')`);
-    expect(await inbox.prune(7)).toBe(2);
+  it('keeps no parameters of a failed query in the error it stores', async () => {
+    await inbox.accept('telegram', '98', '7', { update_id: 98 });
+    await tdb.database.rows(sql`update inbound_updates set lease_until = null where update_id = '98'`);
+    const [row] = await inbox.claim('telegram', 1);
+    await inbox.markFailed(row!, 'DrizzleQueryError: Failed query: insert into "x" values ($1)\nparams: {"first_name":"Zhangwei","text":"11010519491231002X"}\u0000');
+    const [r] = await tdb.database.rows<{ error: string }>(sql`select error from inbound_updates where update_id = '98'`);
+    expect(r!.error).toBe('DrizzleQueryError: Failed query: insert into "x" values ($1)\nparams: [redacted]');
+  });
+
+  it('prunes finished and rejected rows after a week', async () => {
+    await tdb.database.rows(sql`update inbound_updates set updated_at = now() - interval '8 days' where status in ('done', 'failed', 'rejected')`);
+    expect(await inbox.prune(7)).toBe(3);
   });
 });

@@ -75,6 +75,13 @@ describe('Slack events', () => {
     expect(posts('D300')).toHaveLength(1);
   });
 
+  it('answers a DM with a NUL in it rather than refusing it for a day of retries', async () => {
+    const res = await send(eventBody({ type: 'message', text: '湖北\u0000 锂电池 专利', channel: 'D350', channelType: 'im', user: 'U350' }));
+    expect(res.status).toBe(200);
+    await expect.poll(() => posts('D350').length, { timeout: 10_000 }).toBe(1);
+    expect(String(posts('D350')[0]!.params.text)).toMatch(/找到 \d+ 件相关专利/);
+  });
+
   it('ignores its own messages and other bots', async () => {
     await send(eventBody({ type: 'message', text: 'hello', channel: 'D400', channelType: 'im', user: fake.botUserId }));
     await send(eventBody({ type: 'message', text: 'hello', channel: 'D400', channelType: 'im', botId: 'B999' }));

@@ -38,6 +38,8 @@ export interface ServeOptions {
   /** Reused when given (and then left in place); a fresh temporary directory otherwise. */
   dataDir?: string;
   readyTimeoutMs?: number;
+  /** Every chunk of its stderr as it arrives (the whole log, where `stderr()` keeps only the tail). */
+  onStderr?: (chunk: string) => void;
 }
 
 export async function startServe(o: ServeOptions): Promise<ServeChild> {
@@ -52,7 +54,10 @@ export async function startServe(o: ServeOptions): Promise<ServeChild> {
   });
   let err = '';
   proc.stdout!.resume();
-  proc.stderr!.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-20_000)));
+  proc.stderr!.on('data', (b: Buffer) => {
+    err = (err + b.toString()).slice(-20_000);
+    o.onStderr?.(b.toString());
+  });
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   let gone = false;
   void exited.then(() => (gone = true));

@@ -120,6 +120,14 @@ describe('long polling', () => {
     expect(texts(fake).length).toBe(before + 1);
   });
 
+  it('gets past an update it can never handle instead of polling it again and again', async () => {
+    const before = texts(fake).length;
+    fake.pushUpdate({ message: { message_id: 1, date: 1, text: 'no chat', from: { id: 509, is_bot: false, first_name: 'A' } } });
+    fake.pushUpdate(textUpdate({ text: '/help\u0000', chatId: 509, userId: 509 }));
+    await expect.poll(() => texts(fake).length, { timeout: 10_000 }).toBe(before + 1);
+    expect(fake.pendingUpdates()).toEqual([]);
+  });
+
   it('marks a user who blocked the bot unreachable, and carries on', async () => {
     await services.users.upsert('telegram', '507', 'zh');
     fake.failNext('sendMessage', { code: 403 }, { chatId: 507 });
@@ -181,6 +189,27 @@ describe('webhook', () => {
     await fake.waitFor('sendMessage', 1);
     await new Promise((r) => setTimeout(r, 500));
     expect(fake.callsTo('sendMessage').filter((c) => c.params.chat_id === 602 || c.params.chat_id === '602')).toHaveLength(1);
+  });
+
+  it('answers a message with a NUL in it rather than refusing it for a day of redeliveries', async () => {
+    const res = await post(textUpdate({ text: '湖北\u0000 锂电池 专利', chatId: 603, userId: 603, updateId: 9004 }), 'test_secret-123');
+    expect(res.status).toBe(200);
+    await expect.poll(() => fake.callsTo('sendMessage').filter((c) => String(c.params.chat_id) === '603').length, { timeout: 10_000 }).toBe(1);
+    expect(String(fake.callsTo('sendMessage').find((c) => String(c.params.chat_id) === '603')!.params.text)).toMatch(/找到 \d+ 件相关专利/);
+  });
+
+  it('acknowledges a message without a chat or a button without a sender, and records it as rejected', async () => {
+    const noFrom = callbackUpdate({ data: 'l:en', chatId: 604, userId: 604, updateId: 9006 }) as { callback_query: Record<string, unknown> };
+    delete noFrom.callback_query.from;
+    expect((await post({ update_id: 9005, message: { message_id: 1, date: 1, text: 'hi' } }, 'test_secret-123')).status).toBe(200);
+    expect((await post(noFrom, 'test_secret-123')).status).toBe(200);
+    const rows = await services.database.rows<{ update_id: string; status: string; error: string }>(sql`select update_id, status, error from inbound_updates where update_id in ('9005', '9006') order by 1`);
+    expect(rows).toEqual([
+      { update_id: '9005', status: 'rejected', error: 'no_chat' },
+      { update_id: '9006', status: 'rejected', error: 'no_from' },
+    ]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.callsTo('answerCallbackQuery').length + fake.callsTo('sendMessage').filter((c) => String(c.params.chat_id) === '604').length).toBe(0);
   });
 
   it('acknowledges with 5xx when the update cannot be stored, so Telegram retries', async () => {
