@@ -20,7 +20,7 @@ import { eventBody, slashCommandBody, startFakeSlack, type FakeSlack } from '../
 /** The real inbox, with a gate in front of its write so a test can hold it (or make it fail). */
 class GatedInbox extends InboxStore {
   gate: Promise<void> = Promise.resolve();
-  override async accept(...args: Parameters<InboxStore['accept']>): Promise<boolean> {
+  override async accept(...args: Parameters<InboxStore['accept']>): ReturnType<InboxStore['accept']> {
     await this.gate;
     return super.accept(...args);
   }
