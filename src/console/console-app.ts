@@ -114,7 +114,7 @@ export function createConsole(o: ConsoleOptions): Hono {
     return c.html(
       page(undefined, locale, ct(locale, 'signIn'), html`<form method="post" action="/console/link/${c.req.param('token')}" class="card"><button type="submit" data-test="link-signin">${ct(locale, 'signIn')}</button></form>`).value,
       200,
-      { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+      { 'cache-control': 'no-store' },
     );
   });
   app.post('/console/link/:token', async (c) => {

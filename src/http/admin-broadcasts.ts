@@ -52,6 +52,7 @@ const text = z
   .string()
   .trim()
   .refine((s) => s.length > 0, 'must not be empty')
+  .refine((s) => !s.includes('\u0000'), 'must not contain a NUL character')
   .refine((s) => [...s].length <= MAX_TEXT, `must be at most ${MAX_TEXT} characters`);
 
 export const broadcastRequestSchema = z

@@ -1,6 +1,8 @@
 /**
  * Browser hardening on every answer: no MIME sniffing, no framing (X-Frame-Options and CSP
- * frame-ancestors), no referrer leaving the site, and a Content-Security-Policy. The chat page
+ * frame-ancestors), no referrer leaving the site (`same-origin`, not `no-referrer`: under
+ * no-referrer a browser sends `Origin: null` on a same-origin form POST, which the console's
+ * same-origin check refuses), and a Content-Security-Policy. The chat page
  * (`/`) loads only its own script and style files (/web/chat.js, /web/chat.css) and talks only to
  * its own origin: no inline script or style at all. The console is server-rendered with no script
  * (script-src 'none'); its small stylesheet and a few style attributes are inline, so its styles
@@ -20,7 +22,7 @@ export function securityHeaders(): MiddlewareHandler {
     };
     set('x-content-type-options', 'nosniff');
     set('x-frame-options', 'DENY');
-    set('referrer-policy', 'no-referrer');
+    set('referrer-policy', 'same-origin');
     set('content-security-policy', c.req.path === '/' ? PAGE_CSP : CONSOLE_CSP);
   };
 }

@@ -19,6 +19,7 @@ import { leadsPage } from '../../src/console/pages/leads-page.js';
 import { PATENT_UPLOADS, patentsPage } from '../../src/console/pages/patents-page.js';
 import { registrationsPage } from '../../src/console/pages/registrations-page.js';
 import { FREE_FAILURES, SignInThrottle } from '../../src/console/sign-in-throttle.js';
+import { broadcastAdmin } from '../../src/http/admin-broadcasts.js';
 import { leadAdmin } from '../../src/http/admin-leads.js';
 import { createHttpApp } from '../../src/http/http-app.js';
 import { PAGE_CSP } from '../../src/http/security-headers.js';
@@ -61,7 +62,7 @@ function build(opts: Partial<Parameters<typeof createHttpApp>[0]> = {}, throttle
       ],
     }),
     bodyLimits: PATENT_UPLOADS,
-    admin: { token: ADMIN, exportCsv: async () => undefined, leads: leadAdmin(services.leads, () => now) },
+    admin: { token: ADMIN, exportCsv: async () => undefined, leads: leadAdmin(services.leads, () => now), broadcasts: broadcastAdmin(services.broadcasts) },
     ...opts,
   });
 }
@@ -211,6 +212,10 @@ describe('malformed requests get a clear 4xx', () => {
       const res = await fetch(`${base}${p}`, { ...init, redirect: 'manual' });
       expect(res.status, p).toBe(400);
     }
+    // JSON text that would reach Postgres.
+    const broadcast = await fetch(`${base}/admin/api/broadcasts`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify({ audience: { kind: 'subscribers' }, textZh: 'a\u0000b' }) });
+    expect(broadcast.status).toBe(400);
+    expect((await json(broadcast)).error?.message).toMatch(/NUL/);
     const nulPath = await json(await fetch(`${base}/admin/api/leads/L-AAAAAA%00`, { headers: { authorization: `Bearer ${ADMIN}` } }));
     expect(nulPath.error?.code).toBe('BAD_REQUEST');
   });
