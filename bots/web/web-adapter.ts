@@ -1,7 +1,8 @@
 /**
- * The web chat channel: `POST /api/chat {sessionId?, text?, action?, messageId?}` →
- * `{sessionId, replies}`. The session id is the web user's identity; `messageId` (optional, sent by
- * our page) makes browser retries of the same message idempotent.
+ * The web chat channel: `POST /api/chat {text?, action?, messageId?}` → `{replies}`. The web
+ * user's identity comes from the server-issued session cookie (src/http/web-sessions.ts), not
+ * from the body; `messageId` (optional, sent by our page) makes browser retries of the same
+ * message idempotent.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -10,7 +11,6 @@ import type { InboundMessage, Reply } from '../../src/core/types.js';
 
 export const chatRequestSchema = z
   .object({
-    sessionId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'sessionId must be 8–64 letters, digits, _ or -').optional(),
     text: z.string().max(400_000, 'text is longer than 400000 characters').optional(),
     action: z.string().max(64, 'action is longer than 64 characters').optional(),
     messageId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'messageId must be 8–64 letters, digits, _ or -').optional(),
@@ -34,8 +34,7 @@ export class BadActionError extends Error {
   readonly code = 'BAD_ACTION';
 }
 
-export function toInbound(req: ChatRequest, now: Date): InboundMessage {
-  const sessionId = req.sessionId ?? randomUUID();
+export function toInbound(req: ChatRequest, sessionId: string, now: Date): InboundMessage {
   let action: Action | undefined;
   if (req.action !== undefined) {
     action = decodeAction(req.action);

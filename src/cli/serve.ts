@@ -87,8 +87,11 @@ export async function serve(config: Config, log: Logger): Promise<void> {
         broadcastsPage({ broadcasts: services.broadcasts, expos: services.expos, log: log.child({ component: 'console' }) }),
         patentsPage({ store: services.store, index: services.index, log: log.child({ component: 'console' }), clock: () => new Date() }),
       ],
-      uploads: PATENT_UPLOADS,
     }),
+    bodyLimits: PATENT_UPLOADS,
+    ...(config.TRUSTED_PROXY ? { trustedProxy: config.TRUSTED_PROXY } : {}),
+    addressLimit: { burst: config.ADDRESS_RATE_LIMIT_BURST, perMinute: config.ADDRESS_RATE_LIMIT_PER_MINUTE },
+    secureCookies: (config.PUBLIC_URL ?? '').startsWith('https:'),
     ...(config.ADMIN_TOKEN
       ? {
           admin: {

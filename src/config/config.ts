@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustedProxy } from '../http/client-address.js';
 
 const url = (protocols: string[]) =>
   z.string().refine((s) => {
@@ -69,6 +70,19 @@ const schema = z.object({
   /** Messages one person may send: a burst, then a steady rate per minute (polite reply beyond it). */
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(10_000).default(20),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().min(1).max(100_000).default(30),
+  /** Requests one address may make to the web chat and console sign-in: a burst, then a steady rate per minute (429 beyond it). */
+  ADDRESS_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(60),
+  ADDRESS_RATE_LIMIT_PER_MINUTE: z.coerce.number().min(1).max(1_000_000).default(60),
+  /** Reverse proxies in front of the service, whose X-Forwarded-For is believed: a number of hops, or their addresses/subnets (comma-separated). Empty: none, the socket's address counts. */
+  TRUSTED_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const r = parseTrustedProxy(v);
+      if (r.ok) return r.value;
+      ctx.addIssue({ code: 'custom', message: 'must be a number of hops (0–10) or a comma-separated list of IP addresses or subnets (10.0.0.0/8)' });
+      return z.NEVER;
+    }),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

@@ -5,14 +5,16 @@
  * same services as the chat buttons, which write the same audit records.
  */
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Locale } from '../core/types.js';
+import { HttpError, readForm } from '../http/body-limit.js';
+import { addressOf } from '../http/client-address.js';
 import type { Logger } from '../util/log.js';
 import { ConsoleAuth, SESSION_TTL_MS, type ConsoleSession } from './console-auth.js';
 import { ct } from './console-strings.js';
 import { html, type Html } from './html.js';
 import { page, sectionsFor, type Section } from './layout.js';
+import { SignInThrottle } from './sign-in-throttle.js';
 
 export const COOKIE = 'pb_console';
 export type ConsoleEnv = { Variables: { session: ConsoleSession; locale: Locale; cookie: string; form: Record<string, string> } };
@@ -26,18 +28,35 @@ export interface ConsoleOptions {
   secure: boolean;
   /** Pages, each mounted with the guarded app; they check their own section with `allow`. */
   pages: ((app: ConsoleApp) => void)[];
-  /** POST paths that take a file upload, with the most bytes each accepts; any other POST takes at most MAX_FORM_BYTES. */
-  uploads?: Record<string, number>;
+  /** Failed sign-ins per client address (default: one of its own, on the wall clock). */
+  throttle?: SignInThrottle;
 }
 
-/** Console forms are small (a broadcast is at most 2 × 3000 characters). */
+/**
+ * Console forms are small (a broadcast is at most 2 × 3000 characters). The HTTP app enforces
+ * this limit on every /console/ path (src/http/body-limit.ts), and a larger one on upload paths
+ * (PATENT_UPLOADS), which are read only after the session check below.
+ */
 export const MAX_FORM_BYTES = 256 * 1024;
 
 const langOf = (c: Context): Locale => ((c.req.header('accept-language') ?? '').toLowerCase().startsWith('en') ? 'en' : 'zh');
 
-export function respond(c: ConsoleContext, title: string, body: Html, current?: Section, status: 200 | 400 | 403 | 404 | 409 | 413 = 200): Response {
-  return c.html(page(c.get('session'), c.get('locale'), title, body, current).value, status, { 'cache-control': 'no-store', 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff' });
+export function respond(c: ConsoleContext, title: string, body: Html, current?: Section, status: 200 | 400 | 403 | 404 | 409 | 413 | 415 = 200): Response {
+  return c.html(page(c.get('session'), c.get('locale'), title, body, current).value, status, { 'cache-control': 'no-store' });
 }
+
+/** An Origin header, when sent, must name this host (a form posted from another site, `null` or garbage is refused). */
+function sameOrigin(c: Context): boolean {
+  const origin = c.req.header('origin');
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === c.req.header('host');
+  } catch {
+    return false;
+  }
+}
+
+const noteFor = (e: HttpError): 'tooLarge' | 'badForm' => (e.status === 413 ? 'tooLarge' : 'badForm');
 
 /** 403 unless the session's role has this section. */
 export function allow(c: ConsoleContext, section: Section): Response | undefined {
@@ -49,19 +68,41 @@ export function createConsole(o: ConsoleOptions): Hono {
   const app = new Hono<ConsoleEnv>();
   const cookieOpts = { httpOnly: true, sameSite: 'Strict' as const, path: '/console', secure: o.secure, maxAge: SESSION_TTL_MS / 1000 };
 
-  const loginPage = (c: Context, locale: Locale, message?: string, status: 200 | 401 = 200) =>
+  const throttle = o.throttle ?? new SignInThrottle();
+  const loginPage = (c: Context, locale: Locale, message?: string, status: 200 | 400 | 401 | 403 | 413 | 415 | 429 = 200, headers: Record<string, string> = {}) =>
     c.html(
       page(undefined, locale, ct(locale, 'signIn'), html`<p>${ct(locale, 'signInHelp')}</p>${message ? html`<p class="note">${message}</p>` : ''}
 <form method="post" action="/console/login" class="card"><label>${ct(locale, 'token')} <input type="password" name="token" autocomplete="current-password" required></label> <button type="submit">${ct(locale, 'signIn')}</button></form>`).value,
       status,
-      { 'cache-control': 'no-store', 'x-frame-options': 'DENY' },
+      { 'cache-control': 'no-store', ...headers },
     );
+  /**
+   * The checks every sign-in POST passes before its token is looked at: same origin, not locked
+   * out for failing too often, a readable form. Answers the refusal, or undefined to go on.
+   */
+  const signInGate = async (c: Context): Promise<{ refused: Response } | { form: Record<string, string | File> }> => {
+    const locale = langOf(c);
+    if (!sameOrigin(c)) return { refused: loginPage(c, locale, ct(locale, 'csrf'), 403) };
+    const wait = throttle.wait(addressOf(c));
+    if (wait > 0) return { refused: loginPage(c, locale, ct(locale, 'tooManySignIns'), 429, { 'retry-after': String(Math.ceil(wait / 1000)) }) };
+    try {
+      return { form: await readForm(c) };
+    } catch (err) {
+      if (err instanceof HttpError) return { refused: loginPage(c, locale, ct(locale, noteFor(err)), err.status === 413 ? 413 : err.status === 415 ? 415 : 400) };
+      throw err;
+    }
+  };
 
   app.get('/console/login', (c) => loginPage(c, langOf(c)));
   app.post('/console/login', async (c) => {
-    const form = await c.req.parseBody();
-    const res = await o.auth.operator(String(form.token ?? ''), langOf(c));
-    if (!res) return loginPage(c, langOf(c), ct(langOf(c), 'badToken'), 401);
+    const gate = await signInGate(c);
+    if ('refused' in gate) return gate.refused;
+    const res = await o.auth.operator(typeof gate.form.token === 'string' ? gate.form.token : '', langOf(c));
+    if (!res) {
+      throttle.fail(addressOf(c));
+      return loginPage(c, langOf(c), ct(langOf(c), 'badToken'), 401);
+    }
+    throttle.succeed(addressOf(c));
     setCookie(c, COOKIE, res.cookie, cookieOpts);
     o.log.info('console sign-in', { kind: 'operator' });
     return c.redirect('/console', 303);
@@ -73,12 +114,18 @@ export function createConsole(o: ConsoleOptions): Hono {
     return c.html(
       page(undefined, locale, ct(locale, 'signIn'), html`<form method="post" action="/console/link/${c.req.param('token')}" class="card"><button type="submit" data-test="link-signin">${ct(locale, 'signIn')}</button></form>`).value,
       200,
-      { 'cache-control': 'no-store', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' },
+      { 'cache-control': 'no-store' },
     );
   });
   app.post('/console/link/:token', async (c) => {
+    const gate = await signInGate(c);
+    if ('refused' in gate) return gate.refused;
     const res = await o.auth.redeem(c.req.param('token'), langOf(c));
-    if (!res) return loginPage(c, langOf(c), ct(langOf(c), 'linkInvalid'), 401);
+    if (!res) {
+      throttle.fail(addressOf(c));
+      return loginPage(c, langOf(c), ct(langOf(c), 'linkInvalid'), 401);
+    }
+    throttle.succeed(addressOf(c));
     setCookie(c, COOKIE, res.cookie, cookieOpts);
     o.log.info('console sign-in', { kind: res.session.kind, scope: res.session.scope });
     return c.redirect('/console', 303);
@@ -93,14 +140,16 @@ export function createConsole(o: ConsoleOptions): Hono {
     c.set('cookie', cookie!);
     c.set('locale', session.locale);
     if (c.req.method === 'POST') {
-      const origin = c.req.header('origin');
-      const host = c.req.header('host');
-      if (origin && host && new URL(origin).host !== host) return respond(c, ct(session.locale, 'forbidden'), html`<p class="note">${ct(session.locale, 'csrf')}</p>`, undefined, 403);
-      // A body over the limit is refused before it is read (by its length, or while it streams in).
-      let tooLarge = false;
-      await bodyLimit({ maxSize: o.uploads?.[c.req.path] ?? MAX_FORM_BYTES, onError: () => ((tooLarge = true), new Response(null, { status: 413 })) })(c, async () => {});
-      if (tooLarge) return respond(c, ct(session.locale, 'tooLarge'), html`<p class="note">${ct(session.locale, 'tooLarge')}</p>`, undefined, 413);
-      const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, typeof v === 'string' ? v : '']));
+      if (!sameOrigin(c)) return respond(c, ct(session.locale, 'forbidden'), html`<p class="note">${ct(session.locale, 'csrf')}</p>`, undefined, 403);
+      // Only now, with a session, is the body read (within its path's limit; see MAX_FORM_BYTES).
+      let form: Record<string, string>;
+      try {
+        form = Object.fromEntries(Object.entries(await readForm(c)).map(([k, v]) => [k, typeof v === 'string' ? v : '']));
+      } catch (err) {
+        if (!(err instanceof HttpError)) throw err;
+        const note = ct(session.locale, noteFor(err));
+        return respond(c, note, html`<p class="note">${note}</p>`, undefined, err.status === 413 ? 413 : err.status === 415 ? 415 : 400);
+      }
       if (!ConsoleAuth.csrfOk(session, form._csrf)) return respond(c, ct(session.locale, 'forbidden'), html`<p class="note">${ct(session.locale, 'csrf')}</p>`, undefined, 403);
       c.set('form', form);
     }

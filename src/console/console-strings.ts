@@ -35,6 +35,8 @@ const S = {
   pass: { zh: '转给其他机构', en: 'Pass' },
   done: { zh: '已完成。', en: 'Done.' },
   notAllowed: { zh: '只有认领机构的工作人员可以这样操作。', en: 'Only staff of the agency holding the lead can do that.' },
+  badForm: { zh: '无法读取提交的表单，未做任何处理。', en: 'That form could not be read; nothing was done.' },
+  tooManySignIns: { zh: '登录失败次数过多，请稍后再试。', en: 'Too many failed sign-ins; please wait and try again.' },
   tooLarge: { zh: '提交的内容太大，未做任何处理。', en: 'That submission is too large; nothing was done.' },
   prev: { zh: '上一页', en: 'Previous' },
   next: { zh: '下一页', en: 'Next' },

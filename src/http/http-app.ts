@@ -6,12 +6,17 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { BadActionError, chatRequestSchema, renderWeb, toInbound } from '../../bots/web/web-adapter.js';
+import { MAX_FORM_BYTES } from '../console/console-app.js';
 import { PipelineError, type Pipeline } from '../core/pipeline.js';
+import { RateLimiter } from '../core/rate-limiter.js';
 import type { Logger } from '../util/log.js';
 import { PACKAGE_ROOT } from '../util/paths.js';
-import { mountBroadcastAdmin, type BroadcastAdmin } from './admin-broadcasts.js';
+import { HttpError, limitBodies, readJson } from './body-limit.js';
+import { addressOf, clientAddressResolver, type AddressEnv, type TrustedProxy } from './client-address.js';
+import { securityHeaders } from './security-headers.js';
+import { WebSessions } from './web-sessions.js';
+import { MAX_BROADCAST_BODY, mountBroadcastAdmin, type BroadcastAdmin } from './admin-broadcasts.js';
 import { mountLeadAdmin, type LeadAdmin } from './admin-leads.js';
 
 export interface HttpDeps {
@@ -30,10 +35,20 @@ export interface HttpDeps {
   slackEvents?: (req: Request) => Promise<Response>;
   /** The operator console (/console), a Hono app of its own. */
   console?: Hono;
+  /** Paths that take a larger body than the default (the console's patent upload); the route must refuse an unauthorised request before it reads the body. */
+  bodyLimits?: Record<string, number>;
+  /** Reverse proxies whose X-Forwarded-For names the client (TRUSTED_PROXY); none: the socket's address. */
+  trustedProxy?: TrustedProxy;
+  /** Requests per client address to the web chat API and console sign-in (a token bucket); none: no per-address limit. */
+  addressLimit?: { burst: number; perMinute: number };
+  /** Secure web-chat cookies (served over https). */
+  secureCookies?: boolean;
 }
 
-/** Large enough that a 100 KB message (300 KB of UTF-8 Chinese) gets a polite "too long" reply. */
-const MAX_BODY = 1024 * 1024;
+/** Any request body, unless its path has its own limit (console forms: MAX_FORM_BYTES). Large enough that a 100 KB message (300 KB of UTF-8 Chinese) gets a polite "too long" reply. */
+export const MAX_BODY = 1024 * 1024;
+/** Paths the per-address limit covers: the web chat API and the console's sign-in forms. */
+const ADDRESS_LIMITED = /^\/(?:api\/|console\/(?:login|link\/))/;
 
 function error(code: string, message: string) {
   return { error: { code, message } };
@@ -41,8 +56,11 @@ function error(code: string, message: string) {
 
 export function createHttpApp(deps: HttpDeps): Hono {
   const page = readFileSync(path.join(PACKAGE_ROOT, 'src/web/index.html'), 'utf8');
-  const app = new Hono();
+  const app = new Hono<AddressEnv>();
   const requestIds = new WeakMap<Request, string>();
+  const resolveAddress = clientAddressResolver(deps.trustedProxy);
+  const perAddress = deps.addressLimit ? new RateLimiter({ capacity: deps.addressLimit.burst, refillPerSecond: deps.addressLimit.perMinute / 60 }) : undefined;
+  const sessions = new WebSessions({ secure: deps.secureCookies ?? false });
 
   // Every answer carries a request id (the caller's, when it sent a sane one); error logs name it.
   app.use('*', async (c, next) => {
@@ -50,10 +68,31 @@ export function createHttpApp(deps: HttpDeps): Hono {
     const id = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     requestIds.set(c.req.raw, id);
     c.header('x-request-id', id);
+    c.set('clientAddress', resolveAddress(c));
     await next();
   });
+  app.use('*', securityHeaders());
+  // A NUL anywhere in the path or query is never meaningful, and Postgres refuses it in text.
+  app.use('*', async (c, next) => {
+    if (/%00|\u0000/i.test(c.req.url)) return c.json(error('BAD_REQUEST', 'the address contains a NUL character'), 400);
+    await next();
+  });
+  const limits: Record<string, number> = { '/admin/api/broadcasts': MAX_BROADCAST_BODY, ...deps.bodyLimits };
+  app.use('*', limitBodies((p) => limits[p] ?? (p.startsWith('/console/') ? MAX_FORM_BYTES : MAX_BODY)));
+  if (perAddress)
+    app.use('*', async (c, next) => {
+      if (c.req.method === 'POST' && ADDRESS_LIMITED.test(c.req.path) && !perAddress.take(`address:${addressOf(c)}`, deps.clock().getTime())) {
+        const en = (c.req.header('accept-language') ?? '').toLowerCase().startsWith('en');
+        return c.json(error('RATE_LIMITED', en ? 'Too many requests from your address; please wait a minute.' : '来自您所在网络的请求过多，请稍等一分钟再试。'), 429, { 'retry-after': '60' });
+      }
+      await next();
+    });
 
-  app.get('/', (c) => c.html(page, 200, { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' }));
+  app.get('/', (c) => c.html(page, 200, { 'cache-control': 'no-cache' }));
+  for (const [file, type] of [['chat.js', 'text/javascript; charset=utf-8'], ['chat.css', 'text/css; charset=utf-8']] as const) {
+    const body = readFileSync(path.join(PACKAGE_ROOT, 'src/web', file), 'utf8');
+    app.get(`/web/${file}`, (c) => c.body(body, 200, { 'content-type': type, 'cache-control': 'no-cache' }));
+  }
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
@@ -79,49 +118,48 @@ export function createHttpApp(deps: HttpDeps): Hono {
     return c.json({ status: ok ? 'ready' : 'not ready', checks: results }, ok ? 200 : 503);
   });
 
-  app.post(
-    '/api/chat',
-    bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.json(error('PAYLOAD_TOO_LARGE', `request body is larger than ${MAX_BODY} bytes`), 413) }),
-    async (c) => {
-      if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json'))
-        return c.json(error('UNSUPPORTED_MEDIA_TYPE', 'send JSON with content-type: application/json'), 415);
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        return c.json(error('BAD_JSON', 'request body is not valid JSON'), 400);
-      }
-      const parsed = chatRequestSchema.safeParse(body);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        return c.json(error('BAD_REQUEST', `${issue.path.join('.') || 'body'}: ${issue.message}`), 400);
-      }
-      let msg;
-      try {
-        msg = toInbound(parsed.data, deps.clock());
-      } catch (err) {
-        if (err instanceof BadActionError) return c.json(error(err.code, err.message), 400);
-        throw err;
-      }
-      try {
-        const res = await deps.pipeline.handle(msg);
-        return c.json({ sessionId: msg.userId, replies: renderWeb(res.replies), ...(res.duplicate ? { duplicate: true } : {}) });
-      } catch (err) {
-        if (err instanceof PipelineError)
-          return c.json(error('INTERNAL', err.locale === 'en' ? 'Something went wrong; please try again.' : '处理消息时出错了，请稍后再试。'), 500);
-        throw err;
-      }
-    },
-  );
+  app.post('/api/chat', async (c) => {
+    if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json'))
+      return c.json(error('UNSUPPORTED_MEDIA_TYPE', 'send JSON with content-type: application/json'), 415);
+    const body = await readJson(c);
+    // The web user is the server-issued cookie, never an id the client picks (see WebSessions).
+    if (body && typeof body === 'object' && 'sessionId' in body)
+      return c.json(error('SESSION_NOT_ACCEPTED', 'sessionId is not accepted: the server keeps the web session in an HttpOnly cookie; send the cookie back instead'), 400);
+    const parsed = chatRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return c.json(error('BAD_REQUEST', `${issue.path.join('.') || 'body'}: ${issue.message}`), 400);
+    }
+    let msg;
+    try {
+      msg = toInbound(parsed.data, sessions.user(c), deps.clock());
+    } catch (err) {
+      if (err instanceof BadActionError) return c.json(error(err.code, err.message), 400);
+      throw err;
+    }
+    try {
+      const res = await deps.pipeline.handle(msg);
+      return c.json({ replies: renderWeb(res.replies), ...(res.duplicate ? { duplicate: true } : {}) });
+    } catch (err) {
+      if (err instanceof PipelineError)
+        return c.json(error('INTERNAL', err.locale === 'en' ? 'Something went wrong; please try again.' : '处理消息时出错了，请稍后再试。'), 500);
+      throw err;
+    }
+  });
+  // "New chat" on the page: the next message starts a new web user.
+  app.delete('/api/chat/session', (c) => {
+    sessions.end(c);
+    return c.body(null, 204);
+  });
 
   if (deps.telegramWebhook) {
     const hook = deps.telegramWebhook;
-    app.post('/telegram/webhook', bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.json(error('PAYLOAD_TOO_LARGE', 'update is too large'), 413) }), (c) => hook(c.req.raw));
+    app.post('/telegram/webhook', (c) => hook(c.req.raw));
   }
 
   if (deps.slackEvents) {
     const events = deps.slackEvents;
-    app.post('/slack/events', bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.json(error('PAYLOAD_TOO_LARGE', 'payload is too large'), 413) }), (c) => events(c.req.raw));
+    app.post('/slack/events', (c) => events(c.req.raw));
   }
 
   if (deps.admin) {
@@ -139,16 +177,17 @@ export function createHttpApp(deps: HttpDeps): Hono {
       if (!res) return c.json(error('NOT_FOUND', `no edition ${slug} in content/expos.yaml`), 404);
       return c.body(res.csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${slug}-registrations.csv"` });
     });
-    if (admin.leads) mountLeadAdmin(app, admin.leads, deps.log);
-    if (admin.broadcasts) mountBroadcastAdmin(app, admin.broadcasts, deps.log);
+    if (admin.leads) mountLeadAdmin(app as unknown as Hono, admin.leads, deps.log);
+    if (admin.broadcasts) mountBroadcastAdmin(app as unknown as Hono, admin.broadcasts, deps.log);
   }
 
   if (deps.console) app.route('/', deps.console);
 
   app.notFound((c) => c.json(error('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {
+    if (err instanceof HttpError) return c.json(error(err.code, err.message), err.status);
     deps.log.error('unhandled http error', { path: c.req.path, requestId: requestIds.get(c.req.raw), err });
     return c.json(error('INTERNAL', 'internal error'), 500);
   });
-  return app;
+  return app as unknown as Hono;
 }

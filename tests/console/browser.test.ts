@@ -227,4 +227,59 @@ describe.skipIf(!!skip)('the console in Chromium', () => {
     await page.click('[data-test=lang]');
     await see(page, 'header', '群发');
   }, 60_000);
+
+  it('the console and the web chat work under their Content-Security-Policy; the chat keeps its history for the tab only', async () => {
+    // Violations are reported as events; listen before any page script runs.
+    const watch = async (ctx: BrowserContext) => {
+      // A string: the test's TypeScript has no DOM types.
+      await ctx.addInitScript({ content: "window.__csp = []; document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));" });
+    };
+    const violations = (p: Page) => p.evaluate('window.__csp') as Promise<string[]>;
+    const errors: string[] = [];
+    await watch(operator);
+    const consolePage = await operator.newPage();
+    consolePage.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    for (const p of ['dashboard', 'leads', 'registrations', 'broadcasts', 'patents']) {
+      const res = await consolePage.goto(`${child.url}/console/${p}`);
+      expect(res!.headers()['content-security-policy']).toMatch(/script-src 'none'/);
+      expect(await violations(consolePage), p).toEqual([]);
+    }
+    await consolePage.close();
+
+    const visitor = await newContext();
+    await watch(visitor);
+    const chat = await visitor.newPage();
+    chat.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    chat.on('pageerror', (e) => errors.push(e.message));
+    const res = await chat.goto(`${child.url}/`);
+    expect(res!.headers()['content-security-policy']).not.toMatch(/unsafe-inline/);
+    await see(chat, '.msg.bot', '您好');
+    await chat.fill('#input', '湖北 锂电池 专利');
+    await chat.press('#input', 'Enter');
+    await see(chat, '.msg.bot .card');
+    // The script ran (it rendered the reply), the stylesheet applied, and nothing was blocked.
+    expect(await chat.evaluate("getComputedStyle(document.querySelector('.composer')).position")).not.toBe('static');
+    expect(await violations(chat)).toEqual([]);
+    expect(errors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
+    // The session is the server's HttpOnly cookie; the history lives in this tab only.
+    const [cookie] = (await visitor.cookies()).filter((c) => c.name === 'pb_web');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/chat' });
+    const stored = (await chat.evaluate("({ tab: sessionStorage.getItem('patent-bridge.history') || '', kept: Object.keys(localStorage) })")) as { tab: string; kept: string[] };
+    expect(stored.tab).toContain('湖北 锂电池 专利');
+    expect(stored.kept).toEqual([]);
+    await chat.reload();
+    await see(chat, '.msg.user', '湖北 锂电池 专利');
+    await shot(chat, 'web-chat');
+    // "New chat" clears the history and ends the session cookie.
+    await chat.click('#new-chat');
+    await chat.waitForFunction("!sessionStorage.getItem('patent-bridge.history') && !document.querySelector('.msg.user')");
+    for (let i = 0; i < 100 && (await visitor.cookies()).some((c) => c.name === 'pb_web'); i++) await sleep(50);
+    expect((await visitor.cookies()).some((c) => c.name === 'pb_web')).toBe(false);
+    // A new tab of a new visit starts with no history at all.
+    const fresh = await visitor.newPage();
+    await fresh.goto(`${child.url}/`);
+    await see(fresh, '.msg.bot', '您好');
+    expect(await fresh.locator('.msg.user').count()).toBe(0);
+    await visitor.close();
+  }, 90_000);
 });

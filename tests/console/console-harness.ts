@@ -40,8 +40,8 @@ export async function openHarness(opts: { pages: (s: Services) => ((app: Console
     createLogger('silent'),
     { loadDemo: false, ...(opts.clock ? { clock: opts.clock } : {}) },
   );
-  const consoleApp = createConsole({ auth: services.consoleAuth, log: createLogger('silent'), secure: false, pages: opts.pages(services), ...(opts.uploads ? { uploads: opts.uploads } : {}) });
-  const app = createHttpApp({ pipeline: services.pipeline, log: createLogger('silent'), clock: opts.clock ?? (() => new Date()), readiness: {}, console: consoleApp });
+  const consoleApp = createConsole({ auth: services.consoleAuth, log: createLogger('silent'), secure: false, pages: opts.pages(services) });
+  const app = createHttpApp({ pipeline: services.pipeline, log: createLogger('silent'), clock: opts.clock ?? (() => new Date()), readiness: {}, console: consoleApp, ...(opts.uploads ? { bodyLimits: opts.uploads } : {}) });
   let n = 0;
 
   const browser = (): Browser => {

@@ -4,6 +4,7 @@ import { createHttpApp } from '../../src/http/http-app.js';
 import { createLogger } from '../../src/util/log.js';
 import { adapterContract, waitForCount, type SeenReply } from './adapter-contract.js';
 import { startServices } from './services.js';
+import { sessionHeader } from '../support/web-session.js';
 
 let env: { services: Services; stop(): Promise<void> };
 let app: ReturnType<typeof createHttpApp>;
@@ -19,10 +20,10 @@ afterAll(() => env?.stop());
 type WebReply = { text: string; items?: { title: string; lines: string[]; buttons?: { action: string }[] }[]; buttons?: { action: string }[][] };
 
 async function post(chat: string, body: Record<string, unknown>) {
-  // The web user's identity is the session id; the chat key maps to one session.
-  const sessionId = sessions.get(chat) ?? `sess-${chat}`.padEnd(8, '0');
+  // The web user's identity is the session cookie; the chat key maps to one session.
+  const sessionId = sessions.get(chat) ?? `sess-${chat}`;
   sessions.set(chat, sessionId);
-  const res = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId, ...body }) });
+  const res = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json', ...sessionHeader(sessionId) }, body: JSON.stringify(body) });
   const json = (await res.json()) as { replies: WebReply[]; duplicate?: boolean };
   // A resent message is answered with the replies of its first handling, flagged duplicate: a client
   // shows them only if the first response never arrived. Here the first one always did.

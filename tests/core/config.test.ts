@@ -41,4 +41,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DINGTALK_CLIENT_SECRET: 's' })).toThrow(/^DINGTALK_CLIENT_ID: /);
     expect(() => loadConfig({ DINGTALK_CLIENT_ID: 'a', DINGTALK_CLIENT_SECRET: 's', DINGTALK_GROUP_PER_MINUTE: '21' })).toThrow(/^DINGTALK_GROUP_PER_MINUTE: /);
   });
+
+  it('reads TRUSTED_PROXY as a number of hops or a list of proxies, and the per-address limit', () => {
+    expect(loadConfig({}).TRUSTED_PROXY).toBeUndefined();
+    expect(loadConfig({ TRUSTED_PROXY: '' }).TRUSTED_PROXY).toBeUndefined();
+    expect(loadConfig({ TRUSTED_PROXY: '0' }).TRUSTED_PROXY).toBeUndefined();
+    expect(loadConfig({ TRUSTED_PROXY: '2' }).TRUSTED_PROXY).toEqual({ hops: 2 });
+    expect(loadConfig({ TRUSTED_PROXY: '10.0.0.1, 10.8.0.0/16,fd00::/8' }).TRUSTED_PROXY).toEqual({ list: ['10.0.0.1', '10.8.0.0/16', 'fd00::/8'] });
+    for (const bad of ['yes', '11', '10.0.0.0/33', 'proxy.example', '10.0.0.1,'])
+      expect(() => loadConfig({ TRUSTED_PROXY: bad }), bad).toThrow(/^TRUSTED_PROXY: /);
+    const c = loadConfig({ ADDRESS_RATE_LIMIT_BURST: '10', ADDRESS_RATE_LIMIT_PER_MINUTE: '5' });
+    expect([c.ADDRESS_RATE_LIMIT_BURST, c.ADDRESS_RATE_LIMIT_PER_MINUTE]).toEqual([10, 5]);
+    expect(() => loadConfig({ ADDRESS_RATE_LIMIT_BURST: '0' })).toThrow(/^ADDRESS_RATE_LIMIT_BURST: /);
+  });
 });

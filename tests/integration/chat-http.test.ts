@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createHttpApp } from '../../src/http/http-app.js';
+import { WEB_COOKIE, webUserId } from '../../src/http/web-sessions.js';
 import { createLogger } from '../../src/util/log.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
 
@@ -24,13 +25,20 @@ interface Body {
   error?: { code: string; message: string };
 }
 
+/**
+ * `sessionId` here is the test's handle on a conversation: the value of the session cookie the
+ * server set on its first answer, sent back as the cookie (never in the body, which the server refuses).
+ */
 async function chat(body: unknown, raw = false): Promise<{ status: number; body: Body }> {
+  const { sessionId, ...rest } = (raw ? {} : body) as { sessionId?: string };
   const res = await app.request('/api/chat', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: raw ? (body as string) : JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...(sessionId ? { cookie: `${WEB_COOKIE}=${sessionId}` } : {}) },
+    body: raw ? (body as string) : JSON.stringify(rest),
   });
-  return { status: res.status, body: (await res.json()) as Body };
+  const issued = new RegExp(`${WEB_COOKIE}=([^;]+)`).exec(res.headers.get('set-cookie') ?? '')?.[1];
+  const json = (await res.json()) as Body;
+  return { status: res.status, body: { ...json, sessionId: issued ?? sessionId ?? '' } };
 }
 
 beforeAll(async () => {
@@ -56,7 +64,8 @@ describe('web chat', () => {
   it('serves the page, health and readiness', async () => {
     const page = await app.request('/');
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('/api/chat');
+    expect(await page.text()).toContain('<script src="/web/chat.js"></script>');
+    expect(await (await app.request('/web/chat.js')).text()).toContain('/api/chat');
     expect((await app.request('/healthz')).status).toBe(200);
     const ready = await app.request('/readyz');
     expect(ready.status).toBe(200);
@@ -120,7 +129,10 @@ describe('web chat', () => {
     expect((await chat({})).body.error?.code).toBe('BAD_REQUEST');
     expect((await chat({ text: 5 })).status).toBe(400);
     expect((await chat({ text: 'hi', extra: 1 })).status).toBe(400);
-    expect((await chat({ sessionId: '../../etc', text: 'hi' })).status).toBe(400);
+    // The session is the server's cookie: a client-chosen id in the body is refused, not adopted.
+    const chosen = await chat(JSON.stringify({ sessionId: 'someone-elses-id', text: 'hi' }), true);
+    expect(chosen.status).toBe(400);
+    expect(chosen.body.error?.code).toBe('SESSION_NOT_ACCEPTED');
     const bad = await chat({ action: 'd:<script>' });
     expect(bad.status).toBe(400);
     expect(bad.body.error?.code).toBe('BAD_ACTION');
@@ -153,7 +165,7 @@ describe('web chat', () => {
     await chat({ sessionId, text: 'forget me' });
     expect((await chat({ sessionId, action: 'fy' })).body.replies[0]!.text).toMatch(/deleted/);
     const rows = await services.database.rows<{ n: number }>(
-      (await import('drizzle-orm')).sql`select count(*)::int as n from users where platform = 'web' and platform_user_id = ${sessionId}`,
+      (await import('drizzle-orm')).sql`select count(*)::int as n from users where platform = 'web' and platform_user_id = ${webUserId(sessionId)}`,
     );
     expect(rows[0]!.n).toBe(0);
   });

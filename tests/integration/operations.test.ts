@@ -16,6 +16,7 @@ import { InboxStore } from '../../src/services/inbox-store.js';
 import { createLogger } from '../../src/util/log.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
+import { sessionHeader } from '../support/web-session.js';
 
 let services: Services;
 let dir: string;
@@ -23,7 +24,7 @@ let now = new Date('2026-11-21T08:00:00Z');
 let app: ReturnType<typeof createHttpApp>;
 
 const chat = (text: string, sessionId = 'ops-session-1') =>
-  app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId, text }) });
+  app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json', ...sessionHeader(sessionId) }, body: JSON.stringify({ text }) });
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'pb-ops-'));
@@ -131,7 +132,7 @@ describe('graceful shutdown (child process)', () => {
     const { proc, exited, log } = await start(port);
     // The model answers slowly, so a request is in flight when the signal arrives.
     fake.script({ delayMs: 1500, then: { toolCall: { name: 'choose_intent', arguments: { intent: 'help' } } } });
-    const inflight = fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId: 'drain-session-1', text: '嗯……那个东西怎么弄' }) });
+    const inflight = fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...sessionHeader('drain-session-1') }, body: JSON.stringify({ text: '嗯……那个东西怎么弄' }) });
     await fake.waitFor(1, 10_000);
     proc.kill('SIGTERM');
     const res = await inflight;
@@ -145,7 +146,7 @@ describe('graceful shutdown (child process)', () => {
     const again = await start(port2);
     // A request in flight keeps the drain busy, so the second signal surely arrives during it.
     fake.script({ delayMs: 5000, then: { toolCall: { name: 'choose_intent', arguments: { intent: 'help' } } } });
-    const slow = fetch(`http://127.0.0.1:${port2}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId: 'drain-session-2', text: '嗯……那个东西怎么弄' }) }).catch(() => undefined);
+    const slow = fetch(`http://127.0.0.1:${port2}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...sessionHeader('drain-session-2') }, body: JSON.stringify({ text: '嗯……那个东西怎么弄' }) }).catch(() => undefined);
     await fake.waitFor(2, 10_000);
     again.proc.kill('SIGTERM');
     for (let i = 0; i < 100 && !again.log().includes('shutting down'); i++) await new Promise((r) => setTimeout(r, 20));

@@ -10,6 +10,7 @@ import { createHttpApp } from '../../src/http/http-app.js';
 import { csvCell, exportRegistrationsCsv } from '../../src/services/registration-export.js';
 import { createLogger } from '../../src/util/log.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
+import { sessionHeader, webUser } from '../support/web-session.js';
 
 let services: Services;
 let app: ReturnType<typeof createHttpApp>;
@@ -19,7 +20,7 @@ let now = new Date('2026-11-21T08:00:00Z');
 
 type R = { text: string; items?: { title: string; lines: string[]; buttons?: { action: string }[] }[]; buttons?: { label: string; action: string }[][] };
 async function say(sessionId: string, body: { text?: string; action?: string }): Promise<R[]> {
-  const res = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId, ...body }) });
+  const res = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json', ...sessionHeader(sessionId) }, body: JSON.stringify(body) });
   expect(res.status).toBe(200);
   return ((await res.json()) as { replies: R[] }).replies;
 }
@@ -112,7 +113,7 @@ describe('expo registration dialogue', () => {
     expect(last(await say(s, { text: '我的报名' })).items![0]!.lines[0]).toBe('已取消');
     // A promotion notice waiting for someone arrives ahead of their next reply.
     await say('notice-user-1', { text: '你好' });
-    const [u] = await services.database.rows<{ id: number }>(sql`select id from users where platform_user_id = 'notice-user-1'`);
+    const [u] = await services.database.rows<{ id: number }>(sql`select id from users where platform_user_id = ${webUser('notice-user-1')}`);
     await services.database.rows(sql`insert into notices (user_id, text_zh, text_en) values (${u!.id}, '好消息：您已转正', 'Good news')`);
     const rs = await say('notice-user-1', { text: '帮助' });
     expect(rs[0]!.text).toBe('好消息：您已转正');

@@ -18,6 +18,7 @@ import { InboxStore } from '../../src/services/inbox-store.js';
 import { createLogger } from '../../src/util/log.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
 import { blockActionBody, signedSlackRequest, slashCommandBody, startFakeSlack, type FakeSlack, type SlackCall } from '../support/fake-slack.js';
+import { sessionHeader } from '../support/web-session.js';
 
 const SECRET = 'slack-signing-secret-for-tests';
 let services: Services;
@@ -30,7 +31,7 @@ const log = createLogger('silent');
 
 type R = { text: string; buttons?: { label: string; action: string }[][] };
 async function say(sessionId: string, body: { text?: string; action?: string }): Promise<R> {
-  const res = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId, ...body }) });
+  const res = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json', ...sessionHeader(sessionId) }, body: JSON.stringify(body) });
   expect(res.status).toBe(200);
   return ((await res.json()) as { replies: R[] }).replies.at(-1)!;
 }
@@ -105,7 +106,7 @@ describe('leads with a Slack agency channel', () => {
     expect(String(update.params.text)).toMatch(/✔ 已由 user_u500 认领/);
     expect((await services.leads.store.byRef(ref))!.status).toBe('claimed');
     // The web author has no push channel: the news comes with their next reply.
-    const replies = async () => ((await (await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId: 'web-en-1', text: 'hello' }) })).json()) as { replies: R[] }).replies;
+    const replies = async () => ((await (await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json', ...sessionHeader('web-en-1') }, body: JSON.stringify({ text: 'hello' }) })).json()) as { replies: R[] }).replies;
     expect((await replies())[0]!.text).toBe(`Your request ${ref} has been taken on by Jingchu Technology Transfer Service (sample); they will contact you soon.`);
     expect(JSON.stringify(await replies())).not.toContain(ref);
   });

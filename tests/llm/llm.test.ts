@@ -18,6 +18,7 @@ import { maskPii } from '../../src/llm/mask.js';
 import { createLogger } from '../../src/util/log.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
 import { lastUserText, startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
+import { sessionHeader } from '../support/web-session.js';
 
 let services: Services;
 let app: ReturnType<typeof createHttpApp>;
@@ -28,7 +29,7 @@ const TIMEOUT = 400;
 type R = { text: string; buttons?: { label: string; action: string }[][]; items?: unknown[] };
 let session = 0;
 async function say(text: string, sessionId = `llm-session-${++session}`): Promise<R[]> {
-  const res = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId, text }) });
+  const res = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json', ...sessionHeader(sessionId) }, body: JSON.stringify({ text }) });
   expect(res.status).toBe(200);
   return ((await res.json()) as { replies: R[] }).replies;
 }

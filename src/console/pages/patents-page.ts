@@ -23,7 +23,7 @@ import { csrfField } from '../layout.js';
 
 export const MAX_PATENT_FILE = 50 * 1024 * 1024;
 const UPLOAD_PATH = '/console/patents/imports';
-/** For createConsole's `uploads`: the file plus the multipart envelope. */
+/** For createHttpApp's `bodyLimits`: the file plus the multipart envelope; read only once the console has checked the session. */
 export const PATENT_UPLOADS: Record<string, number> = { [UPLOAD_PATH]: MAX_PATENT_FILE + 64 * 1024 };
 const KEEP_JOBS = 20;
 const REJECTS_SHOWN = 50;
