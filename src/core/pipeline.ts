@@ -126,7 +126,7 @@ export class Pipeline {
       user = { ...user, locale: guessed };
     }
     const locale = user.locale;
-    if (!this.limiter.take(`${msg.platform}:${msg.userId}`, msg.receivedAt.getTime())) {
+    if (!(await this.limiter.take(`${msg.platform}:${msg.userId}`))) {
       return { replies: [{ text: t(locale, 'rateLimited') }], duplicate: false, locale };
     }
     const before = JSON.stringify(state);

@@ -1,0 +1,6 @@
+CREATE TABLE "rate_buckets" (
+	"key" text PRIMARY KEY NOT NULL,
+	"tokens" double precision NOT NULL,
+	"at" timestamp (6) with time zone NOT NULL,
+	"full_at" timestamp (6) with time zone NOT NULL
+);
