@@ -369,7 +369,9 @@ export const broadcastDeliveries = pgTable(
 /**
  * Send pacing shared by every process on this database: per key (a platform, or a platform and
  * chat) the earliest time the next message may go. Each send books its slot with one statement,
- * so the platform's limits hold across replicas. Rows in the past are pruned.
+ * so the platform's limits hold across replicas. Rows in the past are pruned. UNLOGGED (set in
+ * migration 0008): no WAL flush per send; after a server crash the table starts empty, which only
+ * forgets waits that have passed or will soon.
  */
 export const sendClock = pgTable('send_clock', {
   key: text('key').primaryKey(),
@@ -379,7 +381,8 @@ export const sendClock = pgTable('send_clock', {
 /**
  * Token buckets (the per-person message limit, …) shared by every replica: `tokens` as of `at`,
  * refilled on each take with the database's clock. A bucket is full again at `full_at`; after that
- * the row says nothing and is pruned.
+ * the row says nothing and is pruned. UNLOGGED (migration 0008) like send_clock: a crash refills
+ * every bucket, and a take costs no WAL flush.
  */
 export const rateBuckets = pgTable('rate_buckets', {
   key: text('key').primaryKey(),
