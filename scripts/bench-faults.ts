@@ -8,7 +8,9 @@
  * a sendMessage names the update it answers.
  *
  *  1. kill -9 of one of two replicas at ~1/3 of 300 updates at 30/s: the other keeps answering;
- *     the rows the dead one had claimed come back when their inbox lease runs out.
+ *     the rows the dead one had claimed come back when their inbox lease runs out (10 s, renewed
+ *     while a replica lives); prints the takeover time: from the kill until the last of the dead
+ *     replica's rows is answered by the survivor.
  *  2. Meilisearch stopped for 10 s under mixed load (searches, small talk, policy): (a) killed
  *     and restarted on the same port and data, (b) frozen with SIGSTOP/SIGCONT. Searches in the
  *     outage get the "temporarily unavailable" answer, the rest are answered, and searches work
@@ -27,6 +29,7 @@ import { sql } from 'drizzle-orm';
 import { createMeiliClient } from '../search/client.js';
 import { PatentIndex } from '../search/patent-index.js';
 import { STRINGS } from '../src/core/strings.js';
+import { LEASE_SECONDS } from '../src/services/inbox-store.js';
 import { importPatents } from '../src/services/patent-importer.js';
 import { PatentStore } from '../src/services/patent-store.js';
 import { PACKAGE_ROOT } from '../src/util/paths.js';
@@ -124,6 +127,14 @@ async function openInboxRows(s: Scenario): Promise<number | undefined> {
 }
 
 /** Waits until every update is acknowledged and the inbox has nothing open, or the deadline; then a little longer for late duplicates. */
+/** Open inbox rows under a lease right now (update id → chat id): at a kill, the dead replica's are among them. */
+async function leasedRows(s: Scenario): Promise<Map<string, number>> {
+  const rows = await s.db.database
+    .rows<{ update_id: string; chat_id: string }>(sql`select update_id, chat_id from inbound_updates where status in ('pending', 'sending') and lease_until > now()`)
+    .catch(() => []);
+  return new Map(rows.map((r) => [String(r.update_id), Number(r.chat_id)]));
+}
+
 async function settle(s: Scenario, ds: Delivery[], deadline: number, what: string): Promise<{ settled: boolean; at: number }> {
   for (;;) {
     // Once every update is acknowledged and no inbox row is open (pending/sending), no reply can come any more.
@@ -229,6 +240,7 @@ async function faultKillReplica(s: Scenario, load: Gate): Promise<Row> {
   const [survivor, victim] = s.replicas as [Replica, Replica];
   let killAt = 0;
   let openAtKill: number | undefined;
+  let leasedAtKill: Promise<Map<string, number>> = Promise.resolve(new Map());
   await load.run(async () => {
     say(`fault 1: ${N} updates at ${RATE}/s over two replicas; kill -9 ${victim.name} at update ${KILL_AT}`);
     await drive(
@@ -243,10 +255,11 @@ async function faultKillReplica(s: Scenario, load: Gate): Promise<Row> {
         victim.proc.kill('SIGKILL');
         killAt = Date.now();
         void openInboxRows(s).then((n) => (openAtKill = n));
+        leasedAtKill = leasedRows(s);
         say(`fault 1: ${victim.name} killed (SIGKILL)`);
       },
     );
-    say(`fault 1: load sent and acknowledged; waiting for the dead replica's leased rows (lease 120 s in InboxStore.claim)`);
+    say(`fault 1: load sent and acknowledged; waiting for the dead replica's leased rows (lease ${LEASE_SECONDS} s, renewed while held)`);
   });
   const { settled, at } = await settle(s, tg.deliveries, killAt + 150_000, 'fault 1');
   const row = await tally(s, tg.deliveries, '1. kill -9 one of two replicas');
@@ -256,16 +269,25 @@ async function faultKillReplica(s: Scenario, load: Gate): Promise<Row> {
     .map((d) => ({ d, first: replies.get(d.chatId)?.[0]?.at }))
     .filter((x): x is { d: Delivery; first: number } => x.first !== undefined && x.d.ackAt !== undefined)
     .map((x) => ({ ...x, wait: x.first - x.d.ackAt! }));
-  const late = lateBy.filter((x) => x.wait > 30_000);
+  const late = lateBy.filter((x) => x.wait > LEASE_SECONDS * 800);
   const lastReply = Math.max(...lateBy.map((x) => x.first));
   const failures = tg.failures();
   const [{ taken } = { taken: 0 }] = await s.db.database.rows<{ taken: number }>(sql`select count(*)::int as taken from inbound_updates where attempts >= 2`);
+  // Takeover: rows leased at the kill and claimed again afterwards (attempts ≥ 2) were the dead replica's.
+  const leased = await leasedAtKill;
+  const again = new Set(
+    (await s.db.database.rows<{ update_id: string }>(sql`select update_id from inbound_updates where attempts >= 2`)).map((r) => String(r.update_id)).filter((id) => leased.has(id)),
+  );
+  const takenAt = [...again].map((id) => replies.get(leased.get(id)!)?.find((c) => c.at >= killAt)?.at).filter((x): x is number => x !== undefined);
+  const takeover = takenAt.length ? `takeover ${secs(Math.max(...takenAt) - killAt)} after the kill (${takenAt.length} of the dead replica's ${again.size} row(s) answered by the survivor)` : 'takeover: no row of the dead replica was left to take over';
+  say(`fault 1: ${takeover}`);
   row.notes.push(
     `LB skipped the dead replica ${s.lb.refused}×`,
     `Telegram got non-2xx: ${fmtCounts(failures)}; slowest webhook answer ${secs(tg.slowest())}`,
     late.length
-      ? `${late.length} answered only after the lease ran out: ${secs(Math.min(...late.map((x) => x.wait)))}–${secs(Math.max(...late.map((x) => x.wait)))} after their 200`
+      ? `${late.length} answered more than ${secs(LEASE_SECONDS * 800)} after their 200 (taken over, or queued behind the survivor's backlog): ${secs(Math.min(...late.map((x) => x.wait)))}–${secs(Math.max(...late.map((x) => x.wait)))}`
       : 'no update waited for a lease',
+    takeover,
     `last reply ${secs(lastReply - killAt)} after the kill`,
     `${taken} inbox row(s) taken over from the dead replica (attempts ≥ 2); inbox drained ${secs(at - killAt)} after the kill${settled ? '' : ' (deadline)'}`,
     `survivor ${survivor.alive() ? 'alive' : 'DIED'}`,

@@ -51,6 +51,8 @@ export interface Services {
   users: UserStore;
   search: PatentSearch;
   pipeline: Pipeline;
+  /** The per-person message limit, in the database (shared by replicas). */
+  rateLimiter: RateLimiter;
   policies: PolicyService;
   registrations: RegistrationStore;
   expos: ExpoCalendar;
@@ -173,6 +175,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
     const hybrid = llm ? new HybridNlu({ llm: llm.client, budget: llm.budget, threshold: config.LLM_CONFIDENCE, clock }) : undefined;
     const consoleAuth = new ConsoleAuth(database.db, config.ADMIN_TOKEN, clock);
     const consoleBase = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
+    const rateLimiter = new RateLimiter({ capacity: config.RATE_LIMIT_BURST, refillPerSecond: config.RATE_LIMIT_PER_MINUTE / 60, database, scope: 'user' });
     const pipeline = new Pipeline({
       users,
       search,
@@ -189,7 +192,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       clock,
       classify,
       consoleLink: async (staffId: number) => new URL(`/console/link/${await consoleAuth.createLink(staffId)}`, consoleBase).toString(),
-      rateLimiter: new RateLimiter({ capacity: config.RATE_LIMIT_BURST, refillPerSecond: config.RATE_LIMIT_PER_MINUTE / 60 }),
+      rateLimiter,
       ...(llm ? { llm } : {}),
       ...(hybrid ? { understand: (text: string, offline: NluResult, userId: number, deadline?: LlmDeadline) => hybrid.understand(text, offline, userId, deadline) } : {}),
     });
@@ -202,6 +205,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       users,
       search,
       pipeline,
+      rateLimiter,
       policies,
       registrations,
       expos: content.expos,

@@ -56,7 +56,7 @@ export class SlackSender {
         return { result: 'unreachable' };
       }
       if (e.code === 'slack_webapi_rate_limited_error') {
-        this.slots.pause(target.channel, (e.retryAfter ?? 1) * 1000);
+        await this.slots.pause(target.channel, (e.retryAfter ?? 1) * 1000);
         throw new SlackDeliveryError(`rate limited for ${e.retryAfter ?? '?'} s`, { cause: err });
       }
       if (slackError && TRANSIENT.has(slackError)) throw new SlackDeliveryError(`Slack answered ${slackError}`, { cause: err });

@@ -14,7 +14,7 @@ export interface SenderOptions {
   perChatIntervalMs?: number;
   globalPerSecond?: number;
   maxRetries?: number;
-  /** Hold the overall limit across processes through a shared clock. */
+  /** Book slots on this clock (the database's: limits hold across processes) under this key; default: in this process. */
   shared?: SlotOptions['shared'];
   /** Per request; telegraf's own limit is 500 s, far longer than a lead notice's lease. */
   requestTimeoutMs?: number;
@@ -78,7 +78,7 @@ export class TelegramSender {
         const code = res?.error_code;
         if (code === 429 && attempt < maxRetries) {
           const seconds = Math.max(1, res?.parameters?.retry_after ?? 1);
-          this.slots.pause(chatId, seconds * 1000);
+          await this.slots.pause(chatId, seconds * 1000);
           await this.slots.pauseAll(seconds * 1000);
           this.log.warn('telegram rate limit', { retryAfter: seconds, attempt });
           continue;

@@ -112,7 +112,7 @@ export class Pipeline {
       user = { ...user, locale: clear };
     }
     const locale = user.locale;
-    if (!this.limiter.take(`${msg.platform}:${msg.userId}`, msg.receivedAt.getTime())) {
+    if (!(await this.limiter.take(`${msg.platform}:${msg.userId}`))) {
       return { replies: [{ text: t(locale, 'rateLimited') }], duplicate: false, locale };
     }
     const before = JSON.stringify(state);

@@ -4,7 +4,7 @@
  * drizzle-kit and applied unchanged to PGlite (PostgreSQL 18) and the server (PostgreSQL ≥ 15).
  */
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -368,12 +368,27 @@ export const broadcastDeliveries = pgTable(
 
 /**
  * Send pacing shared by every process on this database: per key (a platform, or a platform and
- * chat) the earliest time the next message may go. Each send books the next slot with one UPDATE,
- * so the platform's limits hold across replicas.
+ * chat) the earliest time the next message may go. Each send books its slot with one statement,
+ * so the platform's limits hold across replicas. Rows in the past are pruned. UNLOGGED (set in
+ * migration 0008): no WAL flush per send; after a server crash the table starts empty, which only
+ * forgets waits that have passed or will soon.
  */
 export const sendClock = pgTable('send_clock', {
   key: text('key').primaryKey(),
   nextAt: timestamp('next_at', { withTimezone: true, precision: 6 }).notNull().defaultNow(),
+});
+
+/**
+ * Token buckets (the per-person message limit, …) shared by every replica: `tokens` as of `at`,
+ * refilled on each take with the database's clock. A bucket is full again at `full_at`; after that
+ * the row says nothing and is pruned. UNLOGGED (migration 0008) like send_clock: a crash refills
+ * every bucket, and a take costs no WAL flush.
+ */
+export const rateBuckets = pgTable('rate_buckets', {
+  key: text('key').primaryKey(),
+  tokens: doublePrecision('tokens').notNull(),
+  at: timestamp('at', { withTimezone: true, precision: 6 }).notNull(),
+  fullAt: timestamp('full_at', { withTimezone: true, precision: 6 }).notNull(),
 });
 
 /** Model calls per person per day (China date), for the LLM budget; shared by every replica. */

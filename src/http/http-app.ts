@@ -18,6 +18,7 @@ import { securityHeaders } from './security-headers.js';
 import { WebSessions } from './web-sessions.js';
 import { MAX_BROADCAST_BODY, mountBroadcastAdmin, type BroadcastAdmin } from './admin-broadcasts.js';
 import { mountLeadAdmin, type LeadAdmin } from './admin-leads.js';
+import type { Database } from '../db/database.js';
 
 export interface HttpDeps {
   pipeline: Pipeline;
@@ -40,7 +41,8 @@ export interface HttpDeps {
   /** Reverse proxies whose X-Forwarded-For names the client (TRUSTED_PROXY); none: the socket's address. */
   trustedProxy?: TrustedProxy;
   /** Requests per client address to the web chat API and console sign-in (a token bucket); none: no per-address limit. */
-  addressLimit?: { burst: number; perMinute: number };
+  /** Per client address; in the database when given (server mode: shared by replicas), else in this process. */
+  addressLimit?: { burst: number; perMinute: number; database?: Pick<Database, 'rows'> };
   /** Secure web-chat cookies (served over https). */
   secureCookies?: boolean;
 }
@@ -59,7 +61,10 @@ export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono<AddressEnv>();
   const requestIds = new WeakMap<Request, string>();
   const resolveAddress = clientAddressResolver(deps.trustedProxy);
-  const perAddress = deps.addressLimit ? new RateLimiter({ capacity: deps.addressLimit.burst, refillPerSecond: deps.addressLimit.perMinute / 60 }) : undefined;
+  const a = deps.addressLimit;
+  const perAddress = a
+    ? new RateLimiter({ capacity: a.burst, refillPerSecond: a.perMinute / 60, now: () => deps.clock().getTime(), ...(a.database ? { database: a.database, scope: 'address' } : {}) })
+    : undefined;
   const sessions = new WebSessions({ secure: deps.secureCookies ?? false });
 
   // Every answer carries a request id (the caller's, when it sent a sane one); error logs name it.
@@ -81,7 +86,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   app.use('*', limitBodies((p) => limits[p] ?? (p.startsWith('/console/') ? MAX_FORM_BYTES : MAX_BODY)));
   if (perAddress)
     app.use('*', async (c, next) => {
-      if (c.req.method === 'POST' && ADDRESS_LIMITED.test(c.req.path) && !perAddress.take(`address:${addressOf(c)}`, deps.clock().getTime())) {
+      if (c.req.method === 'POST' && ADDRESS_LIMITED.test(c.req.path) && !(await perAddress.take(addressOf(c)))) {
         const en = (c.req.header('accept-language') ?? '').toLowerCase().startsWith('en');
         return c.json(error('RATE_LIMITED', en ? 'Too many requests from your address; please wait a minute.' : '来自您所在网络的请求过多，请稍等一分钟再试。'), 429, { 'retry-after': '60' });
       }

@@ -27,6 +27,12 @@ export interface InboxRow {
 }
 
 export const MAX_ATTEMPTS = 5;
+/**
+ * How long a claim holds without renewal. The worker renews its rows every LEASE_SECONDS / 3 while
+ * it holds them, so a live replica keeps its rows however long one takes, and a dead one's rows
+ * are free again at most LEASE_SECONDS after its last renewal.
+ */
+export const LEASE_SECONDS = 10;
 
 /** Why an update was rejected: a closed set (it is a metrics label). */
 export type RejectReason = 'no_chat' | 'no_from' | 'unstorable';
@@ -81,7 +87,7 @@ export class InboxStore {
   }
 
   /** Takes up to `limit` unfinished rows whose lease is free, oldest first. */
-  async claim(platform: string, limit: number, leaseSeconds = 120): Promise<InboxRow[]> {
+  async claim(platform: string, limit: number, leaseSeconds = LEASE_SECONDS): Promise<InboxRow[]> {
     const rows = await this.database.rows<Record<string, unknown>>(sql`
       update inbound_updates set attempts = attempts + 1, lease_until = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
       where (platform, update_id) in (
@@ -104,6 +110,15 @@ export class InboxStore {
         receivedAt: new Date(r.received_at as string),
       }))
       .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || Number(a.updateId) - Number(b.updateId));
+  }
+
+  /** Extends the lease of rows this worker still holds (one statement for all of them); finished rows are left alone. */
+  async renew(platform: string, updateIds: string[], leaseSeconds = LEASE_SECONDS): Promise<void> {
+    if (!updateIds.length) return;
+    await this.database.rows(sql`
+      update inbound_updates set lease_until = now() + make_interval(secs => ${leaseSeconds})
+      where platform = ${platform} and update_id in (${sql.join(updateIds.map((id) => sql`${id}`), sql`, `)}) and status in ('pending', 'sending')
+      returning update_id`);
   }
 
   private where(r: Pick<InboxRow, 'platform' | 'updateId'>) {

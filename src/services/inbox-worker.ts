@@ -3,16 +3,21 @@
  * frees up, serves up to `concurrency` chats at once and one chat's updates strictly in order, and
  * retries on a timer so back-offs and rows left by a crashed process are picked up. A slow chat
  * does not hold up the others: new rows are claimed while earlier ones are still being handled.
+ * Held rows (queued or being handled) have their leases renewed every LEASE_SECONDS / 3, so a
+ * live worker keeps them and a dead one's are taken over within LEASE_SECONDS plus a poll.
  * The platform supplies `handle`.
  */
 import type { Logger } from '../util/log.js';
-import type { InboxRow, InboxStore } from './inbox-store.js';
+import { LEASE_SECONDS, type InboxRow, type InboxStore } from './inbox-store.js';
 
 export class InboxWorker {
   private working?: Promise<void>;
   private again = false;
   private stopped = false;
   private timer?: NodeJS.Timeout;
+  private heartbeat?: NodeJS.Timeout;
+  /** Update ids of the rows claimed and not finished (queued or running). */
+  private readonly mine = new Set<string>();
   /** Rows claimed and not finished, per chat, in arrival order (a running chat's array grows in place). */
   private readonly queues = new Map<string, InboxRow[]>();
   private readonly running = new Set<string>();
@@ -35,12 +40,21 @@ export class InboxWorker {
   start(intervalMs = 1000): void {
     this.timer = setInterval(() => this.kick(), intervalMs);
     this.timer.unref();
+    this.heartbeat = setInterval(() => void this.renew(), (LEASE_SECONDS * 1000) / 3);
+    this.heartbeat.unref();
     this.kick();
+  }
+
+  /** A failed renewal is retried at the next beat; two in a row and the rows may be taken over (then answered once: the pipeline dedupes). */
+  private async renew(): Promise<void> {
+    if (!this.mine.size) return;
+    await this.inbox.renew(this.platform, [...this.mine]).catch((err) => this.log.warn('inbox lease renewal failed', { platform: this.platform, err }));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearInterval(this.heartbeat);
     this.signal();
     await this.working;
   }
@@ -85,6 +99,7 @@ export class InboxWorker {
         if (q) q.push(r);
         else this.queues.set(key, [r]);
         this.held++;
+        this.mine.add(r.updateId);
       }
       this.startChats();
       if (room > 0 && rows.length === Math.min(100, room)) continue; // there may be more
@@ -115,11 +130,13 @@ export class InboxWorker {
         this.log.error('inbox row failed', { platform: this.platform, updateId: row.updateId, err });
       } finally {
         this.held--;
+        this.mine.delete(row.updateId);
         this.signal();
       }
     }
     // Rows left when stopping keep their lease and are taken over after it.
     if (queue.length) this.held -= queue.length;
+    for (const r of queue) this.mine.delete(r.updateId);
     this.queues.delete(key);
     this.running.delete(key);
     this.startChats();

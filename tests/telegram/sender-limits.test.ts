@@ -39,10 +39,18 @@ describe('TelegramSender limits', () => {
     for (let i = 10; i < sent.length; i++) expect(sent[i]! - sent[i - 10]!).toBeGreaterThanOrEqual(990);
   });
 
+  it('spaces sends to different chats 1/perSecond apart (3 % wider), never a second booked at once', async () => {
+    const h = harness({ perSecond: 10 });
+    for (let i = 0; i < 12; i++) await h.sender.send(String(i), { text: 'x' });
+    const at = h.sent.map((s) => s.at);
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeCloseTo(103, 6);
+  });
+
   it('spaces messages to one chat by the per-chat interval', async () => {
     const h = harness();
     for (let i = 0; i < 3; i++) await h.sender.send('1', { text: String(i) });
-    expect(h.sent.map((s) => s.at)).toEqual([0, 1000, 2000]);
+    // The interval plus the 20 ms arrival margin (SendSlots.KEY_MARGIN_MS).
+    expect(h.sent.map((s) => s.at)).toEqual([0, 1020, 2040]);
   });
 
   it('retries after retry_after on 429, and gives up on other 4xx', async () => {
