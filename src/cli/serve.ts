@@ -1,5 +1,6 @@
 /** `patent-bridge serve`: HTTP server and adapters until SIGTERM/SIGINT, then a clean drain. */
 import { serve as serveHttp } from '@hono/node-server';
+import { FeishuChannel } from '../../bots/feishu/feishu-channel.js';
 import { SlackChannel } from '../../bots/slack/slack-channel.js';
 import { TelegramChannel } from '../../bots/telegram/telegram-channel.js';
 import { createServices } from '../app.js';
@@ -52,6 +53,22 @@ export async function serve(config: Config, log: Logger): Promise<void> {
           sender: { perSecond: config.SLACK_MAX_PER_SECOND, perChannelIntervalMs: config.SLACK_CHANNEL_INTERVAL_MS, ...(rateClock ? { shared: { clock: rateClock, key: 'slack' } } : {}) },
         })
       : undefined;
+  const feishu =
+    config.FEISHU_APP_ID && config.FEISHU_APP_SECRET
+      ? new FeishuChannel({
+          appId: config.FEISHU_APP_ID,
+          appSecret: config.FEISHU_APP_SECRET,
+          domain: config.FEISHU_DOMAIN,
+          mode: config.PUBLIC_URL ? 'http' : 'ws',
+          ...(config.FEISHU_ENCRYPT_KEY ? { encryptKey: config.FEISHU_ENCRYPT_KEY } : {}),
+          ...(config.FEISHU_VERIFICATION_TOKEN ? { verificationToken: config.FEISHU_VERIFICATION_TOKEN } : {}),
+          pipeline: services.pipeline,
+          inbox,
+          log: log.child({ channel: 'feishu' }),
+          metrics: services.metrics,
+          sender: { perSecond: config.FEISHU_MAX_PER_SECOND, perChatPerSecond: config.FEISHU_CHAT_PER_SECOND, ...(rateClock ? { shared: { clock: rateClock, key: 'feishu' } } : {}) },
+        })
+      : undefined;
   const app = createHttpApp({
     pipeline: services.pipeline,
     log,
@@ -60,6 +77,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     metrics: services.metrics.registry,
     ...(telegram?.mode === 'webhook' ? { telegramWebhook: (req: Request) => telegram.handleWebhook(req) } : {}),
     ...(slack ? { slackEvents: (req: Request) => slack.handleRequest(req) } : {}),
+    ...(feishu?.mode === 'http' ? { feishuEvents: (req: Request) => feishu.handleRequest(req) } : {}),
     console: createConsole({
       auth: services.consoleAuth,
       log: log.child({ component: 'console' }),
@@ -97,16 +115,20 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     });
     await slack?.start().catch((err: Error) => Promise.reject(new Error(`Slack did not answer at SLACK_API_URL (check SLACK_BOT_TOKEN): ${err.message}`)));
     await telegram?.start().catch((err: Error) => Promise.reject(new Error(`Telegram did not answer at TELEGRAM_API_ROOT (check TELEGRAM_BOT_TOKEN): ${err.message}`)));
+    await feishu?.start().catch((err: Error) => Promise.reject(new Error(`Feishu did not answer at FEISHU_DOMAIN (check FEISHU_APP_ID/FEISHU_APP_SECRET): ${err.message}`)));
     // Durable jobs: expo reminders, pushed through Telegram/Slack where the person is, else kept as a notice.
     if (telegram) services.notifier.register('telegram', (id, text) => telegram.push(id, text));
     if (slack) services.notifier.register('slack', (id, text) => slack.push(id, text));
+    if (feishu) services.notifier.register('feishu', (id, text) => feishu.push(id, text));
     // Lead notices: pending ones (a crash, a restart, an outage) go out now, then as they arrive.
     if (telegram) services.leads.registerOutlet('telegram', telegram.outlet);
     if (slack) services.leads.registerOutlet('slack', slack.outlet);
+    if (feishu) services.leads.registerOutlet('feishu', feishu.outlet);
     services.leads.start();
     // Broadcasts: rows left by a crash or another replica are picked up here too.
     if (telegram) services.broadcasts.registerOutlet('telegram', telegram.outlet);
     if (slack) services.broadcasts.registerOutlet('slack', slack.outlet);
+    if (feishu) services.broadcasts.registerOutlet('feishu', feishu.outlet);
     services.broadcasts.start();
     await jobs.start();
     const queued = await jobs.scheduleReminders(services.expos, new Date());
@@ -118,6 +140,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     await jobs.stop().catch(() => {});
     await telegram?.stop();
     await slack?.stop();
+    await feishu?.stop();
     server.close();
     await services.close();
     throw err;
@@ -157,6 +180,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
   await jobs.stop();
   await telegram?.stop();
   await slack?.stop();
+  await feishu?.stop();
   await services.close();
   log.info('stopped');
 }

@@ -33,6 +33,12 @@ const schema = z.object({
   SLACK_BOT_TOKEN: optional(z.string().min(1)),
   SLACK_SIGNING_SECRET: optional(z.string().min(1)),
   SLACK_API_URL: url(['http:', 'https:']).default('https://slack.com/api/'),
+  /** Feishu/Lark self-built app: long connection by default, HTTP events at /feishu/events when PUBLIC_URL is set. */
+  FEISHU_APP_ID: optional(z.string().regex(/^cli_[0-9a-f]{16}$/i, 'must look like cli_ followed by 16 hex digits')),
+  FEISHU_APP_SECRET: optional(z.string().min(1)),
+  FEISHU_ENCRYPT_KEY: optional(z.string().min(1)),
+  FEISHU_VERIFICATION_TOKEN: optional(z.string().min(1)),
+  FEISHU_DOMAIN: url(['http:', 'https:']).default('https://open.feishu.cn'),
   OPENAI_API_KEY: optional(z.string().min(1)),
   OPENAI_BASE_URL: optional(url(['http:', 'https:'])),
   OPENAI_MODEL: optional(z.string().min(1)),
@@ -46,6 +52,9 @@ const schema = z.object({
   TELEGRAM_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   SLACK_MAX_PER_SECOND: z.coerce.number().positive().max(1000).default(20),
   SLACK_CHANNEL_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** Feishu: 50 messages per second per app, 5 per second per chat or person. */
+  FEISHU_MAX_PER_SECOND: z.coerce.number().positive().max(1000).default(50),
+  FEISHU_CHAT_PER_SECOND: z.coerce.number().positive().max(100).default(5),
   /** Broadcast sends in flight per platform and process: also the most recipients a crash can double. */
   BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   /** The optional model: per-call timeout and retries, the offline confidence below which it is asked, calls per person per day. */
@@ -91,6 +100,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.MEILI_URL && !e.MEILI_MASTER_KEY) throw new ConfigError('MEILI_MASTER_KEY', 'is required when MEILI_URL is set');
   if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET)
     throw new ConfigError('SLACK_SIGNING_SECRET', 'is required when SLACK_BOT_TOKEN is set');
+  if (e.FEISHU_APP_ID && !e.FEISHU_APP_SECRET) throw new ConfigError('FEISHU_APP_SECRET', 'is required when FEISHU_APP_ID is set');
+  // With PUBLIC_URL Feishu posts events to us: they must be encrypted and carry our token.
+  if (e.FEISHU_APP_ID && e.PUBLIC_URL && !e.FEISHU_ENCRYPT_KEY) throw new ConfigError('FEISHU_ENCRYPT_KEY', 'is required when FEISHU_APP_ID and PUBLIC_URL are set (HTTP events)');
+  if (e.FEISHU_APP_ID && e.PUBLIC_URL && !e.FEISHU_VERIFICATION_TOKEN) throw new ConfigError('FEISHU_VERIFICATION_TOKEN', 'is required when FEISHU_APP_ID and PUBLIC_URL are set (HTTP events)');
   return {
     ...e,
     dataDir: path.resolve(cwd, e.DATA_DIR),

@@ -28,6 +28,8 @@ export interface HttpDeps {
   admin?: { token: string; exportCsv: (slug: string) => Promise<{ csv: string; rows: number } | undefined>; leads?: LeadAdmin; broadcasts?: BroadcastAdmin };
   /** Slack events, interactivity and the slash command, when the Slack channel runs. */
   slackEvents?: (req: Request) => Promise<Response>;
+  /** Feishu event callbacks, when the Feishu channel runs in HTTP mode. */
+  feishuEvents?: (req: Request) => Promise<Response>;
   /** The operator console (/console), a Hono app of its own. */
   console?: Hono;
 }
@@ -122,6 +124,11 @@ export function createHttpApp(deps: HttpDeps): Hono {
   if (deps.slackEvents) {
     const events = deps.slackEvents;
     app.post('/slack/events', bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.json(error('PAYLOAD_TOO_LARGE', 'payload is too large'), 413) }), (c) => events(c.req.raw));
+  }
+
+  if (deps.feishuEvents) {
+    const events = deps.feishuEvents;
+    app.post('/feishu/events', bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.json(error('PAYLOAD_TOO_LARGE', 'event is too large'), 413) }), (c) => events(c.req.raw));
   }
 
   if (deps.admin) {
