@@ -1,6 +1,7 @@
 /** `patent-bridge serve`: HTTP server and adapters until SIGTERM/SIGINT, then a clean drain. */
 import { serve as serveHttp } from '@hono/node-server';
 import { DingTalkChannel } from '../../bots/dingtalk/dingtalk-channel.js';
+import { FeishuChannel } from '../../bots/feishu/feishu-channel.js';
 import { SlackChannel } from '../../bots/slack/slack-channel.js';
 import { TelegramChannel } from '../../bots/telegram/telegram-channel.js';
 import { createServices } from '../app.js';
@@ -19,6 +20,17 @@ import { broadcastsPage } from '../console/pages/broadcasts-page.js';
 import { PATENT_UPLOADS, patentsPage } from '../console/pages/patents-page.js';
 import { leadAdmin } from '../http/admin-leads.js';
 import type { Logger } from '../util/log.js';
+import type { PushPlatform } from '../core/platforms.js';
+import type { Outlet } from '../services/outlet.js';
+
+/** What serve needs of a channel adapter once it is built. */
+interface RunningChannel {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** A notice to a person (a reminder); false when it could not be delivered. */
+  push(id: string, text: string): Promise<boolean>;
+  outlet: Outlet;
+}
 
 export async function serve(config: Config, log: Logger): Promise<void> {
   const services = await createServices(config, log, { metrics: createMetrics({ defaults: true }) });
@@ -71,6 +83,29 @@ export async function serve(config: Config, log: Logger): Promise<void> {
           sender: { groupPerMinute: config.DINGTALK_GROUP_PER_MINUTE, perSecond: config.DINGTALK_MAX_PER_SECOND, shared: { clock: rateClock, key: 'dingtalk' } },
         })
       : undefined;
+  const feishu =
+    config.FEISHU_APP_ID && config.FEISHU_APP_SECRET
+      ? new FeishuChannel({
+          appId: config.FEISHU_APP_ID,
+          appSecret: config.FEISHU_APP_SECRET,
+          domain: config.FEISHU_DOMAIN,
+          mode: config.PUBLIC_URL ? 'http' : 'ws',
+          ...(config.FEISHU_ENCRYPT_KEY ? { encryptKey: config.FEISHU_ENCRYPT_KEY } : {}),
+          ...(config.FEISHU_VERIFICATION_TOKEN ? { verificationToken: config.FEISHU_VERIFICATION_TOKEN } : {}),
+          pipeline: services.pipeline,
+          inbox,
+          log: log.child({ channel: 'feishu' }),
+          metrics: services.metrics,
+          sender: { perSecond: config.FEISHU_MAX_PER_SECOND, perChatPerSecond: config.FEISHU_CHAT_PER_SECOND, shared: { clock: rateClock, key: 'feishu' } },
+        })
+      : undefined;
+  // The channels that run, each with the words start-up uses when it cannot reach its platform.
+  const channels: { platform: PushPlatform; channel: RunningChannel; failure: string }[] = [
+    ...(slack ? [{ platform: 'slack' as const, channel: slack, failure: `Slack did not answer at SLACK_API_URL (check SLACK_BOT_TOKEN${config.SLACK_APP_TOKEN ? ' and SLACK_APP_TOKEN' : ''})` }] : []),
+    ...(telegram ? [{ platform: 'telegram' as const, channel: telegram, failure: 'Telegram did not answer at TELEGRAM_API_ROOT (check TELEGRAM_BOT_TOKEN)' }] : []),
+    ...(dingtalk ? [{ platform: 'dingtalk' as const, channel: dingtalk, failure: 'DingTalk Stream did not connect at DINGTALK_API_URL (check DINGTALK_CLIENT_ID/SECRET)' }] : []),
+    ...(feishu ? [{ platform: 'feishu' as const, channel: feishu, failure: 'Feishu did not answer at FEISHU_DOMAIN (check FEISHU_APP_ID/FEISHU_APP_SECRET)' }] : []),
+  ];
   const app = createHttpApp({
     pipeline: services.pipeline,
     log,
@@ -79,6 +114,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     metrics: services.metrics.registry,
     ...(telegram?.mode === 'webhook' ? { telegramWebhook: (req: Request) => telegram.handleWebhook(req) } : {}),
     ...(slack && config.SLACK_SIGNING_SECRET ? { slackEvents: (req: Request) => slack.handleRequest(req) } : {}),
+    ...(feishu?.mode === 'http' ? { feishuEvents: (req: Request) => feishu.handleRequest(req) } : {}),
     console: createConsole({
       auth: services.consoleAuth,
       log: log.child({ component: 'console' }),
@@ -117,22 +153,15 @@ export async function serve(config: Config, log: Logger): Promise<void> {
       server.once('listening', resolve);
       server.once('error', (err) => reject(new Error(`cannot listen on ${config.HOST}:${config.PORT}: ${err.message}`)));
     });
-    await slack?.start().catch((err: Error) => Promise.reject(new Error(`Slack did not answer at SLACK_API_URL (check SLACK_BOT_TOKEN${config.SLACK_APP_TOKEN ? ' and SLACK_APP_TOKEN' : ''}): ${err.message}`)));
-    await telegram?.start().catch((err: Error) => Promise.reject(new Error(`Telegram did not answer at TELEGRAM_API_ROOT (check TELEGRAM_BOT_TOKEN): ${err.message}`)));
-    await dingtalk?.start().catch((err: Error) => Promise.reject(new Error(`DingTalk Stream did not connect at DINGTALK_API_URL (check DINGTALK_CLIENT_ID/SECRET): ${err.message}`)));
-    // Durable jobs: expo reminders, pushed through Telegram/Slack where the person is, else kept as a notice.
-    if (telegram) services.notifier.register('telegram', (id, text) => telegram.push(id, text));
-    if (slack) services.notifier.register('slack', (id, text) => slack.push(id, text));
-    if (dingtalk) services.notifier.register('dingtalk', (id, text) => dingtalk.push(id, text));
-    // Lead notices: pending ones (a crash, a restart, an outage) go out now, then as they arrive.
-    if (telegram) services.leads.registerOutlet('telegram', telegram.outlet);
-    if (slack) services.leads.registerOutlet('slack', slack.outlet);
-    if (dingtalk) services.leads.registerOutlet('dingtalk', dingtalk.outlet);
+    // Each running channel starts, then receives what the product pushes through it: reminders,
+    // lead notices (pending ones from a crash or an outage go out at once) and broadcasts.
+    for (const c of channels) {
+      await c.channel.start().catch((err: Error) => Promise.reject(new Error(`${c.failure}: ${err.message}`)));
+      services.notifier.register(c.platform, (id, text) => c.channel.push(id, text));
+      services.leads.registerOutlet(c.platform, c.channel.outlet);
+      services.broadcasts.registerOutlet(c.platform, c.channel.outlet);
+    }
     services.leads.start();
-    // Broadcasts: rows left by a crash or another replica are picked up here too.
-    if (telegram) services.broadcasts.registerOutlet('telegram', telegram.outlet);
-    if (slack) services.broadcasts.registerOutlet('slack', slack.outlet);
-    if (dingtalk) services.broadcasts.registerOutlet('dingtalk', dingtalk.outlet);
     services.broadcasts.start();
     await jobs.start();
     const queued = await jobs.scheduleReminders(services.expos);
@@ -142,9 +171,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     await services.broadcasts.stop();
     await services.leads.stop();
     await jobs.stop().catch(() => {});
-    await telegram?.stop();
-    await slack?.stop();
-    await dingtalk?.stop();
+    for (const c of channels) await c.channel.stop();
     server.close();
     await services.close();
     throw err;
@@ -184,9 +211,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
   await services.broadcasts.stop();
   await services.leads.stop();
   await jobs.stop();
-  await telegram?.stop();
-  await slack?.stop();
-  await dingtalk?.stop();
+  for (const c of channels) await c.channel.stop();
   await services.close();
   log.info('stopped');
 }

@@ -42,6 +42,12 @@ const schema = z.object({
   DINGTALK_ROBOT_CODE: optional(z.string().min(1)),
   /** OpenAPI base: the Stream gateway, OAuth and the robot API all live there. */
   DINGTALK_API_URL: url(['http:', 'https:']).default('https://api.dingtalk.com'),
+  /** Feishu/Lark self-built app: long connection by default, HTTP events at /feishu/events when PUBLIC_URL is set. */
+  FEISHU_APP_ID: optional(z.string().regex(/^cli_[0-9a-f]{16}$/i, 'must look like cli_ followed by 16 hex digits')),
+  FEISHU_APP_SECRET: optional(z.string().min(1)),
+  FEISHU_ENCRYPT_KEY: optional(z.string().min(1)),
+  FEISHU_VERIFICATION_TOKEN: optional(z.string().min(1)),
+  FEISHU_DOMAIN: url(['http:', 'https:']).default('https://open.feishu.cn'),
   OPENAI_API_KEY: optional(z.string().min(1)),
   OPENAI_BASE_URL: optional(url(['http:', 'https:'])),
   OPENAI_MODEL: optional(z.string().min(1)),
@@ -58,6 +64,9 @@ const schema = z.object({
   /** DingTalk: messages per group per minute (DingTalk throttles a robot for 10 minutes beyond 20) and API calls per second (20 QPS per app, standard edition). */
   DINGTALK_GROUP_PER_MINUTE: z.coerce.number().int().min(1).max(20).default(20),
   DINGTALK_MAX_PER_SECOND: z.coerce.number().positive().max(1000).default(20),
+  /** Feishu: 50 messages per second per app, 5 per second per chat or person. */
+  FEISHU_MAX_PER_SECOND: z.coerce.number().positive().max(1000).default(50),
+  FEISHU_CHAT_PER_SECOND: z.coerce.number().positive().max(100).default(5),
   /** Broadcast sends in flight per platform and process: also the most recipients a crash can double. */
   BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   /** The optional model: per-call timeout and retries, the offline confidence below which it is asked, calls per person per day. */
@@ -121,6 +130,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.SLACK_APP_TOKEN && !e.SLACK_BOT_TOKEN) throw new ConfigError('SLACK_BOT_TOKEN', 'is required when SLACK_APP_TOKEN is set');
   if (e.DINGTALK_CLIENT_ID && !e.DINGTALK_CLIENT_SECRET) throw new ConfigError('DINGTALK_CLIENT_SECRET', 'is required when DINGTALK_CLIENT_ID is set');
   if (e.DINGTALK_CLIENT_SECRET && !e.DINGTALK_CLIENT_ID) throw new ConfigError('DINGTALK_CLIENT_ID', 'is required when DINGTALK_CLIENT_SECRET is set');
+  if (e.FEISHU_APP_ID && !e.FEISHU_APP_SECRET) throw new ConfigError('FEISHU_APP_SECRET', 'is required when FEISHU_APP_ID is set');
+  // With PUBLIC_URL Feishu posts events to us: they must be encrypted and carry our token.
+  if (e.FEISHU_APP_ID && e.PUBLIC_URL && !e.FEISHU_ENCRYPT_KEY) throw new ConfigError('FEISHU_ENCRYPT_KEY', 'is required when FEISHU_APP_ID and PUBLIC_URL are set (HTTP events)');
+  if (e.FEISHU_APP_ID && e.PUBLIC_URL && !e.FEISHU_VERIFICATION_TOKEN) throw new ConfigError('FEISHU_VERIFICATION_TOKEN', 'is required when FEISHU_APP_ID and PUBLIC_URL are set (HTTP events)');
   return {
     ...e,
     dataDir: path.resolve(cwd, e.DATA_DIR),

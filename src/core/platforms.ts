@@ -5,13 +5,14 @@
  */
 import type { Locale, Platform } from './types.js';
 
-export const PUSH_PLATFORMS = ['telegram', 'slack', 'dingtalk'] as const satisfies readonly Platform[];
+export const PUSH_PLATFORMS = ['telegram', 'slack', 'dingtalk', 'feishu'] as const satisfies readonly Platform[];
 export type PushPlatform = (typeof PUSH_PLATFORMS)[number];
 
 export const PLATFORM_NAMES: Record<PushPlatform, Record<Locale, string>> = {
   telegram: { zh: 'Telegram', en: 'Telegram' },
   slack: { zh: 'Slack', en: 'Slack' },
   dingtalk: { zh: '钉钉', en: 'DingTalk' },
+  feishu: { zh: '飞书', en: 'Feishu' },
 };
 
 export function isPushPlatform(p: string): p is PushPlatform {

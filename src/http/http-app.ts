@@ -34,6 +34,8 @@ export interface HttpDeps {
   admin?: { token: string; exportCsv: (slug: string) => Promise<{ csv: string; rows: number } | undefined>; leads?: LeadAdmin; broadcasts?: BroadcastAdmin };
   /** Slack events, interactivity and the slash command, when the Slack channel runs. */
   slackEvents?: (req: Request) => Promise<Response>;
+  /** Feishu event callbacks, when the Feishu channel runs in HTTP mode. */
+  feishuEvents?: (req: Request) => Promise<Response>;
   /** The operator console (/console), a Hono app of its own. */
   console?: Hono;
   /** Paths that take a larger body than the default (the console's patent upload); the route must refuse an unauthorised request before it reads the body. */
@@ -165,6 +167,11 @@ export function createHttpApp(deps: HttpDeps): Hono {
   if (deps.slackEvents) {
     const events = deps.slackEvents;
     app.post('/slack/events', (c) => events(c.req.raw));
+  }
+
+  if (deps.feishuEvents) {
+    const events = deps.feishuEvents;
+    app.post('/feishu/events', (c) => events(c.req.raw));
   }
 
   if (deps.admin) {

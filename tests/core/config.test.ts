@@ -26,6 +26,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MEILI_URL: 'http://127.0.0.1:7700' })).toThrow(/^MEILI_MASTER_KEY: /);
   });
 
+  it('takes Feishu by long connection by default and needs both secrets for HTTP events', () => {
+    const app = { FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718', FEISHU_APP_SECRET: 's' };
+    expect(loadConfig(app)).toMatchObject({ FEISHU_DOMAIN: 'https://open.feishu.cn', FEISHU_MAX_PER_SECOND: 50, FEISHU_CHAT_PER_SECOND: 5 });
+    expect(() => loadConfig({ FEISHU_APP_ID: 'app-1', FEISHU_APP_SECRET: 's' })).toThrow(/^FEISHU_APP_ID: /);
+    expect(() => loadConfig({ FEISHU_APP_ID: app.FEISHU_APP_ID })).toThrow(/^FEISHU_APP_SECRET: /);
+    expect(() => loadConfig({ ...app, PUBLIC_URL: 'https://bot.example.cn' })).toThrow(/^FEISHU_ENCRYPT_KEY: /);
+    expect(() => loadConfig({ ...app, PUBLIC_URL: 'https://bot.example.cn', FEISHU_ENCRYPT_KEY: 'k' })).toThrow(/^FEISHU_VERIFICATION_TOKEN: /);
+    expect(loadConfig({ ...app, PUBLIC_URL: 'https://bot.example.cn', FEISHU_ENCRYPT_KEY: 'k', FEISHU_VERIFICATION_TOKEN: 'v' }).FEISHU_ENCRYPT_KEY).toBe('k');
+  });
+
   it('switches to server mode when URLs are given', () => {
     const c = loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1:5432/test', MEILI_URL: 'http://127.0.0.1:7700', MEILI_MASTER_KEY: 'x'.repeat(16) });
     expect(c.embeddedDb).toBe(false);

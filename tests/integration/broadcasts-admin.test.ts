@@ -18,6 +18,10 @@ import { BroadcastStore } from '../../src/services/broadcast-store.js';
 import { createLogger } from '../../src/util/log.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
 import { DB_KINDS, openTestDb, type TestDb } from '../support/db.js';
+import { PUSH_PLATFORMS } from '../../src/core/platforms.js';
+
+/** Expected audience counts: the given ones, every other push platform 0. */
+const counts = (given: { telegram: number; slack: number; unsubscribed: number; noPush: number }) => ({ ...Object.fromEntries(PUSH_PLATFORMS.map((p) => [p, 0])), ...given });
 
 const CONTENT_DIR = path.join(PACKAGE_ROOT, 'content');
 const TOKEN = 'admin-token-0123456789';
@@ -138,7 +142,7 @@ describe.each(DB_KINDS)('broadcast admin API on %s', (kind) => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       preview: {
-        counts: { telegram: 2, slack: 1, dingtalk: 0, unsubscribed: 1, noPush: 1 },
+        counts: counts({ telegram: 2, slack: 1, unsubscribed: 1, noPush: 1 }),
         zh: renderBroadcast(draft, 'zh').text,
         en: renderBroadcast(draft, 'en').text,
       },
@@ -147,12 +151,12 @@ describe.each(DB_KINDS)('broadcast admin API on %s', (kind) => {
 
     // One language only, a role filter, surrounding blanks trimmed; 3000 characters is allowed.
     const zhOnly = (await (await post('/admin/api/broadcasts', { audience: { ...CONFIRMED, role: 'buyer' }, textZh: '  只有中文  ', preview: true })).json()) as { preview: Record<string, unknown> };
-    expect(zhOnly.preview).toEqual({ counts: { telegram: 1, slack: 1, dingtalk: 0, unsubscribed: 1, noPush: 1 }, zh: renderBroadcast({ textZh: '只有中文', textEn: null, linkUrl: null }, 'zh').text });
+    expect(zhOnly.preview).toEqual({ counts: counts({ telegram: 1, slack: 1, unsubscribed: 1, noPush: 1 }), zh: renderBroadcast({ textZh: '只有中文', textEn: null, linkUrl: null }, 'zh').text });
     const long = await post('/admin/api/broadcasts', { audience: { kind: 'subscribers' }, textZh: '专'.repeat(3000), preview: true });
     expect(long.status).toBe(200);
-    expect(((await long.json()) as { preview: { counts: unknown } }).preview.counts).toEqual({ telegram: 2, slack: 0, dingtalk: 0, unsubscribed: 0, noPush: 0 });
+    expect(((await long.json()) as { preview: { counts: unknown } }).preview.counts).toEqual(counts({ telegram: 2, slack: 0, unsubscribed: 0, noPush: 0 }));
     const nobody = await post('/admin/api/broadcasts', { audience: { kind: 'registrants', expo: 'expo-2099-none' }, textEn: 'hi', preview: true });
-    expect(((await nobody.json()) as { preview: { counts: unknown } }).preview.counts).toEqual({ telegram: 0, slack: 0, dingtalk: 0, unsubscribed: 0, noPush: 0 });
+    expect(((await nobody.json()) as { preview: { counts: unknown } }).preview.counts).toEqual(counts({ telegram: 0, slack: 0, unsubscribed: 0, noPush: 0 }));
 
     expect(await broadcastCount()).toBe(0);
     expect(await deliveryCount()).toBe(0);
