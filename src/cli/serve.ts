@@ -2,6 +2,7 @@
 import { serve as serveHttp } from '@hono/node-server';
 import { SlackChannel } from '../../bots/slack/slack-channel.js';
 import { TelegramChannel } from '../../bots/telegram/telegram-channel.js';
+import { createWecom } from '../../bots/wecom/wecom-setup.js';
 import { createServices } from '../app.js';
 import { createMetrics } from '../util/metrics.js';
 import { InboxStore } from '../services/inbox-store.js';
@@ -52,6 +53,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
           sender: { perSecond: config.SLACK_MAX_PER_SECOND, perChannelIntervalMs: config.SLACK_CHANNEL_INTERVAL_MS, ...(rateClock ? { shared: { clock: rateClock, key: 'slack' } } : {}) },
         })
       : undefined;
+  const wecom = createWecom(config, { pipeline: services.pipeline, database: services.database, inbox, log, metrics: services.metrics, ...(rateClock ? { rateClock } : {}) });
   const app = createHttpApp({
     pipeline: services.pipeline,
     log,
@@ -60,6 +62,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     metrics: services.metrics.registry,
     ...(telegram?.mode === 'webhook' ? { telegramWebhook: (req: Request) => telegram.handleWebhook(req) } : {}),
     ...(slack ? { slackEvents: (req: Request) => slack.handleRequest(req) } : {}),
+    ...(wecom ? { wecomCallback: (req: Request) => wecom.channel.handleRequest(req) } : {}),
     console: createConsole({
       auth: services.consoleAuth,
       log: log.child({ component: 'console' }),
@@ -97,6 +100,19 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     });
     await slack?.start().catch((err: Error) => Promise.reject(new Error(`Slack did not answer at SLACK_API_URL (check SLACK_BOT_TOKEN): ${err.message}`)));
     await telegram?.start().catch((err: Error) => Promise.reject(new Error(`Telegram did not answer at TELEGRAM_API_ROOT (check TELEGRAM_BOT_TOKEN): ${err.message}`)));
+    // WeCom: the app's worker, and 微信客服 reads what arrived while we were down (a WeCom error is logged, not fatal).
+    wecom?.channel.start();
+    await wecom?.kf?.start();
+    if (wecom?.app) {
+      services.notifier.register('wecom', (id, text) => wecom.channel.push(id, text));
+      services.leads.registerOutlet('wecom', wecom.channel.outlet);
+      services.broadcasts.registerOutlet('wecom', wecom.channel.outlet);
+    }
+    if (wecom?.kf) {
+      const kf = wecom.kf;
+      services.notifier.register('wechat', (id, text) => kf.push(id, text));
+      services.broadcasts.registerOutlet('wechat', kf.outlet);
+    }
     // Durable jobs: expo reminders, pushed through Telegram/Slack where the person is, else kept as a notice.
     if (telegram) services.notifier.register('telegram', (id, text) => telegram.push(id, text));
     if (slack) services.notifier.register('slack', (id, text) => slack.push(id, text));
@@ -118,6 +134,8 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     await jobs.stop().catch(() => {});
     await telegram?.stop();
     await slack?.stop();
+    await wecom?.kf?.stop();
+    await wecom?.channel.stop();
     server.close();
     await services.close();
     throw err;
@@ -157,6 +175,8 @@ export async function serve(config: Config, log: Logger): Promise<void> {
   await jobs.stop();
   await telegram?.stop();
   await slack?.stop();
+  await wecom?.kf?.stop();
+  await wecom?.channel.stop();
   await services.close();
   log.info('stopped');
 }

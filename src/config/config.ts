@@ -33,6 +33,18 @@ const schema = z.object({
   SLACK_BOT_TOKEN: optional(z.string().min(1)),
   SLACK_SIGNING_SECRET: optional(z.string().min(1)),
   SLACK_API_URL: url(['http:', 'https:']).default('https://slack.com/api/'),
+  /** WeCom (企业微信): the self-built app for members and 微信客服 for WeChat users share one callback (/wecom/callback). */
+  WECOM_CORP_ID: optional(z.string().regex(/^[A-Za-z0-9]{4,64}$/, 'must be the corp id (ww…)')),
+  WECOM_TOKEN: optional(z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1–32 letters or digits, as set in the callback settings')),
+  WECOM_ENCODING_AES_KEY: optional(z.string().regex(/^[A-Za-z0-9+/]{43}$/, 'must be the 43-character EncodingAESKey')),
+  WECOM_AGENT_ID: optional(z.coerce.number().int().positive()),
+  WECOM_APP_SECRET: optional(z.string().min(1)),
+  WECOM_KF_SECRET: optional(z.string().min(1)),
+  WECOM_KF_OPEN_KFID: optional(z.string().regex(/^[\w-]{1,64}$/, 'must be the open_kfid (wk…)')),
+  /** The 微信客服 link (add_contact_way, with a scene) shown on the web chat page. */
+  WECOM_KF_URL: optional(url(['https:'])),
+  WECOM_API_URL: url(['http:', 'https:']).default('https://qyapi.weixin.qq.com'),
+  WECOM_MEMBER_PER_MINUTE: z.coerce.number().int().min(1).max(30).default(30),
   OPENAI_API_KEY: optional(z.string().min(1)),
   OPENAI_BASE_URL: optional(url(['http:', 'https:'])),
   OPENAI_MODEL: optional(z.string().min(1)),
@@ -91,6 +103,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.MEILI_URL && !e.MEILI_MASTER_KEY) throw new ConfigError('MEILI_MASTER_KEY', 'is required when MEILI_URL is set');
   if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET)
     throw new ConfigError('SLACK_SIGNING_SECRET', 'is required when SLACK_BOT_TOKEN is set');
+  if (e.WECOM_CORP_ID) {
+    for (const name of ['WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'] as const) if (!e[name]) throw new ConfigError(name, 'is required when WECOM_CORP_ID is set');
+    if (!e.WECOM_APP_SECRET && !e.WECOM_KF_SECRET) throw new ConfigError('WECOM_APP_SECRET', 'or WECOM_KF_SECRET is required when WECOM_CORP_ID is set');
+    if (e.WECOM_APP_SECRET && !e.WECOM_AGENT_ID) throw new ConfigError('WECOM_AGENT_ID', 'is required when WECOM_APP_SECRET is set');
+    if (e.WECOM_KF_SECRET && !e.WECOM_KF_OPEN_KFID) throw new ConfigError('WECOM_KF_OPEN_KFID', 'is required when WECOM_KF_SECRET is set');
+  }
   return {
     ...e,
     dataDir: path.resolve(cwd, e.DATA_DIR),

@@ -5,7 +5,7 @@
 import type { Action } from './actions.js';
 import type { Command } from './commands.js';
 
-export type Platform = 'web' | 'telegram' | 'slack' | 'cli';
+export type Platform = 'web' | 'telegram' | 'slack' | 'cli' | 'wecom' | 'wechat';
 export type Locale = 'zh' | 'en';
 
 export interface InboundMessage {

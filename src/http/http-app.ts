@@ -28,6 +28,8 @@ export interface HttpDeps {
   admin?: { token: string; exportCsv: (slug: string) => Promise<{ csv: string; rows: number } | undefined>; leads?: LeadAdmin; broadcasts?: BroadcastAdmin };
   /** Slack events, interactivity and the slash command, when the Slack channel runs. */
   slackEvents?: (req: Request) => Promise<Response>;
+  /** WeCom callbacks (self-built app and 微信客服): GET URL check and POST messages, when WECOM_CORP_ID is set. */
+  wecomCallback?: (req: Request) => Promise<Response>;
   /** The operator console (/console), a Hono app of its own. */
   console?: Hono;
 }
@@ -122,6 +124,13 @@ export function createHttpApp(deps: HttpDeps): Hono {
   if (deps.slackEvents) {
     const events = deps.slackEvents;
     app.post('/slack/events', bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.json(error('PAYLOAD_TOO_LARGE', 'payload is too large'), 413) }), (c) => events(c.req.raw));
+  }
+
+  if (deps.wecomCallback) {
+    const wecom = deps.wecomCallback;
+    app.get('/wecom/callback', (c) => wecom(c.req.raw));
+    // WeCom's callbacks are small XML documents; anything near this is not one.
+    app.post('/wecom/callback', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json(error('PAYLOAD_TOO_LARGE', 'callback is too large'), 413) }), (c) => wecom(c.req.raw));
   }
 
   if (deps.admin) {
