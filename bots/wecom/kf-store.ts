@@ -54,9 +54,12 @@ export class KfStore {
           .values({ platform: KF_PLATFORM, updateId: m.msgid, chatId: m.external_userid, payload: m })
           .onConflictDoNothing()
           .returning({ id: inboundUpdates.updateId });
-        fresh += rows.length;
+        // A page read again (a crash before an earlier commit's answer) must not reopen a window.
+        if (rows.length === 0) continue;
+        fresh++;
         const at = new Date(m.send_time * 1000);
-        // A newer customer message opens a new window: 48 h from it, and the count starts again.
+        // Each new customer message opens a new window: 48 h from it, and the count starts again
+        // (send_time has one-second resolution, so an equal time counts as newer).
         await tx
           .insert(wecomKfCustomers)
           .values({ externalUserId: m.external_userid, openKfId: m.open_kfid, lastMessageAt: at, sent: 0 })
@@ -64,7 +67,7 @@ export class KfStore {
             target: wecomKfCustomers.externalUserId,
             set: {
               openKfId: m.open_kfid,
-              sent: sql`case when ${wecomKfCustomers.lastMessageAt} < ${at.toISOString()}::timestamptz then 0 else ${wecomKfCustomers.sent} end`,
+              sent: sql`case when ${wecomKfCustomers.lastMessageAt} <= ${at.toISOString()}::timestamptz then 0 else ${wecomKfCustomers.sent} end`,
               lastMessageAt: sql`greatest(${wecomKfCustomers.lastMessageAt}, ${at.toISOString()}::timestamptz)`,
               updatedAt: sql`now()`,
             },

@@ -59,7 +59,8 @@ export interface FakeWecom {
   log: CallLog<FakeWecomCall>;
   callsTo(method: string): FakeWecomCall[];
   waitFor(method: string, count?: number, timeoutMs?: number): Promise<FakeWecomCall[]>;
-  failNext(method: string, failure: FakeWecomFailure, opts?: { times?: number }): void;
+  /** The next `times` calls of `method` fail; with `skip`, that many calls are answered normally first. */
+  failNext(method: string, failure: FakeWecomFailure, opts?: { times?: number; skip?: number }): void;
   invalidateTokens(code?: 40014 | 42001): void;
   /** A fresh response_code, as a template_card_event carries. */
   issueResponseCode(): string;
@@ -89,6 +90,7 @@ export async function startFakeWecom(opts: FakeWecomOptions = {}): Promise<FakeW
   const openKfId = 'wkFAKEKF0001';
   const log = new CallLog<FakeWecomCall>('fake WeCom');
   const faults = new FaultRules<FakeWecomFailure>();
+  const deferred = new Map<string, { skip: number; failure: FakeWecomFailure; times: number }>();
   const memberLimiter = new SlidingWindowLimiter(undefined, 30, 60_000);
   let generation = 1;
   let invalidCode: 40014 | 42001 | undefined;
@@ -176,6 +178,11 @@ export async function startFakeWecom(opts: FakeWecomOptions = {}): Promise<FakeW
       sendJson(res, status, json);
       log.notify();
     };
+    const later = deferred.get(method);
+    if (later && later.skip-- <= 0) {
+      deferred.delete(method);
+      faults.add(method, later.failure, { times: later.times });
+    }
     const fault = faults.take(method);
     if (fault) return 'status' in fault ? answer(fault.status, { errcode: -1, errmsg: `HTTP ${fault.status}` }) : answer(200, { errmsg: 'injected', ...fault });
     if (method === 'gettoken') {
@@ -204,7 +211,7 @@ export async function startFakeWecom(opts: FakeWecomOptions = {}): Promise<FakeW
     memberLimiter,
     callsTo: (m) => log.callsTo(m),
     waitFor: (m, c, t) => log.waitFor(m, c, t),
-    failNext: (m, f, o) => faults.add(m, f, o ?? {}),
+    failNext: (m, f, o = {}) => (o.skip ? void deferred.set(m, { skip: o.skip, failure: f, times: o.times ?? 1 }) : faults.add(m, f, o)),
     invalidateTokens(code = 42001) {
       invalidCode = code;
       generation++;
