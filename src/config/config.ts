@@ -41,8 +41,6 @@ const schema = z.object({
   WECOM_APP_SECRET: optional(z.string().min(1)),
   WECOM_KF_SECRET: optional(z.string().min(1)),
   WECOM_KF_OPEN_KFID: optional(z.string().regex(/^[\w-]{1,64}$/, 'must be the open_kfid (wk…)')),
-  /** The 微信客服 link (add_contact_way, with a scene) shown on the web chat page. */
-  WECOM_KF_URL: optional(url(['https:'])),
   WECOM_API_URL: url(['http:', 'https:']).default('https://qyapi.weixin.qq.com'),
   WECOM_MEMBER_PER_MINUTE: z.coerce.number().int().min(1).max(30).default(30),
   OPENAI_API_KEY: optional(z.string().min(1)),
