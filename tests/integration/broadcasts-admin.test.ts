@@ -138,7 +138,7 @@ describe.each(DB_KINDS)('broadcast admin API on %s', (kind) => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       preview: {
-        counts: { telegram: 2, slack: 1, unsubscribed: 1, noPush: 1 },
+        counts: { telegram: 2, slack: 1, wecom: 0, wechat: 0, unsubscribed: 1, noPush: 1 },
         zh: renderBroadcast(draft, 'zh').text,
         en: renderBroadcast(draft, 'en').text,
       },
@@ -147,12 +147,12 @@ describe.each(DB_KINDS)('broadcast admin API on %s', (kind) => {
 
     // One language only, a role filter, surrounding blanks trimmed; 3000 characters is allowed.
     const zhOnly = (await (await post('/admin/api/broadcasts', { audience: { ...CONFIRMED, role: 'buyer' }, textZh: '  只有中文  ', preview: true })).json()) as { preview: Record<string, unknown> };
-    expect(zhOnly.preview).toEqual({ counts: { telegram: 1, slack: 1, unsubscribed: 1, noPush: 1 }, zh: renderBroadcast({ textZh: '只有中文', textEn: null, linkUrl: null }, 'zh').text });
+    expect(zhOnly.preview).toEqual({ counts: { telegram: 1, slack: 1, wecom: 0, wechat: 0, unsubscribed: 1, noPush: 1 }, zh: renderBroadcast({ textZh: '只有中文', textEn: null, linkUrl: null }, 'zh').text });
     const long = await post('/admin/api/broadcasts', { audience: { kind: 'subscribers' }, textZh: '专'.repeat(3000), preview: true });
     expect(long.status).toBe(200);
-    expect(((await long.json()) as { preview: { counts: unknown } }).preview.counts).toEqual({ telegram: 2, slack: 0, unsubscribed: 0, noPush: 0 });
+    expect(((await long.json()) as { preview: { counts: unknown } }).preview.counts).toEqual({ telegram: 2, slack: 0, wecom: 0, wechat: 0, unsubscribed: 0, noPush: 0 });
     const nobody = await post('/admin/api/broadcasts', { audience: { kind: 'registrants', expo: 'expo-2099-none' }, textEn: 'hi', preview: true });
-    expect(((await nobody.json()) as { preview: { counts: unknown } }).preview.counts).toEqual({ telegram: 0, slack: 0, unsubscribed: 0, noPush: 0 });
+    expect(((await nobody.json()) as { preview: { counts: unknown } }).preview.counts).toEqual({ telegram: 0, slack: 0, wecom: 0, wechat: 0, unsubscribed: 0, noPush: 0 });
 
     expect(await broadcastCount()).toBe(0);
     expect(await deliveryCount()).toBe(0);
