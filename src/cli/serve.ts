@@ -4,6 +4,7 @@ import { DingTalkChannel } from '../../bots/dingtalk/dingtalk-channel.js';
 import { FeishuChannel } from '../../bots/feishu/feishu-channel.js';
 import { SlackChannel } from '../../bots/slack/slack-channel.js';
 import { TelegramChannel } from '../../bots/telegram/telegram-channel.js';
+import { createWecom } from '../../bots/wecom/wecom-setup.js';
 import { createServices } from '../app.js';
 import { createMetrics } from '../util/metrics.js';
 import { InboxStore } from '../services/inbox-store.js';
@@ -25,7 +26,7 @@ import type { Outlet } from '../services/outlet.js';
 
 /** What serve needs of a channel adapter once it is built. */
 interface RunningChannel {
-  start(): Promise<void>;
+  start(): Promise<void> | void;
   stop(): Promise<void>;
   /** A notice to a person (a reminder); false when it could not be delivered. */
   push(id: string, text: string): Promise<boolean>;
@@ -69,6 +70,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
           sender: { perSecond: config.SLACK_MAX_PER_SECOND, perChannelIntervalMs: config.SLACK_CHANNEL_INTERVAL_MS, shared: { clock: rateClock, key: 'slack' } },
         })
       : undefined;
+  const wecom = createWecom(config, { pipeline: services.pipeline, database: services.database, inbox, log, metrics: services.metrics, rateClock });
   const dingtalk =
     config.DINGTALK_CLIENT_ID && config.DINGTALK_CLIENT_SECRET
       ? new DingTalkChannel({
@@ -100,11 +102,15 @@ export async function serve(config: Config, log: Logger): Promise<void> {
         })
       : undefined;
   // The channels that run, each with the words start-up uses when it cannot reach its platform.
-  const channels: { platform: PushPlatform; channel: RunningChannel; failure: string }[] = [
+  const channels: { platform: PushPlatform; channel: RunningChannel; failure: string; pushes?: boolean; leadInbox?: boolean }[] = [
     ...(slack ? [{ platform: 'slack' as const, channel: slack, failure: `Slack did not answer at SLACK_API_URL (check SLACK_BOT_TOKEN${config.SLACK_APP_TOKEN ? ' and SLACK_APP_TOKEN' : ''})` }] : []),
     ...(telegram ? [{ platform: 'telegram' as const, channel: telegram, failure: 'Telegram did not answer at TELEGRAM_API_ROOT (check TELEGRAM_BOT_TOKEN)' }] : []),
     ...(dingtalk ? [{ platform: 'dingtalk' as const, channel: dingtalk, failure: 'DingTalk Stream did not connect at DINGTALK_API_URL (check DINGTALK_CLIENT_ID/SECRET)' }] : []),
     ...(feishu ? [{ platform: 'feishu' as const, channel: feishu, failure: 'Feishu did not answer at FEISHU_DOMAIN (check FEISHU_APP_ID/FEISHU_APP_SECRET)' }] : []),
+    // The WeCom callback always runs with WeCom; it pushes only when the self-built app is configured.
+    ...(wecom ? [{ platform: 'wecom' as const, channel: wecom.channel, failure: 'WeCom did not start', pushes: wecom.app }] : []),
+    // 微信客服 reads what arrived while we were down (a WeCom error is logged, not fatal); no lead inboxes there.
+    ...(wecom?.kf ? [{ platform: 'wechat' as const, channel: wecom.kf, failure: '微信客服 did not start', leadInbox: false }] : []),
   ];
   const app = createHttpApp({
     pipeline: services.pipeline,
@@ -115,6 +121,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     ...(telegram?.mode === 'webhook' ? { telegramWebhook: (req: Request) => telegram.handleWebhook(req) } : {}),
     ...(slack && config.SLACK_SIGNING_SECRET ? { slackEvents: (req: Request) => slack.handleRequest(req) } : {}),
     ...(feishu?.mode === 'http' ? { feishuEvents: (req: Request) => feishu.handleRequest(req) } : {}),
+    ...(wecom ? { wecomCallback: (req: Request) => wecom.channel.handleRequest(req) } : {}),
     console: createConsole({
       auth: services.consoleAuth,
       log: log.child({ component: 'console' }),
@@ -156,9 +163,10 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     // Each running channel starts, then receives what the product pushes through it: reminders,
     // lead notices (pending ones from a crash or an outage go out at once) and broadcasts.
     for (const c of channels) {
-      await c.channel.start().catch((err: Error) => Promise.reject(new Error(`${c.failure}: ${err.message}`)));
+      await Promise.resolve(c.channel.start()).catch((err: Error) => Promise.reject(new Error(`${c.failure}: ${err.message}`)));
+      if (c.pushes === false) continue;
       services.notifier.register(c.platform, (id, text) => c.channel.push(id, text));
-      services.leads.registerOutlet(c.platform, c.channel.outlet);
+      if (c.leadInbox !== false) services.leads.registerOutlet(c.platform, c.channel.outlet);
       services.broadcasts.registerOutlet(c.platform, c.channel.outlet);
     }
     services.leads.start();
@@ -171,7 +179,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     await services.broadcasts.stop();
     await services.leads.stop();
     await jobs.stop().catch(() => {});
-    for (const c of channels) await c.channel.stop();
+    for (const c of [...channels].reverse()) await c.channel.stop();
     server.close();
     await services.close();
     throw err;
@@ -211,7 +219,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
   await services.broadcasts.stop();
   await services.leads.stop();
   await jobs.stop();
-  for (const c of channels) await c.channel.stop();
+  for (const c of [...channels].reverse()) await c.channel.stop();
   await services.close();
   log.info('stopped');
 }

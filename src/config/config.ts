@@ -48,6 +48,16 @@ const schema = z.object({
   FEISHU_ENCRYPT_KEY: optional(z.string().min(1)),
   FEISHU_VERIFICATION_TOKEN: optional(z.string().min(1)),
   FEISHU_DOMAIN: url(['http:', 'https:']).default('https://open.feishu.cn'),
+  /** WeCom (企业微信): the self-built app for members and 微信客服 for WeChat users share one callback (/wecom/callback). */
+  WECOM_CORP_ID: optional(z.string().regex(/^[A-Za-z0-9]{4,64}$/, 'must be the corp id (ww…)')),
+  WECOM_TOKEN: optional(z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1–32 letters or digits, as set in the callback settings')),
+  WECOM_ENCODING_AES_KEY: optional(z.string().regex(/^[A-Za-z0-9+/]{43}$/, 'must be the 43-character EncodingAESKey')),
+  WECOM_AGENT_ID: optional(z.coerce.number().int().positive()),
+  WECOM_APP_SECRET: optional(z.string().min(1)),
+  WECOM_KF_SECRET: optional(z.string().min(1)),
+  WECOM_KF_OPEN_KFID: optional(z.string().regex(/^[\w-]{1,64}$/, 'must be the open_kfid (wk…)')),
+  WECOM_API_URL: url(['http:', 'https:']).default('https://qyapi.weixin.qq.com'),
+  WECOM_MEMBER_PER_MINUTE: z.coerce.number().int().min(1).max(30).default(30),
   OPENAI_API_KEY: optional(z.string().min(1)),
   OPENAI_BASE_URL: optional(url(['http:', 'https:'])),
   OPENAI_MODEL: optional(z.string().min(1)),
@@ -134,6 +144,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // With PUBLIC_URL Feishu posts events to us: they must be encrypted and carry our token.
   if (e.FEISHU_APP_ID && e.PUBLIC_URL && !e.FEISHU_ENCRYPT_KEY) throw new ConfigError('FEISHU_ENCRYPT_KEY', 'is required when FEISHU_APP_ID and PUBLIC_URL are set (HTTP events)');
   if (e.FEISHU_APP_ID && e.PUBLIC_URL && !e.FEISHU_VERIFICATION_TOKEN) throw new ConfigError('FEISHU_VERIFICATION_TOKEN', 'is required when FEISHU_APP_ID and PUBLIC_URL are set (HTTP events)');
+  if (e.WECOM_CORP_ID) {
+    for (const name of ['WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'] as const) if (!e[name]) throw new ConfigError(name, 'is required when WECOM_CORP_ID is set');
+    if (!e.WECOM_APP_SECRET && !e.WECOM_KF_SECRET) throw new ConfigError('WECOM_APP_SECRET', 'or WECOM_KF_SECRET is required when WECOM_CORP_ID is set');
+    if (e.WECOM_APP_SECRET && !e.WECOM_AGENT_ID) throw new ConfigError('WECOM_AGENT_ID', 'is required when WECOM_APP_SECRET is set');
+    if (e.WECOM_KF_SECRET && !e.WECOM_KF_OPEN_KFID) throw new ConfigError('WECOM_KF_OPEN_KFID', 'is required when WECOM_KF_SECRET is set');
+  }
   return {
     ...e,
     dataDir: path.resolve(cwd, e.DATA_DIR),

@@ -5,7 +5,7 @@
  */
 import type { Locale, Platform } from './types.js';
 
-export const PUSH_PLATFORMS = ['telegram', 'slack', 'dingtalk', 'feishu'] as const satisfies readonly Platform[];
+export const PUSH_PLATFORMS = ['telegram', 'slack', 'dingtalk', 'feishu', 'wecom', 'wechat'] as const satisfies readonly Platform[];
 export type PushPlatform = (typeof PUSH_PLATFORMS)[number];
 
 export const PLATFORM_NAMES: Record<PushPlatform, Record<Locale, string>> = {
@@ -13,6 +13,10 @@ export const PLATFORM_NAMES: Record<PushPlatform, Record<Locale, string>> = {
   slack: { zh: 'Slack', en: 'Slack' },
   dingtalk: { zh: '钉钉', en: 'DingTalk' },
   feishu: { zh: '飞书', en: 'Feishu' },
+  /** WeCom self-built app: members of the alliance's WeCom (agency staff, organisers). */
+  wecom: { zh: '企业微信', en: 'WeCom' },
+  /** 微信客服: ordinary WeChat users; reachable only within 48 h of their last message. */
+  wechat: { zh: '微信', en: 'WeChat' },
 };
 
 export function isPushPlatform(p: string): p is PushPlatform {

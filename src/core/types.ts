@@ -5,7 +5,7 @@
 import type { Action } from './actions.js';
 import type { Command } from './commands.js';
 
-export type Platform = 'web' | 'telegram' | 'slack' | 'dingtalk' | 'feishu' | 'cli';
+export type Platform = 'web' | 'telegram' | 'slack' | 'dingtalk' | 'feishu' | 'wecom' | 'wechat' | 'cli';
 export type Locale = 'zh' | 'en';
 
 export interface InboundMessage {

@@ -428,3 +428,26 @@ export const consoleSessions = pgTable('console_sessions', {
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * 微信客服: where each KF account's kf/sync_msg stream was read up to. The cursor moves in the same
+ * transaction that writes the page's messages to inbound_updates, so a restart neither loses nor
+ * repeats a message.
+ */
+export const wecomKfCursors = pgTable('wecom_kf_cursors', {
+  openKfId: text('open_kfid').primaryKey(),
+  cursor: text('cursor').notNull(),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * 微信客服 reply window per customer: WeCom lets us send at most 5 messages within 48 hours of the
+ * customer's last message. `sent` counts what we sent since that message.
+ */
+export const wecomKfCustomers = pgTable('wecom_kf_customers', {
+  externalUserId: text('external_userid').primaryKey(),
+  openKfId: text('open_kfid').notNull(),
+  lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull(),
+  sent: integer('sent').notNull().default(0),
+  updatedAt: updatedAt(),
+});

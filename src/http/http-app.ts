@@ -36,6 +36,8 @@ export interface HttpDeps {
   slackEvents?: (req: Request) => Promise<Response>;
   /** Feishu event callbacks, when the Feishu channel runs in HTTP mode. */
   feishuEvents?: (req: Request) => Promise<Response>;
+  /** WeCom callbacks (self-built app and 微信客服): GET URL check and POST messages, when WECOM_CORP_ID is set. */
+  wecomCallback?: (req: Request) => Promise<Response>;
   /** The operator console (/console), a Hono app of its own. */
   console?: Hono;
   /** Paths that take a larger body than the default (the console's patent upload); the route must refuse an unauthorised request before it reads the body. */
@@ -84,7 +86,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
     if (/%00|\u0000/i.test(c.req.url)) return c.json(error('BAD_REQUEST', 'the address contains a NUL character'), 400);
     await next();
   });
-  const limits: Record<string, number> = { '/admin/api/broadcasts': MAX_BROADCAST_BODY, ...deps.bodyLimits };
+  // WeCom's callbacks are small XML documents; anything near 64 KB is not one.
+  const limits: Record<string, number> = { '/admin/api/broadcasts': MAX_BROADCAST_BODY, '/wecom/callback': 64 * 1024, ...deps.bodyLimits };
   app.use('*', limitBodies((p) => limits[p] ?? (p.startsWith('/console/') ? MAX_FORM_BYTES : MAX_BODY)));
   if (perAddress)
     app.use('*', async (c, next) => {
@@ -172,6 +175,12 @@ export function createHttpApp(deps: HttpDeps): Hono {
   if (deps.feishuEvents) {
     const events = deps.feishuEvents;
     app.post('/feishu/events', (c) => events(c.req.raw));
+  }
+
+  if (deps.wecomCallback) {
+    const wecom = deps.wecomCallback;
+    app.get('/wecom/callback', (c) => wecom(c.req.raw));
+    app.post('/wecom/callback', (c) => wecom(c.req.raw));
   }
 
   if (deps.admin) {

@@ -1,0 +1,175 @@
+/**
+ * 微信客服: ordinary WeChat users writing to the alliance's customer-service account. The callback
+ * only says "there is something" (kf_msg_or_event with a sync Token); we then pull with
+ * kf/sync_msg from the cursor kept in Postgres, writing each page's messages to the inbox and the
+ * new cursor in one transaction. One sync runs at a time per process; a notice during a sync makes
+ * it go round once more. A worker answers each message through the pipeline with kf/send_msg,
+ * inside WeChat's window: 48 h after the customer's last message and at most 5 messages, so a long
+ * answer is merged and cut to fit (fitKf), and the window is counted in Postgres before each send.
+ */
+import { PipelineError, type Pipeline } from '../../src/core/pipeline.js';
+import { t } from '../../src/core/strings.js';
+import type { Reply } from '../../src/core/types.js';
+import type { InboxRow, InboxStore } from '../../src/services/inbox-store.js';
+import { InboxWorker } from '../../src/services/inbox-worker.js';
+import { OutletError, type Outlet } from '../../src/services/outlet.js';
+import type { Logger } from '../../src/util/log.js';
+import type { Metrics } from '../../src/util/metrics.js';
+import { KF_PLATFORM, type KfMessage, type KfStore } from './kf-store.js';
+import { WecomApiError, type WecomApi } from './wecom-api.js';
+import { mapKf } from './wecom-map.js';
+import { fitKf, renderKf, type KfOut } from './wecom-render.js';
+
+export interface WechatKfOptions {
+  api: WecomApi;
+  store: KfStore;
+  openKfId: string;
+  pipeline: Pipeline;
+  inbox: InboxStore;
+  log: Logger;
+  clock?: () => Date;
+  metrics?: Metrics;
+}
+
+const bilingual = (k: Parameters<typeof t>[1]) => `${t('zh', k)} / ${t('en', k)}`;
+const NOT_TEXT = '目前只能读文字消息，请用文字告诉我您要找什么。 / I can only read text messages for now.';
+
+export class WechatKf {
+  private readonly worker: InboxWorker;
+  private readonly clock: () => Date;
+  private syncing?: Promise<void>;
+  private pendingToken: string | undefined;
+  private again = false;
+
+  constructor(private readonly o: WechatKfOptions) {
+    this.clock = o.clock ?? (() => new Date());
+    this.worker = new InboxWorker(o.inbox, KF_PLATFORM, (row) => this.handleRow(row), o.log);
+  }
+
+  /** Starts the worker and reads whatever arrived while we were down (no token: one call, slowly rate-limited by WeCom). */
+  async start(): Promise<void> {
+    this.worker.start();
+    this.notify();
+    await this.syncing;
+  }
+
+  async stop(): Promise<void> {
+    await this.syncing?.catch(() => {});
+    await this.worker.stop();
+  }
+
+  /** A kf_msg_or_event notice (or start-up): sync now, or once more after the running sync. */
+  notify(token?: string): Promise<void> {
+    if (token) this.pendingToken = token;
+    if (this.syncing) {
+      this.again = true;
+      return this.syncing;
+    }
+    this.syncing = (async () => {
+      do {
+        this.again = false;
+        const token = this.pendingToken;
+        this.pendingToken = undefined;
+        await this.sync(token).catch((err) => this.o.log.warn('wechat kf sync failed; the next notice retries', { err }));
+      } while (this.again);
+    })().finally(() => (this.syncing = undefined));
+    return this.syncing;
+  }
+
+  private async sync(token: string | undefined): Promise<void> {
+    for (let page = 0; page < 1000; page++) {
+      const cursor = await this.o.store.cursor(this.o.openKfId);
+      const res = await this.o.api.post('kf', '/cgi-bin/kf/sync_msg', { open_kfid: this.o.openKfId, limit: 1000, ...(cursor ? { cursor } : {}), ...(token ? { token } : {}) });
+      const list = (Array.isArray(res.msg_list) ? res.msg_list : []) as KfMessage[];
+      const next = typeof res.next_cursor === 'string' && res.next_cursor ? res.next_cursor : cursor;
+      if (next) await this.o.store.commitPage(this.o.openKfId, list, next);
+      if (list.length) this.worker.kick();
+      if (Number(res.has_more) !== 1) return;
+    }
+  }
+
+  private async handleRow(row: InboxRow): Promise<void> {
+    const { inbox, log } = this.o;
+    try {
+      const m = mapKf(row.payload as KfMessage, this.clock());
+      let outs = row.replies as KfOut[] | null;
+      if (!outs) {
+        if (m.kind === 'ignore') return void (await inbox.markDone(row));
+        let replies: Reply[];
+        let locale: 'zh' | 'en' = 'zh';
+        if (m.kind === 'expired-button') replies = [{ text: bilingual('buttonExpired') }];
+        else if (m.kind === 'not-text') replies = [{ text: NOT_TEXT }];
+        else {
+          try {
+            const res = await this.o.pipeline.handle(m.msg, { takeOver: row.attempts > 1 });
+            replies = res.replies;
+            locale = res.locale;
+          } catch (err) {
+            if (!(err instanceof PipelineError) || row.attempts < 5) throw err;
+            replies = [{ text: t(err.locale, 'internalError') }];
+          }
+        }
+        const window = await this.o.store.window(row.chatId ?? '', this.clock());
+        outs = fitKf(renderKf(replies), window?.remaining ?? 0, locale);
+        if (outs.length === 0 && replies.length) log.warn('wechat kf window closed; reply dropped', { updateId: row.updateId });
+        await inbox.saveReplies(row, outs);
+        row = { ...row, sent: 0 };
+      }
+      for (let i = row.sent; i < outs.length; i++) {
+        const result = await this.send(row.chatId ?? '', outs[i]!);
+        this.o.metrics?.deliveries.inc({ platform: KF_PLATFORM, result });
+        await inbox.markSent(row, i + 1);
+        if (result !== 'sent') break;
+      }
+      await inbox.markDone(row);
+    } catch (err) {
+      const outcome = await inbox.markFailed(row, err instanceof Error ? `${err.name}: ${err.message}` : String(err)).catch(() => 'retry');
+      log.error('wechat kf message failed', { updateId: row.updateId, attempts: row.attempts, outcome, err });
+    }
+  }
+
+  /** One kf/send_msg, counted against the customer's window first; 'unreachable' when it is closed. */
+  private async send(externalUserId: string, out: KfOut): Promise<'sent' | 'unreachable' | 'rejected'> {
+    const window = await this.o.store.window(externalUserId, this.clock());
+    if (!window || !(await this.o.store.take(externalUserId, this.clock()))) return 'unreachable';
+    try {
+      await this.o.api.post('kf', '/cgi-bin/kf/send_msg', { touser: externalUserId, open_kfid: window.openKfId, ...out });
+      return 'sent';
+    } catch (err) {
+      if (err instanceof WecomApiError && !err.transient) {
+        this.o.log.warn('wechat kf refused a message', { errcode: err.errcode });
+        return err.errcode === 95001 ? 'unreachable' : 'rejected';
+      }
+      throw err;
+    }
+  }
+
+  /** A message we send on our own (a reminder, "your lead was claimed"): only inside the window; false keeps it as a notice. */
+  async push(externalUserId: string, text: string): Promise<boolean> {
+    const window = await this.o.store.window(externalUserId, this.clock());
+    const outs = fitKf(renderKf([{ text }]), window?.remaining ?? 0, 'zh');
+    if (!outs.length) return false;
+    let ok = true;
+    for (const out of outs) ok = (await this.send(externalUserId, out)) === 'sent' && ok;
+    return ok;
+  }
+
+  /** Broadcasts reach customers inside their window only; agency inboxes cannot be 微信客服 chats. */
+  readonly outlet: Outlet = {
+    send: async () => {
+      throw new OutletError('a 微信客服 customer chat cannot be a lead inbox', true);
+    },
+    edit: async () => {
+      throw new OutletError('微信客服 messages cannot be edited', true);
+    },
+    post: async (externalUserId: string, reply: Reply) => {
+      const window = await this.o.store.window(externalUserId, this.clock());
+      const outs = fitKf(renderKf([reply]), window?.remaining ?? 0, 'zh');
+      if (!outs.length) return 'unreachable';
+      let result: 'sent' | 'unreachable' | 'rejected' = 'sent';
+      for (const out of outs) if ((result = await this.send(externalUserId, out)) !== 'sent') break;
+      this.o.metrics?.deliveries.inc({ platform: KF_PLATFORM, result });
+      return result;
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fitKf, renderKf, type KfOut } from '../../bots/wecom/wecom-render.js';
+import { startHarness, type Harness } from './wecom-harness.js';
+
+let h: Harness;
+/** The KF channel after the restart in the second test. */
+let live: ReturnType<Harness['newKf']> | undefined;
+beforeAll(async () => {
+  h = await startHarness({ pageSize: 2 });
+});
+afterAll(async () => {
+  await live?.stop();
+  await h?.stop();
+});
+
+let n = 0;
+const customer = () => `wmCustomer${++n}`;
+const settle = () => new Promise((r) => setTimeout(r, 500));
+const visible = (m: Record<string, unknown>) => (m.msgtype === 'text' ? (m.text as { content: string }).content : (m.msgmenu as { head_content: string }).head_content);
+
+async function until(pred: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('微信客服', () => {
+  it('pulls on the notice and answers with kf/send_msg; a menu click comes back as its action', async () => {
+    const ext = customer();
+    h.fake.customerSays(ext, { text: '湖北 锂电池 专利' });
+    expect((await h.kfNotify()).status).toBe(200);
+    await until(() => h.fake.kfMessages(ext).length > 0);
+    await settle();
+    expect(h.fake.kfMessages(ext).length).toBeLessThanOrEqual(5);
+    const menu = h.fake.kfMessages(ext).find((m) => m.msgtype === 'msgmenu');
+    expect(menu).toBeDefined();
+    const detail = (menu!.msgmenu as { list: { click: { id: string } }[] }).list.find((i) => i.click.id.startsWith('d:'))!.click.id;
+    const before = h.fake.kfMessages(ext).length;
+    h.fake.customerSays(ext, { text: '1. 详情', menuId: detail });
+    await h.kfNotify();
+    await until(() => h.fake.kfMessages(ext).length > before);
+    await settle();
+    const answer = h.fake.kfMessages(ext).slice(before).map(visible).join('\n');
+    expect(answer).toContain(detail.slice(2));
+    expect(answer).toMatch(/申请人|Applicant/);
+  });
+
+  it('neither loses nor repeats messages when it stops in the middle of the pages', async () => {
+    const people = [customer(), customer(), customer(), customer(), customer()];
+    const before = await h.recorded('wechat');
+    for (const p of people) h.fake.customerSays(p, { text: '/help' });
+    // The first page (2 messages) is read and committed; the next pull fails and the process stops there.
+    h.fake.failNext('kf/sync_msg', { status: 502 }, { skip: 1 });
+    await h.kf.notify('tok');
+    expect(await h.recorded('wechat')).toBe(before + 2);
+    const stored = await h.kfStore.cursor(h.fake.openKfId);
+    await h.kf.stop();
+    // A new process reads on from the stored cursor at start-up.
+    const calls = h.fake.callsTo('kf/sync_msg').length;
+    live = h.newKf();
+    await live.start();
+    expect(h.fake.callsTo('kf/sync_msg')[calls]!.body.cursor).toBe(stored);
+    expect(await h.recorded('wechat')).toBe(before + 5);
+    await until(() => people.every((p) => h.fake.kfMessages(p).length > 0));
+    await settle();
+    const each = people.map((p) => h.fake.kfMessages(p).length);
+    expect(new Set(each).size).toBe(1); // the same /help answer, once each
+    expect(each[0]).toBeLessThanOrEqual(5);
+  });
+
+  it('sends at most 5 messages per customer message, within 48 hours, and says so', async () => {
+    const ext = customer();
+    h.fake.customerSays(ext, { text: '/help' });
+    await (live ?? h.kf).notify('tok');
+    await until(() => h.fake.kfMessages(ext).length > 0);
+    await settle();
+    let pushes = 0;
+    while ((await h.kf.push(ext, `notice ${pushes}`)) && pushes < 10) pushes++;
+    expect(h.fake.kfMessages(ext)).toHaveLength(5);
+    expect(h.fake.callsTo('kf/send_msg').filter((c) => c.errcode !== 0)).toHaveLength(0);
+    expect(visible(h.fake.kfMessages(ext)[4]!)).toMatch(/回复任意内容可继续|Reply with anything/);
+    // A new message opens a new window; 48 hours later it is closed again and nothing is tried.
+    h.fake.customerSays(ext, { text: 'hi' });
+    await (live ?? h.kf).notify('tok');
+    await until(() => h.fake.kfMessages(ext).length > 5);
+    h.clock.now += 48 * 3600_000 + 1000;
+    const tried = h.fake.callsTo('kf/send_msg').length;
+    expect(await h.kf.push(ext, 'too late')).toBe(false);
+    expect(h.fake.callsTo('kf/send_msg').length).toBe(tried);
+  });
+
+  it('merges and shortens a long answer to the messages left', () => {
+    const outs = renderKf(Array.from({ length: 8 }, (_, i) => ({ text: `段落 ${i} `.repeat(200) })));
+    expect(outs.length).toBeGreaterThan(5);
+    const fitted = fitKf(outs, 3, 'zh');
+    expect(fitted).toHaveLength(3);
+    for (const o of fitted) expect(Buffer.byteLength(visible(o as unknown as Record<string, unknown>))).toBeLessThanOrEqual(2048);
+    expect(visible(fitted[2] as unknown as Record<string, unknown>)).toContain('已截短');
+    const withMenu: KfOut[] = [...outs, { msgtype: 'msgmenu', msgmenu: { head_content: 'pick', list: [{ type: 'click', click: { id: 'h', content: '帮助' } }] } }];
+    expect(fitKf(withMenu, 2, 'en').map((o) => o.msgtype)).toEqual(['text', 'msgmenu']);
+    expect(fitKf(outs, 0, 'zh')).toEqual([]);
+  });
+});
