@@ -25,23 +25,28 @@ export interface AppSenderOptions {
 }
 
 export class MemberWindow {
-  private readonly booked = new Map<string, number[]>();
+  /** Per member, the sends of the last minute: booked times, moved to the real send time once known. */
+  private readonly booked = new Map<string, { at: number }[]>();
 
   constructor(
     private readonly perMinute: number,
     private readonly now: () => number,
   ) {}
 
-  /** Books the earliest time ≥ now at which `member` has fewer than perMinute sends in the minute before; returns the wait in ms. */
-  book(member: string): number {
+  /**
+   * Books the earliest time ≥ now at which `member` has fewer than perMinute sends in the minute
+   * before; returns the wait in ms and `sent`, to call when the message actually leaves (the overall
+   * pacing may hold it a little longer, and WeCom counts arrivals, not bookings).
+   */
+  book(member: string): { wait: number; sent: () => void } {
     const now = this.now();
-    const q = (this.booked.get(member) ?? []).filter((t) => t > now - 60_000);
+    const q = (this.booked.get(member) ?? []).filter((s) => s.at > now - 60_000);
     // The window is (t - 60 s, t]: the n-th send from the end must have left it, with a small margin for arrival jitter.
-    const at = q.length >= this.perMinute ? Math.max(now, q[q.length - this.perMinute]! + 60_000 + 50) : now;
-    q.push(at);
+    const slot = { at: q.length >= this.perMinute ? Math.max(now, q[q.length - this.perMinute]!.at + 60_000 + 50) : now };
+    q.push(slot);
     this.booked.set(member, q);
-    if (this.booked.size > 10_000) for (const [k, v] of this.booked) if (v[v.length - 1]! <= now - 60_000) this.booked.delete(k);
-    return at - now;
+    if (this.booked.size > 10_000) for (const [k, v] of this.booked) if (v[v.length - 1]!.at <= now - 60_000) this.booked.delete(k);
+    return { wait: slot.at - now, sent: () => (slot.at = Math.max(slot.at, this.now())) };
   }
 }
 
@@ -64,9 +69,10 @@ export class WecomAppSender {
 
   async send(member: string, out: AppOut): Promise<AppSendResult> {
     if (out.msgtype === 'text' && Buffer.byteLength(out.text.content) > MAX_TEXT_BYTES) throw new RangeError(`WeCom text is ${Buffer.byteLength(out.text.content)} bytes; the renderer must split at ${MAX_TEXT_BYTES}`);
-    const wait = this.members.book(member);
-    if (wait > 0) await this.sleep(wait);
+    const booking = this.members.book(member);
+    if (booking.wait > 0) await this.sleep(booking.wait);
     await this.slots.take(member);
+    booking.sent();
     try {
       const res = await this.api.post('app', '/cgi-bin/message/send', { touser: member, agentid: this.agentId, enable_duplicate_check: 0, ...out });
       // A member outside the app's visible range comes back in `invaliduser`, with errcode 0.

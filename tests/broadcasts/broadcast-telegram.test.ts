@@ -150,7 +150,7 @@ describe('broadcasts on Telegram', () => {
     const before = sent(ORGANISER).length;
     await say(ORGANISER, { data: 'bk' });
     const counts = await until(() => sent(ORGANISER).slice(before).find((c) => /收件人/.test(text(c))), 'the preview counts');
-    expect(text(counts)).toMatch(/Telegram 18 人，Slack 0 人；已退订不发送 2 人/);
+    expect(text(counts)).toMatch(/收件人：Telegram 18 人；已退订不发送 2 人/);
     // Slow the sender down so there is something left to stop.
     fake.rateLimit({ perSecond: 2, retryAfter: 1 });
     await say(ORGANISER, { data: 'by' });

@@ -20,6 +20,7 @@ import { InboxStore } from '../../src/services/inbox-store.js';
 import { createLogger } from '../../src/util/log.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
 import { startFakeDingTalk, type DingTalkSent, type FakeDingTalk } from '../support/fake-dingtalk.js';
+import { sessionHeader } from '../support/web-session.js';
 
 let services: Services;
 let dir: string;
@@ -32,7 +33,7 @@ const GROUP = 'cidAgencyInbox500';
 
 type R = { text: string };
 async function say(sessionId: string, body: { text?: string; action?: string }): Promise<R> {
-  const res = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId, ...body }) });
+  const res = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json', ...sessionHeader(sessionId) }, body: JSON.stringify(body) });
   expect(res.status).toBe(200);
   return ((await res.json()) as { replies: R[] }).replies.at(-1)!;
 }
@@ -109,7 +110,7 @@ describe('leads with a DingTalk group inbox', () => {
     expect(plain(followUp)).toMatch(/✔ 已由 员工staff500 认领/);
     expect(followUp.buttons.map((b) => content(b.url))).toEqual(expect.arrayContaining([expect.stringMatching(/\(#ls:\d+\.c\)$/)]));
     // The web author has no push channel: the news comes with their next reply, once.
-    const replies = async () => ((await (await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId: 'web-dt-1', text: 'hello' }) })).json()) as { replies: R[] }).replies;
+    const replies = async () => ((await (await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json', ...sessionHeader('web-dt-1') }, body: JSON.stringify({ text: 'hello' }) })).json()) as { replies: R[] }).replies;
     expect((await replies())[0]!.text).toBe(`Your request ${ref} has been taken on by Jingchu Technology Transfer Service (sample); they will contact you soon.`);
     expect(JSON.stringify(await replies())).not.toContain(ref);
   });

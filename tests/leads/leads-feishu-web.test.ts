@@ -15,6 +15,7 @@ import { InboxStore } from '../../src/services/inbox-store.js';
 import { createLogger } from '../../src/util/log.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
 import { APP_ID, APP_SECRET, cardActionEvent, ENCRYPT_KEY, messageEvent, signedEventRequest, startFakeFeishu, VERIFICATION_TOKEN, type FakeFeishu, type FakeMessage } from '../support/fake-feishu.js';
+import { sessionHeader } from '../support/web-session.js';
 
 let services: Services;
 let dir: string;
@@ -26,7 +27,7 @@ const log = createLogger('silent');
 
 type R = { text: string };
 async function say(sessionId: string, body: { text?: string; action?: string }): Promise<R> {
-  const res = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId, ...body }) });
+  const res = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json', ...sessionHeader(sessionId) }, body: JSON.stringify(body) });
   expect(res.status).toBe(200);
   return ((await res.json()) as { replies: R[] }).replies.at(-1)!;
 }
@@ -94,7 +95,7 @@ describe('leads with a Feishu group inbox', () => {
     expect(buttons(notice.updates[0]!).some((b) => b.value === claim.value)).toBe(false);
     expect((await services.leads.store.byRef(ref!))!.status).toBe('claimed');
     // The web author has no push channel: the news comes with their next reply.
-    const res = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId: 'web-fs-1', text: 'hello' }) });
+    const res = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json', ...sessionHeader('web-fs-1') }, body: JSON.stringify({ text: 'hello' }) });
     const replies = ((await res.json()) as { replies: R[] }).replies;
     expect(replies[0]!.text).toMatch(new RegExp(`^Your request ${ref} has been taken on by Jingchu Technology Transfer Service \\(sample\\)`));
   });

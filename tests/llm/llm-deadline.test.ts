@@ -17,6 +17,7 @@ import { LlmDeadline } from '../../src/llm/llm-deadline.js';
 import { createLogger } from '../../src/util/log.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
+import { sessionHeader } from '../support/web-session.js';
 
 const TIMEOUT = 1500;
 const BUDGET = 1000;
@@ -57,8 +58,8 @@ describe('the model budget of one message', () => {
     const started = Date.now();
     const res = await app.request('/api/chat', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ sessionId: 'deadline-1', text: 'search patents on zorblax quuxifiers as well as flurbo widgets' }),
+      headers: { 'content-type': 'application/json', ...sessionHeader('deadline-1') },
+      body: JSON.stringify({ text: 'search patents on zorblax quuxifiers as well as flurbo widgets' }),
     });
     const ms = Date.now() - started;
     expect(res.status).toBe(200);

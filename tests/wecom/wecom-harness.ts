@@ -55,7 +55,8 @@ export async function startHarness(o: { pipeline?: (p: Pipeline) => Pipeline; pa
     log,
     kf,
     clock: () => new Date(clock.now),
-    sender: { now: () => clock.now, ...(sleep ? { sleep } : {}) },
+    // With real sleeps the pacing must read real time too: a standing clock would make every wait longer than the last.
+    sender: sleep ? { now: () => clock.now, sleep } : {},
   });
   channel.start();
   await kf.start();
