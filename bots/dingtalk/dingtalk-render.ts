@@ -15,6 +15,7 @@
  */
 import { encodeAction } from '../../src/core/actions.js';
 import type { Button, Reply } from '../../src/core/types.js';
+import { chunkText as chunk } from '../../src/util/chunk-text.js';
 
 export const MAX_TEXT = 3000;
 export const MAX_BUTTONS = 5;
@@ -51,22 +52,7 @@ export function markdownToPlain(md: string): string {
 /** Parentheses are encoded too, so the URL can sit inside a markdown link. */
 export const textBackUrl = (content: string) => `dtmd://dingtalkclient/sendMessage?content=${encodeURIComponent(content).replace(/\(/g, '%28').replace(/\)/g, '%29')}`;
 
-/** Splits text into pieces of at most `max` characters, at line boundaries where possible. */
-export function chunkText(text: string, max = MAX_TEXT): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (const line of text.split('\n')) {
-    const pieces = line.length > max ? line.match(new RegExp(`[\\s\\S]{1,${max}}`, 'g'))! : [line];
-    for (const p of pieces) {
-      if (cur && cur.length + 1 + p.length > max) {
-        out.push(cur);
-        cur = p;
-      } else cur = cur ? `${cur}\n${p}` : p;
-    }
-  }
-  if (cur.trim()) out.push(cur);
-  return out;
-}
+const chunkText = (text: string, max = MAX_TEXT): string[] => chunk(text, max);
 
 function button(b: Button, prefix = ''): DingTalkButton {
   const title = `${prefix}${b.label}`.slice(0, 30);

@@ -8,6 +8,7 @@
  */
 import { encodeAction } from '../../src/core/actions.js';
 import type { Button, Reply } from '../../src/core/types.js';
+import { chunkText as chunk } from '../../src/util/chunk-text.js';
 
 /** Feishu refuses cards over 30 KB; keep a margin for the request around the content. */
 export const MAX_CARD_BYTES = 28 * 1024;
@@ -35,23 +36,7 @@ export interface FeishuOut {
 
 const plain = (content: string): Text => ({ tag: 'plain_text', content });
 
-/** Pieces of at most `max` characters, cut at line boundaries where possible. */
-export function chunkText(text: string, max = MAX_ELEMENT_CHARS): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (const line of text.split('\n')) {
-    const chars = [...line];
-    const pieces = chars.length > max ? Array.from({ length: Math.ceil(chars.length / max) }, (_, i) => chars.slice(i * max, (i + 1) * max).join('')) : [line];
-    for (const p of pieces) {
-      if (cur && cur.length + 1 + p.length > max) {
-        out.push(cur);
-        cur = p;
-      } else cur = cur ? `${cur}\n${p}` : p;
-    }
-  }
-  if (cur.trim()) out.push(cur);
-  return out;
-}
+const chunkText = (text: string, max = MAX_ELEMENT_CHARS): string[] => chunk(text, max);
 
 const texts = (s: string): CardElement[] => chunkText(s).map((t) => ({ tag: 'div', text: plain(t) }));
 

@@ -6,6 +6,7 @@
  */
 import { encodeAction } from '../../src/core/actions.js';
 import type { Button, Reply } from '../../src/core/types.js';
+import { chunkText as chunk } from '../../src/util/chunk-text.js';
 
 export const MAX_SECTION = 3000;
 export const MAX_BLOCKS = 50;
@@ -27,22 +28,8 @@ export function escapeSlackText(s: string): string {
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: false as const });
 
-/** Splits text into pieces of at most `max` characters, at line boundaries where possible. */
-export function chunkText(text: string, max = MAX_SECTION): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (const line of text.split('\n')) {
-    const pieces = line.length > max ? line.match(new RegExp(`[\\s\\S]{1,${max}}`, 'g'))! : [line];
-    for (const p of pieces) {
-      if (cur && cur.length + 1 + p.length > max) {
-        out.push(cur);
-        cur = p;
-      } else cur = cur ? `${cur}\n${p}` : p;
-    }
-  }
-  if (cur.trim()) out.push(cur);
-  return out;
-}
+/** Slack's sections hold at most 3,000 characters. */
+export const chunkText = (text: string, max = MAX_SECTION): string[] => chunk(text, max);
 
 function sections(text: string): SlackBlock[] {
   return chunkText(text).map((t) => ({ type: 'section', text: plain(t) }));
