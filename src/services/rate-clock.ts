@@ -18,9 +18,8 @@ export interface RateClock {
   /**
    * Books the next overall slot of `scope` for chat `key`, only when the chat is free: the chat is
    * then not free again until `keyIntervalMs` after that slot (after the actual send, not the ask).
-   * `rebook`: the caller holds the chat's turn (its slot was missed) and books a new slot for it.
    */
-  book(scope: string, intervalMs: number, key: string, keyIntervalMs: number, opts?: { rebook?: boolean }): Promise<Booking>;
+  book(scope: string, intervalMs: number, key: string, keyIntervalMs: number): Promise<Booking>;
   /** Nobody sends on `key` (a scope or a chat) for `ms` (a platform's retry_after). */
   pause(key: string, ms: number): Promise<void>;
 }
@@ -45,21 +44,20 @@ export class DbRateClock implements RateClock {
    * chat (another replica) is seen: the chat keeps the later time and this booking answers `busy`
    * (its overall slot goes unused, which only lowers the rate).
    */
-  async book(scope: string, intervalMs: number, key: string, keyIntervalMs: number, opts: { rebook?: boolean } = {}): Promise<Booking> {
+  async book(scope: string, intervalMs: number, key: string, keyIntervalMs: number): Promise<Booking> {
     const g = intervalMs / 1000;
     const k = keyIntervalMs / 1000;
-    const rebook = opts.rebook ?? false;
     const [row] = await this.database.rows<{ now: number; at: number | null; chat: number | null; mine: boolean | null }>(sql`
       with g as (
         insert into send_clock as c (key, next_at)
         select ${scope}, clock_timestamp() + make_interval(secs => ${g})
-        where ${rebook} or not exists (select 1 from send_clock s where s.key = ${key} and s.next_at > clock_timestamp())
+        where not exists (select 1 from send_clock s where s.key = ${key} and s.next_at > clock_timestamp())
         on conflict (key) do update set next_at = greatest(c.next_at, clock_timestamp()) + make_interval(secs => ${g})
         returning c.next_at - make_interval(secs => ${g}) as at
       ), ch as (
         insert into send_clock as c (key, next_at)
         select ${key}, g.at + make_interval(secs => ${k}) from g
-        on conflict (key) do update set next_at = case when not ${rebook} and c.next_at > excluded.next_at - make_interval(secs => ${k}) then c.next_at else excluded.next_at end
+        on conflict (key) do update set next_at = case when c.next_at > excluded.next_at - make_interval(secs => ${k}) then c.next_at else excluded.next_at end
         returning next_at
       )
       select
@@ -96,10 +94,10 @@ export class MemoryRateClock implements RateClock {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async book(scope: string, intervalMs: number, key: string, keyIntervalMs: number, opts: { rebook?: boolean } = {}): Promise<Booking> {
+  async book(scope: string, intervalMs: number, key: string, keyIntervalMs: number): Promise<Booking> {
     const now = this.now();
     const chat = this.next.get(key) ?? -Infinity;
-    if (chat > now && !opts.rebook) return { busy: chat - now };
+    if (chat > now) return { busy: chat - now };
     const at = Math.max(now, this.next.get(scope) ?? -Infinity);
     this.next.set(scope, at + intervalMs);
     this.next.set(key, at + keyIntervalMs);
