@@ -63,12 +63,14 @@ export class SendSlots {
       await prev;
       const gap = this.o.perKeyIntervalMs ? this.o.perKeyIntervalMs + SendSlots.KEY_MARGIN_MS : 0;
       const interval = (1000 / this.o.perSecond) * SendSlots.SHARED_MARGIN;
+      let slot: number;
       for (;;) {
         const b = await this.clock.book(this.scope, interval, this.chatKey(key), gap);
         if ('busy' in b) {
           await this.sleep(b.busy);
           continue;
         }
+        slot = this.now() + b.wait;
         if (b.wait > 0) await this.sleep(b.wait);
         break;
       }
@@ -78,6 +80,8 @@ export class SendSlots {
         while (this.departures.length && this.departures[0]! <= now - window) this.departures.shift();
         if (this.departures.length < this.o.perSecond) {
           this.departures.push(now);
+          // Leaving later than booked: the chat's next turn counts from now, not from the slot.
+          if (gap && now - slot > SendSlots.WINDOW_MARGIN_MS) await this.clock.pause(this.chatKey(key), gap);
           return;
         }
         await this.sleep(this.departures[0]! + window - now + 1);
