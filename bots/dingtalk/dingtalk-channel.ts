@@ -9,7 +9,7 @@
  */
 import { DWClient, type DWClientDownStream } from 'dingtalk-stream';
 import type { WebSocket } from 'ws';
-import { PipelineError, type Pipeline } from '../../src/core/pipeline.js';
+import type { Pipeline } from '../../src/core/pipeline.js';
 import { t } from '../../src/core/strings.js';
 import type { Reply } from '../../src/core/types.js';
 import type { InboxRow, InboxStore } from '../../src/services/inbox-store.js';
@@ -20,6 +20,7 @@ import type { Metrics } from '../../src/util/metrics.js';
 import { dingtalkChatId, dingtalkUpdateId, isGroupChat, mapDingTalk, type DingTalkTarget } from './dingtalk-map.js';
 import { renderDingTalk, type DingTalkOut } from './dingtalk-render.js';
 import { DingTalkSender, type DingTalkSenderOptions } from './dingtalk-sender.js';
+import { answerUpdate } from '../../src/core/answer-update.js';
 
 export const TOPIC_ROBOT = '/v1.0/im/bot/messages/get';
 
@@ -265,14 +266,7 @@ export class DingTalkChannel {
     if (mapped.kind === 'ignore') return;
     let replies: Reply[];
     if (mapped.kind === 'expired-button') replies = [{ text: `${t('zh', 'buttonExpired')} / ${t('en', 'buttonExpired')}` }];
-    else {
-      try {
-        replies = (await this.o.pipeline.handle(mapped.msg, { takeOver: row.attempts > 1 })).replies;
-      } catch (err) {
-        if (!(err instanceof PipelineError) || row.attempts < 5) throw err;
-        replies = [{ text: t(err.locale, 'internalError') }];
-      }
-    }
+    else replies = (await answerUpdate(this.o.pipeline, mapped.msg, row.attempts)).replies;
     const planned = renderDingTalk(replies).map((out) => ({ target: mapped.target, out }));
     await this.o.inbox.saveReplies(row, planned);
     await this.deliver({ ...row, sent: 0 }, planned);

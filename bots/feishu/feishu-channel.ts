@@ -7,7 +7,7 @@
  * pipeline and the sender; replies are stored before they are sent, so a retry never sends twice.
  */
 import * as lark from '@larksuiteoapi/node-sdk';
-import { PipelineError, type Pipeline } from '../../src/core/pipeline.js';
+import type { Pipeline } from '../../src/core/pipeline.js';
 import { t } from '../../src/core/strings.js';
 import type { Reply } from '../../src/core/types.js';
 import type { InboxRow, InboxStore } from '../../src/services/inbox-store.js';
@@ -20,6 +20,7 @@ import { feishuChatId, feishuUpdateId, mapFeishu, type FeishuEnvelope } from './
 import { FeishuSender, type FeishuSenderOptions } from './feishu-sender.js';
 import { FeishuTokenCache } from './feishu-token-cache.js';
 import { decryptFeishu, sameSecret, verifyFeishuSignature } from './feishu-verify.js';
+import { answerUpdate } from '../../src/core/answer-update.js';
 
 export const EVENTS_PATH = '/feishu/events';
 
@@ -217,12 +218,7 @@ export class FeishuChannel {
           replies = [{ text: `${t('zh', 'buttonExpired')} / ${t('en', 'buttonExpired')}` }];
         } else {
           to = mapped.msg.chatId;
-          try {
-            replies = (await this.o.pipeline.handle(mapped.msg, { takeOver: row.attempts > 1 })).replies;
-          } catch (err) {
-            if (!(err instanceof PipelineError) || row.attempts < 5) throw err;
-            replies = [{ text: t(err.locale, 'internalError') }];
-          }
+          replies = (await answerUpdate(this.o.pipeline, mapped.msg, row.attempts)).replies;
         }
         planned = renderFeishu(replies).map((out) => ({ to, out }));
         await inbox.saveReplies(row, planned);

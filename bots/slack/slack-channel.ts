@@ -6,7 +6,7 @@
  * A worker then feeds each payload to Bolt (`app.processEvent`), whose middleware maps it and runs the pipeline.
  */
 import { App, LogLevel, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
-import { PipelineError, type Pipeline } from '../../src/core/pipeline.js';
+import type { Pipeline } from '../../src/core/pipeline.js';
 import { t } from '../../src/core/strings.js';
 import type { InboxRow, InboxStore } from '../../src/services/inbox-store.js';
 import { InboxWorker } from '../../src/services/inbox-worker.js';
@@ -19,6 +19,7 @@ import { verifySlackSignature } from './slack-signature.js';
 import { SlackSocket } from './slack-socket.js';
 import type { Reply } from '../../src/core/types.js';
 import { OutletError, type Outlet } from '../../src/services/outlet.js';
+import { answerUpdate } from '../../src/core/answer-update.js';
 
 export const EVENTS_PATH = '/slack/events';
 
@@ -191,14 +192,7 @@ export class SlackChannel {
     if (mapped.kind === 'expired-button') {
       planned = renderSlack([{ text: `${t('zh', 'buttonExpired')} / ${t('en', 'buttonExpired')}` }]).map((out) => ({ target: mapped.target, out }));
     } else {
-      let replies;
-      try {
-        const res = await this.o.pipeline.handle(mapped.msg, { takeOver: row.attempts > 1 });
-        replies = res.replies;
-      } catch (err) {
-        if (!(err instanceof PipelineError) || row.attempts < 5) throw err;
-        replies = [{ text: t(err.locale, 'internalError') }];
-      }
+      const { replies } = await answerUpdate(this.o.pipeline, mapped.msg, row.attempts);
       planned = renderSlack(replies).map((out) => ({ target: mapped.target, out }));
     }
     await this.o.inbox.saveReplies(row, planned);

@@ -7,7 +7,7 @@
  * inside WeChat's window: 48 h after the customer's last message and at most 5 messages, so a long
  * answer is merged and cut to fit (fitKf), and the window is counted in Postgres before each send.
  */
-import { PipelineError, type Pipeline } from '../../src/core/pipeline.js';
+import type { Pipeline } from '../../src/core/pipeline.js';
 import { t } from '../../src/core/strings.js';
 import type { Reply } from '../../src/core/types.js';
 import type { InboxRow, InboxStore } from '../../src/services/inbox-store.js';
@@ -19,6 +19,7 @@ import { KF_PLATFORM, type KfMessage, type KfStore } from './kf-store.js';
 import { WecomApiError, type WecomApi } from './wecom-api.js';
 import { mapKf } from './wecom-map.js';
 import { fitKf, renderKf, type KfOut } from './wecom-render.js';
+import { answerUpdate } from '../../src/core/answer-update.js';
 
 export interface WechatKfOptions {
   api: WecomApi;
@@ -99,16 +100,7 @@ export class WechatKf {
         let locale: 'zh' | 'en' = 'zh';
         if (m.kind === 'expired-button') replies = [{ text: bilingual('buttonExpired') }];
         else if (m.kind === 'not-text') replies = [{ text: NOT_TEXT }];
-        else {
-          try {
-            const res = await this.o.pipeline.handle(m.msg, { takeOver: row.attempts > 1 });
-            replies = res.replies;
-            locale = res.locale;
-          } catch (err) {
-            if (!(err instanceof PipelineError) || row.attempts < 5) throw err;
-            replies = [{ text: t(err.locale, 'internalError') }];
-          }
-        }
+        else ({ replies, locale } = await answerUpdate(this.o.pipeline, m.msg, row.attempts));
         const window = await this.o.store.window(row.chatId ?? '', this.clock());
         outs = fitKf(renderKf(replies), window?.remaining ?? 0, locale);
         if (outs.length === 0 && replies.length) log.warn('wechat kf window closed; reply dropped', { updateId: row.updateId });

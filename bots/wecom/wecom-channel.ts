@@ -10,7 +10,7 @@
  * Replies, lead notices (template cards with claim / pass / status buttons, edited in place with
  * update_template_card) and pushes leave through WecomAppSender (30 a minute per member).
  */
-import { PipelineError, type Pipeline } from '../../src/core/pipeline.js';
+import type { Pipeline } from '../../src/core/pipeline.js';
 import { t } from '../../src/core/strings.js';
 import type { Reply } from '../../src/core/types.js';
 import type { InboxRow, InboxStore } from '../../src/services/inbox-store.js';
@@ -25,6 +25,7 @@ import { appUpdateId, mapApp } from './wecom-map.js';
 import { renderApp, renderAppNotice, type AppOut } from './wecom-render.js';
 import { buildWecomXml, field, parseWecomXml, WecomXmlError, type WecomXml } from './wecom-xml.js';
 import type { WechatKf } from './wechat-kf.js';
+import { answerUpdate } from '../../src/core/answer-update.js';
 
 export const CALLBACK_PATH = '/wecom/callback';
 
@@ -133,14 +134,7 @@ export class WecomChannel {
         else if (m.kind === 'not-text') replies = [{ text: '目前只能读文字消息。 / I can only read text messages for now.' }];
         else {
           if (m.card?.responseCode) this.remember(m.card.taskId, m.card.responseCode);
-          try {
-            const res = await this.o.pipeline.handle(m.msg, { takeOver: row.attempts > 1 });
-            replies = res.replies;
-            locale = res.locale;
-          } catch (err) {
-            if (!(err instanceof PipelineError) || row.attempts < 5) throw err;
-            replies = [{ text: t(err.locale, 'internalError') }];
-          }
+          ({ replies, locale } = await answerUpdate(this.o.pipeline, m.msg, row.attempts));
         }
         outs = renderApp(replies, locale);
         await inbox.saveReplies(row, outs);
