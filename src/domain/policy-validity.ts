@@ -5,15 +5,18 @@
 import type { Locale } from '../core/types.js';
 import type { PolicySection } from './policy.js';
 
-/** `2024-05-27` as is; `2024-12` → 2024年12月（具体日期未载明）; `2022` → 2022 (exact date not stated). */
-export function formatPartialDay(d: string, locale: Locale): string {
+/**
+ * `2024-05-27` as is; `2024-12` → 2024年12月（具体日期未载明）; `2022` → 2022 (exact date not stated).
+ * `short` leaves the note out (inside a status line that already reads as a period: "since 2020").
+ */
+export function formatPartialDay(d: string, locale: Locale, short = false): string {
   if (d === 'unknown') return locale === 'zh' ? '未载明' : 'not stated';
   if (d.length >= 10) return d;
   const year = d.slice(0, 4);
   const month = d.length >= 7 ? Number(d.slice(5, 7)) : undefined;
-  if (locale === 'zh') return `${year}年${month ? `${month}月` : ''}（具体日期未载明）`;
+  if (locale === 'zh') return `${year}年${month ? `${month}月` : ''}${short ? '' : '（具体日期未载明）'}`;
   const name = month ? `${new Date(Date.UTC(2000, month - 1, 1)).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' })} ` : '';
-  return `${name}${year} (exact date not stated)`;
+  return `${name}${year}${short ? '' : ' (exact date not stated)'}`;
 }
 
 export type Validity =
@@ -41,7 +44,7 @@ export function validityOf(s: PolicySection, today: string, byId: (id: string) =
 }
 
 export function validityText(v: Validity, locale: Locale): string {
-  const d = (x: string) => formatPartialDay(x, locale);
+  const d = (x: string) => formatPartialDay(x, locale, true);
   if (locale === 'zh') {
     switch (v.kind) {
       case 'in-force':

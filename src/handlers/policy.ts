@@ -142,9 +142,11 @@ async function modelAnswer(ctx: HandlerContext, question: string, sections: Poli
 export async function policyTopics(ctx: HandlerContext, province: Province): Promise<Reply[]> {
   const { locale } = ctx;
   const sections = ctx.services.policies.of(province);
-  const listed = sections.filter((s) => !s.id.endsWith('-none'));
+  // Rules and programmes first, reports of figures after them; the province-wide before the cities'.
+  const weight = (s: PolicySection) => (s.topics.includes('results') ? 2 : 0) + (s.city ? 1 : 0);
+  const listed = sections.filter((s) => !s.id.endsWith('-none')).sort((a, b) => weight(a) - weight(b));
   if (listed.length === 0) return [{ text: sections[0] ? sectionText(sections[0], locale, policyDay(ctx)) : t(locale, 'policyNothing')(provinceName(province, locale)) }];
-  return [{ text: t(locale, 'policyList')(provinceName(province, locale)), buttons: listed.slice(0, 10).map((s) => [{ label: s.title[locale].slice(0, 60), action: { type: 'policy', id: s.id } }]) }];
+  return [{ text: t(locale, 'policyList')(provinceName(province, locale)), buttons: listed.slice(0, 12).map((s) => [{ label: s.title[locale].slice(0, 60), action: { type: 'policy', id: s.id } }]) }];
 }
 
 export async function showPolicy(ctx: HandlerContext, id: string): Promise<Reply[]> {

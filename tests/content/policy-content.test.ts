@@ -61,7 +61,7 @@ describe('policy content', () => {
     expect(validityOf(plan!, '2025-12-31', none)).toEqual({ kind: 'horizon-running', horizon: 2025 });
     expect(validityText(validityOf(plan!, '2026-01-01', none)!, 'en')).toBe('Status: horizon 2025 has passed; no successor on file');
     expect(validityText(validityOf(plan!, '2026-01-01', none)!, 'zh')).toBe('状态：规划期至2025年，已过；暂无后续文件在册');
-    expect(validityText(validityOf(rule!, '2025-08-07', none)!, 'en')).toBe('Status: in force (since January 2024 (exact date not stated), until 2025-08-07)');
+    expect(validityText(validityOf(rule!, '2025-08-07', none)!, 'en')).toBe('Status: in force (since January 2024, until 2025-08-07)');
     expect(validityText(validityOf(rule!, '2025-08-08', none)!, 'zh')).toBe('状态：已于2025-08-07结束');
     expect(validityOf(rule!, '2023-12-31', none)).toEqual({ kind: 'not-yet', from: '2024-01' });
     expect(staleValidityWarnings([plan!, rule!], '2025-08-07')).toEqual([]);
