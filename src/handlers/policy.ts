@@ -127,7 +127,7 @@ async function modelAnswer(ctx: HandlerContext, question: string, sections: Poli
   const { locale } = ctx;
   const llm = ctx.services.llm;
   if (!llm || ctx.llmDeadline?.spent || !(await llm.budget.take(ctx.user.id, ctx.services.clock()))) return undefined;
-  const a = await groundedAnswer(llm.client, question, sections, locale, ctx.llmDeadline);
+  const a = await groundedAnswer(llm.client, question, sections, locale, ctx.llmDeadline, (s) => dateLines(s, locale, day));
   if (!a) return undefined;
   const province = ctx.nlu?.entities.province ?? undefined;
   if (!a.answerable) {
