@@ -1,6 +1,7 @@
 /**
  * `npm run check:content [dir]`: checks operator-editable content — every policy section has sources
- * (or is the explicit "…-none" section), dates, known topics, a file per covered province only; the
+ * (or is the explicit "…-none" section), dates, known topics, a file per covered province only, and
+ * warns about sections whose horizon or end date has passed without a re-check since; the
  * agencies file is well-formed; demo patents parse. Exit 1 with every problem listed. It also says
  * which years China's working calendar (the chinese-days package) covers, and warns when this year
  * or the next is not among them: claim deadlines then count Monday–Friday for that year.
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { calendarCovers } from '../src/domain/china-calendar.js';
 import { chinaDay } from '../src/domain/expo.js';
 import { ContentError, loadContent } from '../src/domain/policy.js';
+import { staleValidityWarnings } from '../src/domain/policy-validity.js';
 import { parsePatentInput } from '../src/domain/patent-input.js';
 import { PACKAGE_ROOT } from '../src/util/paths.js';
 
@@ -20,6 +22,9 @@ try {
   const byScope = new Map<string, number>();
   for (const s of c.policies) byScope.set(s.scope, (byScope.get(s.scope) ?? 0) + 1);
   console.log(`policies: ${c.policies.length} sections — ${[...byScope].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const onlyReported = c.policies.filter((s) => s.sources.length > 0 && s.sources.every((x) => x.reported)).length;
+  console.log(`policies resting only on reported sources: ${onlyReported}`);
+  for (const w of staleValidityWarnings(c.policies, chinaDay(new Date()))) console.warn(`warning: ${w}`);
   console.log(`agencies: ${c.agencies.agencies.length}${c.agencies.sample ? ' (sample data)' : ''}`);
   console.log(`expo editions: ${c.expos.expos.length}${c.expos.sample ? ' (sample data)' : ''}`);
 } catch (err) {

@@ -16,11 +16,13 @@ import { expoInfo } from './expo.js';
 import { answerNo, answerYes, askCancel, cancelRegistration, chooseExpo, chooseRole, confirmCancel, myRegistrations, registerExpo } from './register.js';
 import { allianceInfo, explainPolicy, policyTopics, showPolicy } from './policy.js';
 import { nextPage, patentDetail, searchPatents, showPatent } from './search.js';
+import { looksLikePolicyQuestion } from '../services/policy-topics.js';
 
 export const INTENT_HANDLERS: Record<Intent, Handler> = {
   greet,
   help,
-  search_patents: searchPatents,
+  // A "search" that names a policy instrument and no technology ("河南专利奖", "专利保险") is a policy question (src/nlu is not ours to change).
+  search_patents: (ctx) => (looksLikePolicyQuestion(ctx.msg.text ?? '') ? explainPolicy(ctx) : searchPatents(ctx)),
   patent_detail: patentDetail,
   explain_policy: explainPolicy,
   expo_info: expoInfo,

@@ -1,27 +1,26 @@
 /**
- * Finds the policy sections that answer a question: by the province asked about and the topics
- * named (subsidy, award, pledge financing, tax …), then by free-text match in Meilisearch. National
- * rules join when the question is about tax; the six-province cooperation when it is cross-province.
+ * Finds the policy sections that answer a question. By the province (and city) asked about and the
+ * topics named — in the words people use (资助, 专利奖, 质押, 开放许可 …) — then by free-text match in
+ * Meilisearch. When the province has nothing on the topic, the answer says so (`exact` is false) and
+ * carries the closest sections on file for that province plus the national rules that apply in
+ * every province. A question that names a city gets that city's sections first, then the province's.
  */
 import type { PolicyIndex } from '../../search/policy-index.js';
 import type { Province } from '../core/intents.js';
-import type { AgencyDirectory, PolicyScope, PolicySection, PolicyTopic } from '../domain/policy.js';
+import { PROVINCE_INFO } from '../domain/geo.js';
+import type { AgencyDirectory, ApplicantKind, PolicyScope, PolicySection, PolicyTopic } from '../domain/policy.js';
+import { detectApplicant, detectTopics, NATIONAL_FIRST, RELATED_TOPICS } from './policy-topics.js';
 
-const TOPIC_CUES: [PolicyTopic, RegExp][] = [
-  ['subsidy', /补贴|补助|资助|奖补|报销|subsid|grant|reimburs/i],
-  ['award', /奖励|专利奖|奖项|\baward|\bprize/i],
-  ['pledge-financing', /质押|融资|贷款|pledge|loan|financ/i],
-  ['tax', /税|\btax|\bvat\b/i],
-  ['fund', /基金|\bfund/i],
-  ['incubator', /孵化|基地|园区|产业化|incubat|industriali[sz]ation|\bbase/i],
-  ['university', /高校|大学|院校|科研院所|universit|college/i],
-  ['cross-province', /跨省|跨区域|六省|中部|互认|cross-province|central region|six provinces/i],
-  ['matchmaking', /对接|撮合|路演|matchmak/i],
-  ['plan', /方案|规划|计划|目标|行动|\bplan|target|action/i],
-];
-
-export function detectTopics(text: string): PolicyTopic[] {
-  return TOPIC_CUES.filter(([, re]) => re.test(text)).map(([t]) => t);
+export interface PolicyAnswer {
+  /** Sections on the topic asked about (or found by text), best first; city sections lead. */
+  sections: PolicySection[];
+  /** false: the province has nothing on the exact topic, and `sections` are the closest on file. */
+  exact: boolean;
+  topics: PolicyTopic[];
+  /** The topics asked about that the province has no section on. */
+  missing: PolicyTopic[];
+  /** The city named in the question (Chinese name), when the province has one by that name. */
+  city?: string;
 }
 
 export class PolicyService {
@@ -43,28 +42,79 @@ export class PolicyService {
     return this.sections.filter((s) => s.scope === scope);
   }
 
-  /** The best sections (at most `limit`) for a province and question; [] when nothing on file matches. */
-  async find(province: Province | undefined, text: string, limit = 2): Promise<PolicySection[]> {
+  /** The best sections (at most `limit`) for a province and question. */
+  async answer(province: Province | undefined, text: string, limit = 3): Promise<PolicyAnswer> {
     const topics = detectTopics(text);
-    const scopes: PolicyScope[] = province ? [province] : [];
-    if (topics.includes('tax') || !province) scopes.push('national');
-    if (topics.includes('cross-province') || !province) scopes.push('central-region');
-    const pool = this.sections.filter((s) => scopes.includes(s.scope) && !s.id.endsWith('-none'));
+    const city = province ? cityIn(province, text) : undefined;
     const specific = topics.filter((t) => t !== 'plan');
     const wanted = specific.length ? specific : topics;
-    let ranked: PolicySection[] = [];
+    const listed = this.sections.filter((s) => !s.id.endsWith('-none'));
+    const own = listed.filter((s) => (province ? s.scope === province : s.scope === 'national' || s.scope === 'central-region'));
+    const everywhere = listed.filter((s) => s.scope === 'national' || (wanted.includes('cross-province') && s.scope === 'central-region'));
+    const byTopic = (pool: PolicySection[], want: PolicyTopic[]) => rank(pool, want, city);
     if (wanted.length) {
-      ranked = pool
-        .map((s) => ({ s, n: s.topics.filter((t) => wanted.includes(t)).length, own: s.scope === province ? 1 : 0 }))
-        .filter((x) => x.n > 0)
-        .sort((a, b) => b.n - a.n || b.own - a.own)
-        .map((x) => x.s);
+      const exact = byTopic(own, wanted);
+      // National rules (tax, open licensing, pledge registration) apply in every province: after the province's own.
+      const national = province ? byTopic(everywhere, wanted) : [];
+      // A topic asked about that the province has nothing on ("湖南…专利保险补贴": insurance) makes the answer inexact.
+      const missing = province ? wanted.filter((t) => !own.some((s) => s.topics.includes(t))) : [];
+      if (exact.length && missing.length === 0) return { sections: [...exact, ...national].slice(0, limit), exact: true, topics: wanted, missing, ...(city ? { city } : {}) };
+      if (!province) return { sections: [], exact: false, topics: wanted, missing };
+      // Nothing on (part of) the topic for this province: its closest sections, and the national rules on the topic.
+      const near = [...new Set([...wanted.filter((t) => !missing.includes(t)), ...missing.flatMap((t) => RELATED_TOPICS[t])])];
+      const closest = byTopic(own, near);
+      const fill = (closest.length ? closest : rank(own, [], city)).slice(0, Math.max(1, limit - Math.min(national.length, 2)));
+      const sections = missing.some((t) => NATIONAL_FIRST.has(t)) ? [...national, ...fill] : [...fill, ...national];
+      return { sections: sections.slice(0, limit), exact: false, topics: wanted, missing, ...(city ? { city } : {}) };
     }
-    if (ranked.length === 0) {
-      const words = text.split(/[\s,，。?？!！、]+/).filter((w) => w.length >= 2);
-      const ids = await this.index.match(scopes, words);
-      ranked = ids.map((id) => this.byId.get(id)!).filter((s) => s && !s.id.endsWith('-none'));
-    }
-    return ranked.slice(0, limit);
+    const scopes: PolicyScope[] = province ? [province, 'national'] : ['national', 'central-region'];
+    const words = text.split(/[\s,，。?？!！、]+/).filter((w) => w.length >= 2);
+    const ids = await this.index.match(scopes, words);
+    const found = ids.map((id) => this.byId.get(id)).filter((s): s is PolicySection => !!s && !s.id.endsWith('-none'));
+    return { sections: found.slice(0, limit), exact: found.length > 0, topics: [], missing: [], ...(city ? { city } : {}) };
   }
+
+  /**
+   * Eligibility ("我是湖南的中小企业，有两件发明专利，能申请什么支持？"): the sections whose recorded
+   * applicants include this kind (and, where the source restricts it, this patent kind), in the
+   * province (city first) and nationally; narrowed to the topics asked about when any matches.
+   */
+  eligible(province: Province | undefined, text: string, patentKind: string | undefined, limit = 6): { sections: PolicySection[]; applicant: ApplicantKind } | undefined {
+    const applicant = detectApplicant(text);
+    if (!applicant) return undefined;
+    const kinds: ApplicantKind[] = applicant === 'sme' ? ['sme', 'firm', 'any'] : applicant === 'high-tech-firm' ? ['high-tech-firm', 'firm', 'any'] : [applicant, 'any'];
+    const city = province ? cityIn(province, text) : undefined;
+    const fits = (s: PolicySection) =>
+      !s.id.endsWith('-none') &&
+      (s.scope === province || s.scope === 'national') &&
+      !!s.applicants?.some((a) => kinds.includes(a)) &&
+      (!patentKind || !s.patentKinds || s.patentKinds.includes(patentKind as never));
+    const pool = this.sections.filter(fits);
+    const topics: PolicyTopic[] = detectTopics(text).filter((t) => t !== 'plan' && t !== 'university');
+    const narrowed = topics.length ? pool.filter((s) => s.topics.some((t) => topics.includes(t) || RELATED_TOPICS[t]?.some((r) => topics.includes(r)))) : [];
+    const chosen = narrowed.length ? narrowed : pool;
+    const order = (s: PolicySection) => (s.scope === 'national' ? 2 : city && s.city === city ? 0 : 1);
+    return { sections: [...chosen].sort((a, b) => order(a) - order(b) || newest(a, b)).slice(0, limit), applicant };
+  }
+}
+
+
+/** A named city's sections first, then province-wide ones, then other cities'; within that, most topics matched (rules before reports of figures); then the newest. Without a city, topics first. */
+function rank(pool: PolicySection[], want: PolicyTopic[], city: string | undefined): PolicySection[] {
+  return pool
+    .map((s) => ({ s, n: (want.length ? s.topics.filter((t) => want.includes(t)).length : 1) * 2 + (s.topics.includes('results') ? 0 : 1), c: city ? (s.city === city ? 2 : s.city ? 0 : 1) : s.city ? 0 : 1 }))
+    .filter((x) => x.n > 1 && !(want.length === 0 && x.s.topics.every((t) => t === 'results')))
+    .sort((a, b) => (city ? b.c - a.c || b.n - a.n : b.n - a.n || b.c - a.c) || newest(a.s, b.s))
+    .map((x) => x.s);
+}
+
+function cityIn(province: Province, text: string): string | undefined {
+  const lower = text.toLowerCase();
+  return PROVINCE_INFO[province].cities.find((c) => text.includes(c.zh) || (c.en && new RegExp(`\\b${c.en.split('|')[0]!.toLowerCase()}\\b`).test(lower)))?.zh;
+}
+
+/** Newest issued first; a section whose date is not stated comes last. */
+function newest(a: PolicySection, b: PolicySection): number {
+  const d = (s: PolicySection) => (s.issued === 'unknown' ? '' : s.issued);
+  return d(b).localeCompare(d(a));
 }

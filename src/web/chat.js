@@ -104,6 +104,24 @@
     return node;
   }
 
+  /* Text with its http(s) links as <a> (sources of policy answers); every piece goes in via textContent. */
+  function linked(tag, className, text) {
+    var node = el(tag, className);
+    var re = /https?:\/\/[^\s<>"'，。；）)】]+/g;
+    var last = 0, m;
+    while ((m = re.exec(text)) !== null) {
+      node.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var a = el('a', 'link', m[0]);
+      a.href = m[0];
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer nofollow';
+      node.appendChild(a);
+      last = m.index + m[0].length;
+    }
+    node.appendChild(document.createTextNode(text.slice(last)));
+    return node;
+  }
+
   function message(kind, who) {
     var row = el('div', 'msg ' + kind);
     var bubble = el('div', 'bubble');
@@ -136,7 +154,7 @@
 
   function renderBot(reply) {
     var m = message('bot', '助手 Assistant: ');
-    if (reply.text) m.bubble.appendChild(el('p', 'text', reply.text));
+    if (reply.text) m.bubble.appendChild(linked('p', 'text', reply.text));
     if (reply.items.length) {
       var list = el('ul', 'cards');
       reply.items.forEach(function (item) {

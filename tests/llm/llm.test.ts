@@ -148,6 +148,8 @@ describe('grounded policy answers', () => {
     expect(r[0]!.text).toContain(`【${s.title.zh}】`);
     const system = String(fake.requests.filter((q) => q.body.tools?.[0]?.function.name === 'answer_policy').at(-1)!.body.messages?.[0]?.content);
     expect(system).toContain(`<section id="${s.id}">`);
+    // The model sees each section's dates and status as the user would (a passed horizon is not "current").
+    expect(system).toMatch(/发布日期: .+ · 核对日期: \d{4}-\d{2}-\d{2}/);
   });
 
   it('refuses an unknown source or an invented number and quotes the sections instead', async () => {
