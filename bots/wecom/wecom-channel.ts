@@ -28,6 +28,8 @@ import type { WechatKf } from './wechat-kf.js';
 import { answerUpdate } from '../../src/core/answer-update.js';
 
 export const CALLBACK_PATH = '/wecom/callback';
+/** A template card's response_code is good for 72 hours (path/90236); we stop one minute short. */
+export const RESPONSE_CODE_TTL_MS = 72 * 3600_000 - 60_000;
 
 export interface WecomChannelOptions {
   crypto: WecomCryptoOptions;
@@ -50,8 +52,12 @@ export class WecomChannel {
   readonly sender: WecomAppSender;
   private readonly worker: InboxWorker;
   private readonly clock: () => Date;
-  /** The unused response_code per card (task_id): from message/send, replaced by a click's. Single use, 72 h. */
-  private readonly responseCodes = new Map<string, string>();
+  /**
+   * The unused response_code per card (task_id): from message/send, replaced by a click's. WeCom
+   * accepts each one once and for 72 hours (message/send and template_card_event, path/90236), so a
+   * code is dropped when used and not tried once it is older.
+   */
+  private readonly responseCodes = new Map<string, { code: string; at: number }>();
 
   constructor(private readonly o: WecomChannelOptions) {
     this.clock = o.clock ?? (() => new Date());
@@ -156,7 +162,7 @@ export class WecomChannel {
 
   private remember(taskId: string, code: string): void {
     this.responseCodes.delete(taskId);
-    this.responseCodes.set(taskId, code);
+    this.responseCodes.set(taskId, { code, at: this.clock().getTime() });
     if (this.responseCodes.size > 20_000) this.responseCodes.delete(this.responseCodes.keys().next().value!);
   }
 
@@ -183,10 +189,12 @@ export class WecomChannel {
       return taskId;
     },
     edit: async (member: string, taskId: string, reply: Reply) => {
-      const code = this.responseCodes.get(taskId);
+      const held = this.responseCodes.get(taskId);
+      // A little under 72 h: the request must reach WeCom while the code is still good.
+      const code = held && this.clock().getTime() - held.at < RESPONSE_CODE_TTL_MS ? held.code : undefined;
       const hasButtons = !!(reply.buttons?.some((row) => row.length) || reply.items?.some((i) => i.buttons?.length));
+      this.responseCodes.delete(taskId);
       if (code) {
-        this.responseCodes.delete(taskId);
         const card = renderAppNotice(reply, taskId) as Extract<AppOut, { msgtype: 'template_card' }>;
         // No buttons left (passed on, expired, closed): the card's buttons turn into its new first line.
         await this.sender.updateCard(member, code, hasButtons ? { template_card: card.template_card } : { button: { replace_name: [...reply.text.split('\n')[0]!].slice(0, 16).join('') } });

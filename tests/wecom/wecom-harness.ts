@@ -33,9 +33,10 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(o: { pipeline?: (p: Pipeline) => Pipeline; pageSize?: number; realSleep?: boolean } = {}): Promise<Harness> {
-  const env = await startServices();
-  const clock = { now: Date.now() };
+export async function startHarness(o: { pipeline?: (p: Pipeline) => Pipeline; pageSize?: number; realSleep?: boolean; start?: Date } = {}): Promise<Harness> {
+  // With `start`, the services (registration windows, lead deadlines) read the same virtual clock.
+  const clock = { now: o.start?.getTime() ?? Date.now() };
+  const env = await startServices(o.start ? { clock: () => new Date(clock.now) } : {});
   const fake = await startFakeWecom({ now: () => clock.now, ...(o.pageSize ? { pageSize: o.pageSize } : {}) });
   const log = createLogger('silent');
   const api = new WecomApi({ baseUrl: fake.url, corpId: fake.corpId, secrets: { app: fake.appSecret, kf: fake.kfSecret }, clock: () => new Date(clock.now) });
