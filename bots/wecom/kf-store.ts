@@ -99,8 +99,18 @@ export class KfStore {
     return rows.length === 1;
   }
 
-  /** forget_me and tests: the customer's window row goes. */
+  /**
+   * forget_me: the customer's window row goes, and the messages they wrote lose their text (and the
+   * chat id) in the inbox; the msgid stays, so a page read again is still not answered twice.
+   * Rows still being answered keep theirs until pruned (the confirmation itself is one of them).
+   */
   async forget(externalUserId: string): Promise<void> {
-    await this.db.delete(wecomKfCustomers).where(eq(wecomKfCustomers.externalUserId, externalUserId));
+    await this.db.transaction(async (tx) => {
+      await tx.delete(wecomKfCustomers).where(eq(wecomKfCustomers.externalUserId, externalUserId));
+      await tx
+        .update(inboundUpdates)
+        .set({ payload: {}, replies: null, chatId: null })
+        .where(and(eq(inboundUpdates.platform, KF_PLATFORM), eq(inboundUpdates.chatId, externalUserId), sql`${inboundUpdates.status} in ('done', 'failed', 'rejected')`));
+    });
   }
 }

@@ -15,7 +15,7 @@ import { InboxWorker } from '../../src/services/inbox-worker.js';
 import { OutletError, type Outlet } from '../../src/services/outlet.js';
 import type { Logger } from '../../src/util/log.js';
 import type { Metrics } from '../../src/util/metrics.js';
-import { KF_PLATFORM, type KfMessage, type KfStore } from './kf-store.js';
+import { KF_PLATFORM, type KfMessage, type KfStore, type KfWindow } from './kf-store.js';
 import { WecomApiError, type WecomApi } from './wecom-api.js';
 import { mapKf } from './wecom-map.js';
 import { fitKf, renderKf, type KfOut } from './wecom-render.js';
@@ -94,21 +94,24 @@ export class WechatKf {
     try {
       const m = mapKf(row.payload as KfMessage, this.clock());
       let outs = row.replies as KfOut[] | null;
+      let before: KfWindow | undefined;
       if (!outs) {
         if (m.kind === 'ignore') return void (await inbox.markDone(row));
         let replies: Reply[];
         let locale: 'zh' | 'en' = 'zh';
+        // Read before answering: forget_me removes the window row while it answers, and its confirmation must still go out.
+        before = await this.o.store.window(row.chatId ?? '', this.clock());
         if (m.kind === 'expired-button') replies = [{ text: bilingual('buttonExpired') }];
         else if (m.kind === 'not-text') replies = [{ text: NOT_TEXT }];
         else ({ replies, locale } = await answerUpdate(this.o.pipeline, m.msg, row.attempts));
-        const window = await this.o.store.window(row.chatId ?? '', this.clock());
+        const window = (await this.o.store.window(row.chatId ?? '', this.clock())) ?? before;
         outs = fitKf(renderKf(replies), window?.remaining ?? 0, locale);
         if (outs.length === 0 && replies.length) log.warn('wechat kf window closed; reply dropped', { updateId: row.updateId });
         await inbox.saveReplies(row, outs);
         row = { ...row, sent: 0 };
       }
       for (let i = row.sent; i < outs.length; i++) {
-        const result = await this.send(row.chatId ?? '', outs[i]!);
+        const result = await this.send(row.chatId ?? '', outs[i]!, before);
         this.o.metrics?.deliveries.inc({ platform: KF_PLATFORM, result });
         await inbox.markSent(row, i + 1);
         if (result !== 'sent') break;
@@ -120,12 +123,16 @@ export class WechatKf {
     }
   }
 
-  /** One kf/send_msg, counted against the customer's window first; 'unreachable' when it is closed. */
-  private async send(externalUserId: string, out: KfOut): Promise<'sent' | 'unreachable' | 'rejected'> {
+  /**
+   * One kf/send_msg, counted against the customer's window first; 'unreachable' when it is closed.
+   * `forgotten`: the window as it was before this answer removed it (forget_me); the answer was
+   * already fitted to it, so it goes out uncounted.
+   */
+  private async send(externalUserId: string, out: KfOut, forgotten?: KfWindow): Promise<'sent' | 'unreachable' | 'rejected'> {
     const window = await this.o.store.window(externalUserId, this.clock());
-    if (!window || !(await this.o.store.take(externalUserId, this.clock()))) return 'unreachable';
+    if (window ? !(await this.o.store.take(externalUserId, this.clock())) : !(forgotten && forgotten.closesAt > this.clock())) return 'unreachable';
     try {
-      await this.o.api.post('kf', '/cgi-bin/kf/send_msg', { touser: externalUserId, open_kfid: window.openKfId, ...out });
+      await this.o.api.post('kf', '/cgi-bin/kf/send_msg', { touser: externalUserId, open_kfid: (window ?? forgotten)!.openKfId, ...out });
       return 'sent';
     } catch (err) {
       if (err instanceof WecomApiError && !err.transient) {
@@ -144,6 +151,11 @@ export class WechatKf {
     let ok = true;
     for (const out of outs) ok = (await this.send(externalUserId, out)) === 'sent' && ok;
     return ok;
+  }
+
+  /** forget_me for a WeChat customer: their window row and the text of what they wrote (registered with UserStore.onForget). */
+  forget(externalUserId: string): Promise<void> {
+    return this.o.store.forget(externalUserId);
   }
 
   /** Broadcasts reach customers inside their window only; agency inboxes cannot be 微信客服 chats. */

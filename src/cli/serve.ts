@@ -71,6 +71,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
         })
       : undefined;
   const wecom = createWecom(config, { pipeline: services.pipeline, database: services.database, inbox, log, metrics: services.metrics, rateClock });
+  if (wecom?.kf) services.users.onForget('wechat', (id) => wecom.kf!.forget(id));
   const dingtalk =
     config.DINGTALK_CLIENT_ID && config.DINGTALK_CLIENT_SECRET
       ? new DingTalkChannel({

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitKf, renderKf, type KfOut } from '../../bots/wecom/wecom-render.js';
 import { startHarness, type Harness } from './wecom-harness.js';
@@ -89,6 +90,30 @@ describe('微信客服', () => {
     const tried = h.fake.callsTo('kf/send_msg').length;
     expect(await h.kf.push(ext, 'too late')).toBe(false);
     expect(h.fake.callsTo('kf/send_msg').length).toBe(tried);
+  });
+
+  it('forget_me removes the customer window and the text they wrote; the confirmation still arrives', async () => {
+    const ext = customer();
+    const say = async (text: string, menuId?: string) => {
+      const from = h.fake.kfMessages(ext).length;
+      h.fake.customerSays(ext, { text, ...(menuId ? { menuId } : {}) });
+      await (live ?? h.kf).notify('tok');
+      await until(() => h.fake.kfMessages(ext).length > from);
+      await settle();
+      return h.fake.kfMessages(ext).slice(from);
+    };
+    await say('我的电话是 13912345678，想找电池专利');
+    const ask = await say('/forget');
+    const confirm = ask.flatMap((m) => (m.msgtype === 'msgmenu' ? (m.msgmenu as { list: { click: { id: string; content: string } }[] }).list : [])).find((i) => i.click.id === 'fy');
+    expect(confirm, JSON.stringify(ask)).toBeDefined();
+    expect(await h.kfStore.window(ext, new Date(h.clock.now))).toBeDefined();
+    const done = await say(confirm!.click.content, confirm!.click.id);
+    expect(done.map(visible).join('\n')).toContain('您的个人数据已删除');
+    expect(await h.kfStore.window(ext, new Date(h.clock.now))).toBeUndefined();
+    const kept = await h.env.services.database.rows<{ n: number }>(sql`select count(*)::int as n from inbound_updates where payload::text like '%13912345678%' or chat_id = ${ext} and status = 'done' and payload::text like '%forget%'`);
+    expect(kept[0]!.n).toBe(0);
+    // The 48-hour window is gone with them: nothing is pushed until they write again.
+    expect(await h.kf.push(ext, 'after forgetting')).toBe(false);
   });
 
   it('merges and shortens a long answer to the messages left', () => {

@@ -63,6 +63,7 @@ export async function startHarness(o: { pipeline?: (p: Pipeline) => Pipeline; pa
   await kf.start();
   env.services.notifier.register('wecom', (id, text) => channel.push(id, text));
   env.services.notifier.register('wechat', (id, text) => kf.push(id, text));
+  env.services.users.onForget('wechat', (id) => kfStore.forget(id));
   env.services.leads.registerOutlet('wecom', channel.outlet);
   const app = createHttpApp({ pipeline, log, clock: () => new Date(clock.now), readiness: {}, wecomCallback: (r) => channel.handleRequest(r) });
   const post = async (inner: string, p: { receiveId?: string; token?: string } = {}) => {
