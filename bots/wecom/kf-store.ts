@@ -5,13 +5,14 @@
  * and a crash after it never reads it twice. No network call happens inside the transaction.
  */
 import { and, eq, sql } from 'drizzle-orm';
+import { WECHAT_WINDOW } from '../../src/core/platforms.js';
 import type { Database } from '../../src/db/database.js';
 import { inboundUpdates, wecomKfCursors, wecomKfCustomers } from '../../src/db/schema.js';
 
 export const KF_PLATFORM = 'wechat';
-/** WeCom: replies within 48 hours of the customer's last message, at most 5 of them. */
-export const KF_WINDOW_MS = 48 * 3600_000;
-export const KF_MAX_REPLIES = 5;
+/** WeCom: replies within 48 hours of the customer's last message, at most 5 of them (path/94677; one table with the broadcast counts). */
+export const KF_WINDOW_MS = WECHAT_WINDOW.hours * 3600_000;
+export const KF_MAX_REPLIES = WECHAT_WINDOW.replies;
 
 export interface KfMessage {
   msgid: string;
