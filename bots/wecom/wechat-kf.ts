@@ -30,7 +30,12 @@ export interface WechatKfOptions {
   log: Logger;
   clock?: () => Date;
   metrics?: Metrics;
+  /** Wait before pulling again after a failed kf/sync_msg (WeCom down or busy), by failures in a row. */
+  retryDelayMs?: (failures: number) => number;
 }
+
+/** 5 s, 10 s, 20 s … at most 5 minutes: messages that arrived during an outage are read without waiting for the next notice. */
+const RETRY_DELAY = (failures: number) => Math.min(300_000, 5_000 * 2 ** (failures - 1));
 
 const bilingual = (k: Parameters<typeof t>[1]) => `${t('zh', k)} / ${t('en', k)}`;
 const NOT_TEXT = '目前只能读文字消息，请用文字告诉我您要找什么。 / I can only read text messages for now.';
@@ -41,6 +46,9 @@ export class WechatKf {
   private syncing?: Promise<void>;
   private pendingToken: string | undefined;
   private again = false;
+  private stopping = false;
+  private failures = 0;
+  private retry?: NodeJS.Timeout;
 
   constructor(private readonly o: WechatKfOptions) {
     this.clock = o.clock ?? (() => new Date());
@@ -49,18 +57,23 @@ export class WechatKf {
 
   /** Starts the worker and reads whatever arrived while we were down (no token: one call, slowly rate-limited by WeCom). */
   async start(): Promise<void> {
+    this.stopping = false;
     this.worker.start();
     this.notify();
     await this.syncing;
   }
 
+  /** Stops after the page being read is committed: the rest is read from the stored cursor at the next start. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.retry);
     await this.syncing?.catch(() => {});
     await this.worker.stop();
   }
 
   /** A kf_msg_or_event notice (or start-up): sync now, or once more after the running sync. */
   notify(token?: string): Promise<void> {
+    if (this.stopping) return Promise.resolve();
     if (token) this.pendingToken = token;
     if (this.syncing) {
       this.again = true;
@@ -71,14 +84,24 @@ export class WechatKf {
         this.again = false;
         const token = this.pendingToken;
         this.pendingToken = undefined;
-        await this.sync(token).catch((err) => this.o.log.warn('wechat kf sync failed; the next notice retries', { err }));
-      } while (this.again);
+        try {
+          await this.sync(token);
+          this.failures = 0;
+        } catch (err) {
+          // The sync token is single-use and short-lived; a retry pulls without it (slower, but allowed).
+          this.failures++;
+          const wait = (this.o.retryDelayMs ?? RETRY_DELAY)(this.failures);
+          this.o.log.warn('wechat kf sync failed; pulling again later', { err, failures: this.failures, waitMs: wait });
+          clearTimeout(this.retry);
+          if (!this.stopping) (this.retry = setTimeout(() => void this.notify(), wait)).unref();
+        }
+      } while (this.again && !this.stopping);
     })().finally(() => (this.syncing = undefined));
     return this.syncing;
   }
 
   private async sync(token: string | undefined): Promise<void> {
-    for (let page = 0; page < 1000; page++) {
+    for (let page = 0; page < 1000 && !this.stopping; page++) {
       const cursor = await this.o.store.cursor(this.o.openKfId);
       const res = await this.o.api.post('kf', '/cgi-bin/kf/sync_msg', { open_kfid: this.o.openKfId, limit: 1000, ...(cursor ? { cursor } : {}), ...(token ? { token } : {}) });
       const list = (Array.isArray(res.msg_list) ? res.msg_list : []) as KfMessage[];

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { KfStore } from '../../bots/wecom/kf-store.js';
 import { WecomApi } from '../../bots/wecom/wecom-api.js';
 import { WecomChannel } from '../../bots/wecom/wecom-channel.js';
-import { WechatKf } from '../../bots/wecom/wechat-kf.js';
+import { WechatKf, type WechatKfOptions } from '../../bots/wecom/wechat-kf.js';
 import type { Pipeline } from '../../src/core/pipeline.js';
 import { createHttpApp } from '../../src/http/http-app.js';
 import { InboxStore } from '../../src/services/inbox-store.js';
@@ -29,7 +29,7 @@ export interface Harness {
   /** Tells the KF channel there is something to pull, as WeCom's callback does, and waits for the pull. */
   kfNotify(): Promise<Response>;
   recorded(platform?: string): Promise<number>;
-  newKf(): WechatKf;
+  newKf(o?: Partial<WechatKfOptions>): WechatKf;
   stop(): Promise<void>;
 }
 
@@ -43,7 +43,7 @@ export async function startHarness(o: { pipeline?: (p: Pipeline) => Pipeline; pa
   const inbox = new InboxStore(env.services.database);
   const pipeline = o.pipeline ? o.pipeline(env.services.pipeline) : env.services.pipeline;
   const kfStore = new KfStore(env.services.database);
-  const newKf = () => new WechatKf({ api, store: kfStore, openKfId: fake.openKfId, pipeline, inbox, log, clock: () => new Date(clock.now) });
+  const newKf = (over: Partial<WechatKfOptions> = {}) => new WechatKf({ api, store: kfStore, openKfId: fake.openKfId, pipeline, inbox, log, clock: () => new Date(clock.now), ...over });
   const kf = newKf();
   // Virtual sleeps: waiting moves the shared clock instead of the wall clock.
   const sleep = o.realSleep ? undefined : async (ms: number) => void (clock.now += ms);
