@@ -1,6 +1,9 @@
 import * as oracle from '@wecom/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
 import type { Pipeline } from '../../src/core/pipeline.js';
+import { createHttpApp } from '../../src/http/http-app.js';
+import { createLogger } from '../../src/util/log.js';
 import { appText, cardClick, urlCheck } from '../support/fake-wecom.js';
 import { AES_KEY, startHarness, TOKEN, type Harness } from './wecom-harness.js';
 
@@ -123,6 +126,16 @@ describe('WeCom callback', () => {
     // 45 messages need a second minute, not more.
     expect(h.clock.now - start).toBeGreaterThanOrEqual(60_000);
     expect(h.clock.now - start).toBeLessThan(62_000);
+  });
+
+  it('shows the published 微信客服 link on the web chat page, and refuses one that is not https', async () => {
+    const kfUrl = 'https://work.weixin.qq.com/kf/kfc0123456789abcdef?enc_scene=ENCweb&scene_param="1"';
+    const web = createHttpApp({ pipeline: h.env.services.pipeline, log: createLogger('silent'), clock: () => new Date(h.clock.now), readiness: {}, wechatKfUrl: kfUrl });
+    const page = await (await web.request('http://localhost/')).text();
+    expect(page).toContain('<a href="https://work.weixin.qq.com/kf/kfc0123456789abcdef?enc_scene=ENCweb&amp;scene_param=&quot;1&quot;" target="_blank" rel="noopener noreferrer">在微信中咨询');
+    expect(page).not.toContain('<!--wechat-kf-link-->');
+    expect(await (await h.app.request('http://localhost/')).text()).not.toContain('data-test="wechat-kf"');
+    expect(() => loadConfig({ WECOM_KF_URL: 'http://work.weixin.qq.com/kfid/kfc01' })).toThrow(/WECOM_KF_URL/);
   });
 
   it('splits a long text at 2,048 bytes', async () => {
