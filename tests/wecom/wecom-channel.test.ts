@@ -116,6 +116,34 @@ describe('WeCom callback', () => {
     expect(h.api.tokenFetches.app).toBe(fetched + 2);
   });
 
+  it('refetches the token only once: a second 42001 in a row is an error, not a loop', async () => {
+    const fetched = h.api.tokenFetches.app;
+    const calls = h.fake.callsTo('message/send').length;
+    h.fake.failNext('message/send', { errcode: 42001, errmsg: 'access_token expired' }, { times: 2 });
+    await expect(h.channel.push(member(), 'twice expired')).rejects.toThrow(/42001/);
+    expect(h.api.tokenFetches.app).toBe(fetched + 1);
+    expect(h.fake.callsTo('message/send').length).toBe(calls + 2);
+  });
+
+  it('answers once through a WeCom outage: a 502 and a busy -1 are retried from the inbox', async () => {
+    const who = member();
+    h.fake.failNext('message/send', { status: 502 });
+    h.fake.failNext('message/send', { errcode: -1, errmsg: 'system busy' }, { skip: 1 });
+    const calls = h.fake.callsTo('message/send').length;
+    expect((await h.post(appText(who, '/help', `7009${n}`, h.fake.corpId, Math.floor(h.clock.now / 1000)))).status).toBe(200);
+    await expect.poll(() => h.fake.appMessages(who).length, { timeout: 20_000, interval: 100 }).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 600));
+    const mine = h.fake.callsTo('message/send').slice(calls).filter((c) => c.body.touser === who);
+    expect(mine.map((c) => c.errcode)).toEqual([-1, -1, 0]);
+    expect(h.fake.appMessages(who)).toHaveLength(1);
+  });
+
+  it('refuses to send a text over 2,048 bytes rather than have WeCom reject it', async () => {
+    const calls = h.fake.callsTo('message/send').length;
+    await expect(h.channel.sender.send(member(), { msgtype: 'text', text: { content: '专'.repeat(683) } })).rejects.toThrow(RangeError);
+    expect(h.fake.callsTo('message/send').length).toBe(calls);
+  });
+
   it('holds 30 messages a minute per member, so WeCom drops none', async () => {
     const who = member();
     const start = h.clock.now;
