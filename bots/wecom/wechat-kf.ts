@@ -8,7 +8,6 @@
  * answer is merged and cut to fit (fitKf), and the window is counted in Postgres before each send.
  */
 import type { Pipeline } from '../../src/core/pipeline.js';
-import { t } from '../../src/core/strings.js';
 import type { Reply } from '../../src/core/types.js';
 import type { InboxRow, InboxStore } from '../../src/services/inbox-store.js';
 import { InboxWorker } from '../../src/services/inbox-worker.js';
@@ -19,7 +18,7 @@ import { KF_PLATFORM, type KfMessage, type KfStore, type KfWindow } from './kf-s
 import { WecomApiError, type WecomApi } from './wecom-api.js';
 import { mapKf } from './wecom-map.js';
 import { fitKf, renderKf, type KfOut } from './wecom-render.js';
-import { answerUpdate } from '../../src/core/answer-update.js';
+import { workWecomRow } from './work-wecom-row.js';
 
 export interface WechatKfOptions {
   api: WecomApi;
@@ -37,8 +36,6 @@ export interface WechatKfOptions {
 /** 5 s, 10 s, 20 s … at most 5 minutes: messages that arrived during an outage are read without waiting for the next notice. */
 const RETRY_DELAY = (failures: number) => Math.min(300_000, 5_000 * 2 ** (failures - 1));
 
-const bilingual = (k: Parameters<typeof t>[1]) => `${t('zh', k)} / ${t('en', k)}`;
-const NOT_TEXT = '目前只能读文字消息，请用文字告诉我您要找什么。 / I can only read text messages for now.';
 
 export class WechatKf {
   private readonly worker: InboxWorker;
@@ -112,38 +109,21 @@ export class WechatKf {
     }
   }
 
-  private async handleRow(row: InboxRow): Promise<void> {
-    const { inbox, log } = this.o;
-    try {
-      const m = mapKf(row.payload as KfMessage, this.clock());
-      let outs = row.replies as KfOut[] | null;
-      let before: KfWindow | undefined;
-      if (!outs) {
-        if (m.kind === 'ignore') return void (await inbox.markDone(row));
-        let replies: Reply[];
-        let locale: 'zh' | 'en' = 'zh';
-        // Read before answering: forget_me removes the window row while it answers, and its confirmation must still go out.
-        before = await this.o.store.window(row.chatId ?? '', this.clock());
-        if (m.kind === 'expired-button') replies = [{ text: bilingual('buttonExpired') }];
-        else if (m.kind === 'not-text') replies = [{ text: NOT_TEXT }];
-        else ({ replies, locale } = await answerUpdate(this.o.pipeline, m.msg, row.attempts));
-        const window = (await this.o.store.window(row.chatId ?? '', this.clock())) ?? before;
-        outs = fitKf(renderKf(replies), window?.remaining ?? 0, locale);
-        if (outs.length === 0 && replies.length) log.warn('wechat kf window closed; reply dropped', { updateId: row.updateId });
-        await inbox.saveReplies(row, outs);
-        row = { ...row, sent: 0 };
-      }
-      for (let i = row.sent; i < outs.length; i++) {
-        const result = await this.send(row.chatId ?? '', outs[i]!, before);
-        this.o.metrics?.deliveries.inc({ platform: KF_PLATFORM, result });
-        await inbox.markSent(row, i + 1);
-        if (result !== 'sent') break;
-      }
-      await inbox.markDone(row);
-    } catch (err) {
-      const outcome = await inbox.markFailed(row, err instanceof Error ? `${err.name}: ${err.message}` : String(err)).catch(() => 'retry');
-      log.error('wechat kf message failed', { updateId: row.updateId, attempts: row.attempts, outcome, err });
-    }
+  private handleRow(row: InboxRow): Promise<void> {
+    const chat = row.chatId ?? '';
+    /** The window before answering: forget_me removes the row while it answers, and its confirmation must still go out. */
+    let before: KfWindow | undefined;
+    return workWecomRow<KfOut>(row, {
+      platform: KF_PLATFORM,
+      pipeline: this.o.pipeline,
+      inbox: this.o.inbox,
+      log: this.o.log,
+      ...(this.o.metrics ? { metrics: this.o.metrics } : {}),
+      map: (payload) => mapKf(payload as KfMessage, this.clock()),
+      before: async () => void (before = await this.o.store.window(chat, this.clock())),
+      render: async (replies, locale) => fitKf(renderKf(replies), ((await this.o.store.window(chat, this.clock())) ?? before)?.remaining ?? 0, locale),
+      send: (out) => this.send(chat, out, before),
+    });
   }
 
   /**
