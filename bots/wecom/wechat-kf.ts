@@ -3,7 +3,8 @@
  * only says "there is something" (kf_msg_or_event with a sync Token); we then pull with
  * kf/sync_msg from the cursor kept in Postgres, writing each page's messages to the inbox and the
  * new cursor in one transaction. One sync runs at a time per process; a notice during a sync makes
- * it go round once more. A worker answers each message through the pipeline with kf/send_msg,
+ * it go round once more; a stop ends it after the page in hand is committed; a failed pull is tried
+ * again on its own (WeCom sends no new notice for messages that arrived during its outage). A worker answers each message through the pipeline with kf/send_msg,
  * inside WeChat's window: 48 h after the customer's last message and at most 5 messages, so a long
  * answer is merged and cut to fit (fitKf), and the window is counted in Postgres before each send.
  */
