@@ -157,7 +157,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       workingHours: chinaOfficeHours(uncoveredYear),
       maxAttempts: config.LEAD_NOTICE_ATTEMPTS,
     });
-    const broadcasts = new BroadcastService({ store: new BroadcastStore(database), log: log.child({ component: 'broadcasts' }), metrics, concurrency: config.BROADCAST_CONCURRENCY });
+    const broadcasts = new BroadcastService({ store: new BroadcastStore(database, clock), log: log.child({ component: 'broadcasts' }), metrics, concurrency: config.BROADCAST_CONCURRENCY });
     // The model is optional and never required: without OPENAI_API_KEY / OPENAI_BASE_URL everything is offline.
     const llmClient =
       config.OPENAI_API_KEY || config.OPENAI_BASE_URL

@@ -5,13 +5,14 @@
  * and a crash after it never reads it twice. No network call happens inside the transaction.
  */
 import { and, eq, sql } from 'drizzle-orm';
+import { WECHAT_WINDOW } from '../../src/core/platforms.js';
 import type { Database } from '../../src/db/database.js';
 import { inboundUpdates, wecomKfCursors, wecomKfCustomers } from '../../src/db/schema.js';
 
 export const KF_PLATFORM = 'wechat';
-/** WeCom: replies within 48 hours of the customer's last message, at most 5 of them. */
-export const KF_WINDOW_MS = 48 * 3600_000;
-export const KF_MAX_REPLIES = 5;
+/** WeCom: replies within 48 hours of the customer's last message, at most 5 of them (path/94677; one table with the broadcast counts). */
+export const KF_WINDOW_MS = WECHAT_WINDOW.hours * 3600_000;
+export const KF_MAX_REPLIES = WECHAT_WINDOW.replies;
 
 export interface KfMessage {
   msgid: string;
@@ -99,8 +100,18 @@ export class KfStore {
     return rows.length === 1;
   }
 
-  /** forget_me and tests: the customer's window row goes. */
+  /**
+   * forget_me: the customer's window row goes, and the messages they wrote lose their text (and the
+   * chat id) in the inbox; the msgid stays, so a page read again is still not answered twice.
+   * Rows still being answered keep theirs until pruned (the confirmation itself is one of them).
+   */
   async forget(externalUserId: string): Promise<void> {
-    await this.db.delete(wecomKfCustomers).where(eq(wecomKfCustomers.externalUserId, externalUserId));
+    await this.db.transaction(async (tx) => {
+      await tx.delete(wecomKfCustomers).where(eq(wecomKfCustomers.externalUserId, externalUserId));
+      await tx
+        .update(inboundUpdates)
+        .set({ payload: {}, replies: null, chatId: null })
+        .where(and(eq(inboundUpdates.platform, KF_PLATFORM), eq(inboundUpdates.chatId, externalUserId), sql`${inboundUpdates.status} in ('done', 'failed', 'rejected')`));
+    });
   }
 }

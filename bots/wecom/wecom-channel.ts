@@ -11,7 +11,6 @@
  * update_template_card) and pushes leave through WecomAppSender (30 a minute per member).
  */
 import type { Pipeline } from '../../src/core/pipeline.js';
-import { t } from '../../src/core/strings.js';
 import type { Reply } from '../../src/core/types.js';
 import type { InboxRow, InboxStore } from '../../src/services/inbox-store.js';
 import { InboxWorker } from '../../src/services/inbox-worker.js';
@@ -25,9 +24,11 @@ import { appUpdateId, mapApp } from './wecom-map.js';
 import { renderApp, renderAppNotice, type AppOut } from './wecom-render.js';
 import { buildWecomXml, field, parseWecomXml, WecomXmlError, type WecomXml } from './wecom-xml.js';
 import type { WechatKf } from './wechat-kf.js';
-import { answerUpdate } from '../../src/core/answer-update.js';
+import { workWecomRow } from './work-wecom-row.js';
 
 export const CALLBACK_PATH = '/wecom/callback';
+/** A template card's response_code is good for 72 hours (path/90236); we stop one minute short. */
+export const RESPONSE_CODE_TTL_MS = 72 * 3600_000 - 60_000;
 
 export interface WecomChannelOptions {
   crypto: WecomCryptoOptions;
@@ -43,15 +44,17 @@ export interface WecomChannelOptions {
   metrics?: Metrics;
 }
 
-const bilingual = (k: Parameters<typeof t>[1]) => `${t('zh', k)} / ${t('en', k)}`;
-
 export class WecomChannel {
   readonly crypto: WecomCrypto;
   readonly sender: WecomAppSender;
   private readonly worker: InboxWorker;
   private readonly clock: () => Date;
-  /** The unused response_code per card (task_id): from message/send, replaced by a click's. Single use, 72 h. */
-  private readonly responseCodes = new Map<string, string>();
+  /**
+   * The unused response_code per card (task_id): from message/send, replaced by a click's. WeCom
+   * accepts each one once and for 72 hours (message/send and template_card_event, path/90236), so a
+   * code is dropped when used and not tried once it is older.
+   */
+  private readonly responseCodes = new Map<string, { code: string; at: number }>();
 
   constructor(private readonly o: WecomChannelOptions) {
     this.clock = o.clock ?? (() => new Date());
@@ -120,43 +123,29 @@ export class WecomChannel {
     return new Response(body, { status: 200, headers: { 'content-type': 'application/xml; charset=utf-8' } });
   }
 
-  private async handleRow(row: InboxRow): Promise<void> {
-    const { inbox, log } = this.o;
+  private handleRow(row: InboxRow): Promise<void> {
     const member = row.chatId ?? '';
-    try {
-      let outs = row.replies as AppOut[] | null;
-      if (!outs) {
-        const m = mapApp(row.payload as WecomXml, this.clock());
-        if (m.kind === 'ignore') return void (await inbox.markDone(row));
-        let replies: Reply[];
-        let locale: 'zh' | 'en' = 'zh';
-        if (m.kind === 'expired-button') replies = [{ text: bilingual('buttonExpired') }];
-        else if (m.kind === 'not-text') replies = [{ text: '目前只能读文字消息。 / I can only read text messages for now.' }];
-        else {
-          if (m.card?.responseCode) this.remember(m.card.taskId, m.card.responseCode);
-          ({ replies, locale } = await answerUpdate(this.o.pipeline, m.msg, row.attempts));
-        }
-        outs = renderApp(replies, locale);
-        await inbox.saveReplies(row, outs);
-        row = { ...row, sent: 0 };
-      }
-      for (let i = row.sent; i < outs.length; i++) {
-        const r = await this.sender.send(member, outs[i]!);
-        this.o.metrics?.deliveries.inc({ platform: 'wecom', result: r.result });
-        if (r.result === 'sent' && r.responseCode && outs[i]!.msgtype === 'template_card') this.remember((outs[i] as Extract<AppOut, { msgtype: 'template_card' }>).template_card.task_id, r.responseCode);
-        await inbox.markSent(row, i + 1);
-        if (r.result === 'unreachable') break;
-      }
-      await inbox.markDone(row);
-    } catch (err) {
-      const outcome = await inbox.markFailed(row, err instanceof Error ? `${err.name}: ${err.message}` : String(err)).catch(() => 'retry');
-      log.error('wecom message failed', { updateId: row.updateId, attempts: row.attempts, outcome, err });
-    }
+    return workWecomRow<AppOut>(row, {
+      platform: 'wecom',
+      pipeline: this.o.pipeline,
+      inbox: this.o.inbox,
+      log: this.o.log,
+      ...(this.o.metrics ? { metrics: this.o.metrics } : {}),
+      map: (payload) => mapApp(payload as WecomXml, this.clock()),
+      // A click's response_code replaces the card's: it is the one WeCom accepts for the update.
+      before: (m) => void (m.card?.responseCode && this.remember(m.card.taskId, m.card.responseCode)),
+      render: (replies, locale) => renderApp(replies, locale),
+      send: async (out) => {
+        const r = await this.sender.send(member, out);
+        if (r.result === 'sent' && r.responseCode && out.msgtype === 'template_card') this.remember(out.template_card.task_id, r.responseCode);
+        return r.result;
+      },
+    });
   }
 
   private remember(taskId: string, code: string): void {
     this.responseCodes.delete(taskId);
-    this.responseCodes.set(taskId, code);
+    this.responseCodes.set(taskId, { code, at: this.clock().getTime() });
     if (this.responseCodes.size > 20_000) this.responseCodes.delete(this.responseCodes.keys().next().value!);
   }
 
@@ -183,10 +172,12 @@ export class WecomChannel {
       return taskId;
     },
     edit: async (member: string, taskId: string, reply: Reply) => {
-      const code = this.responseCodes.get(taskId);
+      const held = this.responseCodes.get(taskId);
+      // A little under 72 h: the request must reach WeCom while the code is still good.
+      const code = held && this.clock().getTime() - held.at < RESPONSE_CODE_TTL_MS ? held.code : undefined;
       const hasButtons = !!(reply.buttons?.some((row) => row.length) || reply.items?.some((i) => i.buttons?.length));
+      this.responseCodes.delete(taskId);
       if (code) {
-        this.responseCodes.delete(taskId);
         const card = renderAppNotice(reply, taskId) as Extract<AppOut, { msgtype: 'template_card' }>;
         // No buttons left (passed on, expired, closed): the card's buttons turn into its new first line.
         await this.sender.updateCard(member, code, hasButtons ? { template_card: card.template_card } : { button: { replace_name: [...reply.text.split('\n')[0]!].slice(0, 16).join('') } });

@@ -71,6 +71,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
         })
       : undefined;
   const wecom = createWecom(config, { pipeline: services.pipeline, database: services.database, inbox, log, metrics: services.metrics, rateClock });
+  if (wecom?.kf) services.users.onForget('wechat', (id) => wecom.kf!.forget(id));
   const dingtalk =
     config.DINGTALK_CLIENT_ID && config.DINGTALK_CLIENT_SECRET
       ? new DingTalkChannel({
@@ -138,6 +139,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     ...(config.TRUSTED_PROXY ? { trustedProxy: config.TRUSTED_PROXY } : {}),
     addressLimit: { burst: config.ADDRESS_RATE_LIMIT_BURST, perMinute: config.ADDRESS_RATE_LIMIT_PER_MINUTE, ...(config.embeddedDb ? {} : { database: services.database }) },
     secureCookies: (config.PUBLIC_URL ?? '').startsWith('https:'),
+    ...(config.WECOM_KF_URL ? { wechatKfUrl: config.WECOM_KF_URL } : {}),
     ...(config.ADMIN_TOKEN
       ? {
           admin: {

@@ -58,6 +58,8 @@ const schema = z.object({
   WECOM_KF_OPEN_KFID: optional(z.string().regex(/^[\w-]{1,64}$/, 'must be the open_kfid (wk…)')),
   WECOM_API_URL: url(['http:', 'https:']).default('https://qyapi.weixin.qq.com'),
   WECOM_MEMBER_PER_MINUTE: z.coerce.number().int().min(1).max(30).default(30),
+  /** The published 微信客服 contact link (kf/add_contact_way with a scene), shown on the web chat page. */
+  WECOM_KF_URL: optional(url(['https:'])),
   OPENAI_API_KEY: optional(z.string().min(1)),
   OPENAI_BASE_URL: optional(url(['http:', 'https:'])),
   OPENAI_MODEL: optional(z.string().min(1)),

@@ -23,10 +23,39 @@ export function isPushPlatform(p: string): p is PushPlatform {
   return (PUSH_PLATFORMS as readonly string[]).includes(p);
 }
 
-/** "Telegram 38 人，Slack 2 人" / "Telegram 38, Slack 2": the platforms with anyone on them, else 0. */
-export function recipientsByPlatform(counts: Record<PushPlatform, number>, locale: Locale): string {
+/**
+ * 微信客服 lets us write to a customer only within 48 hours of their last message, and at most 5
+ * messages in that time (developer.work.weixin.qq.com/document/path/94677, kf/send_msg); a
+ * broadcast reaches WeChat customers inside that window only.
+ */
+export const WECHAT_WINDOW = { hours: 48, replies: 5 } as const;
+
+/** WeChat customers in an audience who cannot be reached now, and why. */
+export interface WechatClosed {
+  /** More than 48 hours since their last message (or none recorded). */
+  wechatExpired: number;
+  /** Inside the 48 hours, but the 5 messages are used. */
+  wechatUsedUp: number;
+}
+
+/**
+ * "Telegram 38 人，Slack 2 人" / "Telegram 38, Slack 2": the platforms with anyone on them, else 0;
+ * with WeChat customers outside their window, how many and why.
+ */
+export function recipientsByPlatform(counts: Record<PushPlatform, number> & Partial<WechatClosed>, locale: Locale): string {
   const n = (x: number) => x.toLocaleString('en-US');
-  const parts = PUSH_PLATFORMS.filter((p) => counts[p] > 0).map((p) => (locale === 'zh' ? `${PLATFORM_NAMES[p].zh} ${n(counts[p])} 人` : `${PLATFORM_NAMES[p].en} ${n(counts[p])}`));
+  const expired = counts.wechatExpired ?? 0;
+  const used = counts.wechatUsedUp ?? 0;
+  const closed = expired + used;
+  const parts = PUSH_PLATFORMS.filter((p) => counts[p] > 0 || (p === 'wechat' && closed > 0)).map((p) => {
+    const base = locale === 'zh' ? `${PLATFORM_NAMES[p].zh} ${n(counts[p])} 人` : `${PLATFORM_NAMES[p].en} ${n(counts[p])}`;
+    if (p !== 'wechat' || closed === 0) return base;
+    const h = WECHAT_WINDOW.hours;
+    const r = WECHAT_WINDOW.replies;
+    return locale === 'zh'
+      ? `${base}（另有 ${n(closed)} 人无法送达：超过 ${h} 小时未发消息 ${n(expired)} 人，${r} 条回复已用完 ${n(used)} 人）`
+      : `${base} (${n(closed)} more cannot be reached: no message from them in ${h} hours ${n(expired)}, all ${r} replies used ${n(used)})`;
+  });
   if (parts.length === 0) return locale === 'zh' ? '0 人' : '0';
   return parts.join(locale === 'zh' ? '，' : ', ');
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Hono } from 'hono';
 import { BadActionError, chatRequestSchema, renderWeb, toInbound } from '../../bots/web/web-adapter.js';
 import { MAX_FORM_BYTES } from '../console/console-app.js';
+import { escapeHtml } from '../console/html.js';
 import { PipelineError, type Pipeline } from '../core/pipeline.js';
 import { RateLimiter } from '../core/rate-limiter.js';
 import type { Logger } from '../util/log.js';
@@ -49,6 +50,8 @@ export interface HttpDeps {
   addressLimit?: { burst: number; perMinute: number; database?: Pick<Database, 'rows'> };
   /** Secure web-chat cookies (served over https). */
   secureCookies?: boolean;
+  /** The published 微信客服 link (WECOM_KF_URL): the page offers to continue the chat in WeChat. */
+  wechatKfUrl?: string;
 }
 
 /** Any request body, unless its path has its own limit (console forms: MAX_FORM_BYTES). Large enough that a 100 KB message (300 KB of UTF-8 Chinese) gets a polite "too long" reply. */
@@ -60,8 +63,15 @@ function error(code: string, message: string) {
   return { error: { code, message } };
 }
 
+/** The page's `<!--wechat-kf-link-->` becomes a link into the 微信客服 account, when one is published. */
+function withKfLink(page: string, kfUrl: string | undefined): string {
+  if (!kfUrl) return page;
+  const link = `<p class="note" data-test="wechat-kf"><a href="${escapeHtml(kfUrl)}" target="_blank" rel="noopener noreferrer">在微信中咨询 · Chat with us on WeChat</a></p>`;
+  return page.replace('<!--wechat-kf-link-->', link);
+}
+
 export function createHttpApp(deps: HttpDeps): Hono {
-  const page = readFileSync(path.join(PACKAGE_ROOT, 'src/web/index.html'), 'utf8');
+  const page = withKfLink(readFileSync(path.join(PACKAGE_ROOT, 'src/web/index.html'), 'utf8'), deps.wechatKfUrl);
   const app = new Hono<AddressEnv>();
   const requestIds = new WeakMap<Request, string>();
   const resolveAddress = clientAddressResolver(deps.trustedProxy);

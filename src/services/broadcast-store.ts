@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ROLES } from '../core/actions.js';
 import type { Database } from '../db/database.js';
-import { isPushPlatform, PUSH_PLATFORMS, type PushPlatform } from '../core/platforms.js';
+import { isPushPlatform, PUSH_PLATFORMS, WECHAT_WINDOW, type PushPlatform, type WechatClosed } from '../core/platforms.js';
 
 export const audienceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('registrants'), expo: z.string().regex(/^[a-z0-9-]{3,40}$/), status: z.enum(['confirmed', 'waitlisted', 'active']).default('confirmed'), role: z.enum(ROLES).optional() }),
@@ -59,7 +59,7 @@ export interface DeliveryRow {
 
 export type Counts = Record<'pending' | 'sending' | (typeof FINAL)[number], number>;
 /** Recipients per platform that can be pushed to, plus those who get nothing and why. */
-export type AudienceCounts = Record<PushPlatform, number> & {
+export type AudienceCounts = Record<PushPlatform, number> & WechatClosed & {
   /** In the audience but unsubscribed: they get nothing. */
   unsubscribed: number;
   /** In the audience but only on the web chat, which cannot be pushed to. */
@@ -79,15 +79,34 @@ function audienceQuery(a: Audience) {
 }
 
 export class BroadcastStore {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    /** For the 微信客服 window in the counts. */
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
 
+  /**
+   * Who in the audience can be pushed to, per platform, and who cannot and why. WeChat customers
+   * count as reachable only inside their 微信客服 window (see WECHAT_WINDOW); the others are
+   * counted by reason. Their delivery rows are still made: the window may open again before the
+   * send, and the sender checks it then.
+   */
   async audienceCounts(a: Audience): Promise<AudienceCounts> {
-    const rows = await this.database.rows<{ platform: string; unsub: boolean; n: number }>(sql`
-      select platform, unsub, count(*)::int as n from (${audienceQuery(a)}) a group by 1, 2`);
-    const c = { ...Object.fromEntries(PUSH_PLATFORMS.map((p) => [p, 0])), unsubscribed: 0, noPush: 0 } as AudienceCounts;
+    const cutoff = new Date(this.clock().getTime() - WECHAT_WINDOW.hours * 3600_000).toISOString();
+    const rows = await this.database.rows<{ platform: string; unsub: boolean; closed: 'expired' | 'used' | null; n: number }>(sql`
+      select a.platform, a.unsub,
+        case when a.platform = 'wechat' and not a.unsub then
+          case when k.last_message_at is null or k.last_message_at <= ${cutoff}::timestamptz then 'expired' when k.sent >= ${WECHAT_WINDOW.replies} then 'used' end
+        end as closed,
+        count(*)::int as n
+      from (${audienceQuery(a)}) a left join wecom_kf_customers k on a.platform = 'wechat' and k.external_userid = a.chat
+      group by 1, 2, 3`);
+    const c = { ...Object.fromEntries(PUSH_PLATFORMS.map((p) => [p, 0])), unsubscribed: 0, noPush: 0, wechatExpired: 0, wechatUsedUp: 0 } as AudienceCounts;
     for (const r of rows) {
       if (!isPushPlatform(r.platform)) c.noPush += r.n;
       else if (r.unsub) c.unsubscribed += r.n;
+      else if (r.closed === 'expired') c.wechatExpired += r.n;
+      else if (r.closed === 'used') c.wechatUsedUp += r.n;
       else c[r.platform] += r.n;
     }
     return c;

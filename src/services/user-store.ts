@@ -164,8 +164,18 @@ export class UserStore {
     await this.db.insert(patentInterests).values({ userId, patentId }).onConflictDoNothing();
   }
 
-  /** forget_me: the user row and everything hanging off it (state, interests) go in one statement. */
+  /** A channel's own records of a person (the 微信客服 reply window): removed with them by forget_me. */
+  private readonly forgetHooks = new Map<string, (platformUserId: string) => Promise<void>>();
+
+  /** Registered once per platform by the composition root, next to the channel. */
+  onForget(platform: string, hook: (platformUserId: string) => Promise<void>): void {
+    this.forgetHooks.set(platform, hook);
+  }
+
+  /** forget_me: the user row and everything hanging off it (state, interests) go in one statement, then the channel's records of them. */
   async forget(userId: number): Promise<void> {
-    await this.db.delete(users).where(eq(users.id, userId));
+    const [gone] = await this.db.delete(users).where(eq(users.id, userId)).returning({ platform: users.platform, platformUserId: users.platformUserId });
+    const hook = gone && this.forgetHooks.get(gone.platform);
+    if (hook) await hook(gone.platformUserId);
   }
 }

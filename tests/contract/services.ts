@@ -7,9 +7,9 @@ import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/util/log.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
 
-export async function startServices(): Promise<{ services: Services; stop(): Promise<void> }> {
+export async function startServices(o: { clock?: () => Date } = {}): Promise<{ services: Services; stop(): Promise<void> }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pb-contract-'));
-  const services = await createServices(loadConfig({ DATA_DIR: dir, CONTENT_DIR: path.join(PACKAGE_ROOT, 'content'), LOG_LEVEL: 'silent' }), createLogger('silent'), { loadDemo: true });
+  const services = await createServices(loadConfig({ DATA_DIR: dir, CONTENT_DIR: path.join(PACKAGE_ROOT, 'content'), LOG_LEVEL: 'silent' }), createLogger('silent'), { loadDemo: true, ...(o.clock ? { clock: o.clock } : {}) });
   return {
     services,
     async stop() {

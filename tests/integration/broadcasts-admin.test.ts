@@ -21,7 +21,7 @@ import { DB_KINDS, openTestDb, type TestDb } from '../support/db.js';
 import { PUSH_PLATFORMS } from '../../src/core/platforms.js';
 
 /** Expected audience counts: the given ones, every other push platform 0. */
-const counts = (given: { telegram: number; slack: number; unsubscribed: number; noPush: number }) => ({ ...Object.fromEntries(PUSH_PLATFORMS.map((p) => [p, 0])), ...given });
+const counts = (given: { telegram: number; slack: number; unsubscribed: number; noPush: number }) => ({ ...Object.fromEntries(PUSH_PLATFORMS.map((p) => [p, 0])), wechatExpired: 0, wechatUsedUp: 0, ...given });
 
 const CONTENT_DIR = path.join(PACKAGE_ROOT, 'content');
 const TOKEN = 'admin-token-0123456789';

@@ -14,8 +14,9 @@
  *    answered ok and silently dropped, as the doc says ("每应用对同一个成员不可超过30次/分钟，超过
  *    部分会被丢弃不下发", path/90236, quoted in veinkr/msgqywx README); `dropped` lists them.
  *  - POST /cgi-bin/message/update_template_card: each response_code works once (single use, 72 h, per
- *    the message/send doc); a used or unknown one is answered 40058 (invalid parameter). A card click's
- *    ResponseCode comes from `issueResponseCode()`.
+ *    the message/send doc); a used or unknown one is answered 40058 (invalid parameter), and so is a
+ *    new card whose task_id is not the card the code belongs to. A card click's ResponseCode comes
+ *    from `issueResponseCode(taskId)`; `card(taskId)` shows the card as sent and its updates.
  *  - POST /cgi-bin/kf/sync_msg (kf secret): {cursor, token, limit, open_kfid} → msg_list pages with
  *    next_cursor and has_more. Customer messages (origin 3) come from `customerSays`, which also
  *    returns the kf_msg_or_event callback XML carrying a sync Token.
@@ -62,8 +63,10 @@ export interface FakeWecom {
   /** The next `times` calls of `method` fail; with `skip`, that many calls are answered normally first. */
   failNext(method: string, failure: FakeWecomFailure, opts?: { times?: number; skip?: number }): void;
   invalidateTokens(code?: 40014 | 42001): void;
-  /** A fresh response_code, as a template_card_event carries. */
-  issueResponseCode(): string;
+  /** A fresh response_code, as a template_card_event on the card `taskId` carries. */
+  issueResponseCode(taskId?: string): string;
+  /** A template card delivered by message/send, with the updates update_template_card made to it. */
+  card(taskId: string): { sent: Record<string, unknown>; updates: Record<string, unknown>[] } | undefined;
   /** A customer message in the KF account's queue; returns the msgid. */
   customerSays(externalUserId: string, content: { text: string; menuId?: string } | { msgtype: string }, opts?: { msgid?: string }): string;
   /** Messages delivered to a member by the app (dropped ones excluded). */
@@ -95,7 +98,10 @@ export async function startFakeWecom(opts: FakeWecomOptions = {}): Promise<FakeW
   let generation = 1;
   let invalidCode: 40014 | 42001 | undefined;
   const tokenOf = (kind: 'app' | 'kf') => `tok-${kind}-${generation}`;
-  const responseCodes = new Set<string>();
+  /** Unused response codes → the task_id of the card they update (single use, per path/90236). */
+  const responseCodes = new Map<string, string>();
+  /** Per task_id: the card as sent, then each update applied to it. */
+  const cards = new Map<string, { sent: Record<string, unknown>; updates: Record<string, unknown>[] }>();
   const kfQueue: KfMessage[] = [];
   /** Per customer: when they last wrote, how many messages we sent since. */
   const windows = new Map<string, { at: number; sent: number }>();
@@ -124,14 +130,22 @@ export async function startFakeWecom(opts: FakeWecomOptions = {}): Promise<FakeW
         if (card.card_type !== 'button_interaction' || !card.task_id || !/^[\w@-]{1,128}$/.test(String(card.task_id))) return { errcode: 40058, errmsg: 'invalid template_card' };
         if (buttons.length < 1 || buttons.length > 6 || buttons.some((x) => !x.text || !x.key || Buffer.byteLength(x.key) > 1024)) return { errcode: 40058, errmsg: 'invalid button_list' };
         responseCode = `rc-${++seq}`;
-        responseCodes.add(responseCode);
+        responseCodes.set(responseCode, String(card.task_id));
       } else return { errcode: 40008, errmsg: 'invalid message type' };
       for (const member of to.split('|')) if (memberLimiter.tryAccept(member, now()) === undefined) call.dropped = true;
+      if (b.msgtype === 'template_card' && !call.dropped) cards.set(String((b.template_card as { task_id: string }).task_id), { sent: b.template_card as Record<string, unknown>, updates: [] });
       return { errcode: 0, errmsg: 'ok', invaliduser: '', msgid: `msg-${++seq}`, ...(responseCode ? { response_code: responseCode } : {}) };
     },
     'message/update_template_card': (b) => {
       const code = String(b.response_code ?? '');
-      if (!responseCodes.delete(code)) return { errcode: 40058, errmsg: 'invalid response_code' };
+      const taskId = responseCodes.get(code);
+      if (taskId === undefined || !responseCodes.delete(code)) return { errcode: 40058, errmsg: 'invalid response_code' };
+      if (Number(b.agentid) !== agentId) return { errcode: 40056, errmsg: 'invalid agentid' };
+      const card = b.template_card as Record<string, unknown> | undefined;
+      // A whole new card keeps its task_id; a button replacement only names the new label.
+      if (card && card.task_id !== taskId) return { errcode: 40058, errmsg: 'task_id does not match the response_code' };
+      if (!card && !(b.button as { replace_name?: unknown } | undefined)?.replace_name) return { errcode: 40058, errmsg: 'nothing to update' };
+      cards.get(taskId)?.updates.push(card ?? { button: b.button });
       return { errcode: 0, errmsg: 'ok' };
     },
     'kf/sync_msg': (b) => {
@@ -216,11 +230,12 @@ export async function startFakeWecom(opts: FakeWecomOptions = {}): Promise<FakeW
       invalidCode = code;
       generation++;
     },
-    issueResponseCode() {
+    issueResponseCode(taskId = '') {
       const code = `rc-click-${++seq}`;
-      responseCodes.add(code);
+      responseCodes.set(code, taskId);
       return code;
     },
+    card: (taskId) => cards.get(taskId),
     customerSays(externalUserId, content, o = {}) {
       const msgid = o.msgid ?? `kfin-${++seq}`;
       const sendTime = Math.floor(now() / 1000);

@@ -1,6 +1,9 @@
 import * as oracle from '@wecom/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
 import type { Pipeline } from '../../src/core/pipeline.js';
+import { createHttpApp } from '../../src/http/http-app.js';
+import { createLogger } from '../../src/util/log.js';
 import { appText, cardClick, urlCheck } from '../support/fake-wecom.js';
 import { AES_KEY, startHarness, TOKEN, type Harness } from './wecom-harness.js';
 
@@ -113,6 +116,34 @@ describe('WeCom callback', () => {
     expect(h.api.tokenFetches.app).toBe(fetched + 2);
   });
 
+  it('refetches the token only once: a second 42001 in a row is an error, not a loop', async () => {
+    const fetched = h.api.tokenFetches.app;
+    const calls = h.fake.callsTo('message/send').length;
+    h.fake.failNext('message/send', { errcode: 42001, errmsg: 'access_token expired' }, { times: 2 });
+    await expect(h.channel.push(member(), 'twice expired')).rejects.toThrow(/42001/);
+    expect(h.api.tokenFetches.app).toBe(fetched + 1);
+    expect(h.fake.callsTo('message/send').length).toBe(calls + 2);
+  });
+
+  it('answers once through a WeCom outage: a 502 and a busy -1 are retried from the inbox', async () => {
+    const who = member();
+    h.fake.failNext('message/send', { status: 502 });
+    h.fake.failNext('message/send', { errcode: -1, errmsg: 'system busy' }, { skip: 1 });
+    const calls = h.fake.callsTo('message/send').length;
+    expect((await h.post(appText(who, '/help', `7009${n}`, h.fake.corpId, Math.floor(h.clock.now / 1000)))).status).toBe(200);
+    await expect.poll(() => h.fake.appMessages(who).length, { timeout: 20_000, interval: 100 }).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 600));
+    const mine = h.fake.callsTo('message/send').slice(calls).filter((c) => c.body.touser === who);
+    expect(mine.map((c) => c.errcode)).toEqual([-1, -1, 0]);
+    expect(h.fake.appMessages(who)).toHaveLength(1);
+  });
+
+  it('refuses to send a text over 2,048 bytes rather than have WeCom reject it', async () => {
+    const calls = h.fake.callsTo('message/send').length;
+    await expect(h.channel.sender.send(member(), { msgtype: 'text', text: { content: '专'.repeat(683) } })).rejects.toThrow(RangeError);
+    expect(h.fake.callsTo('message/send').length).toBe(calls);
+  });
+
   it('holds 30 messages a minute per member, so WeCom drops none', async () => {
     const who = member();
     const start = h.clock.now;
@@ -123,6 +154,16 @@ describe('WeCom callback', () => {
     // 45 messages need a second minute, not more.
     expect(h.clock.now - start).toBeGreaterThanOrEqual(60_000);
     expect(h.clock.now - start).toBeLessThan(62_000);
+  });
+
+  it('shows the published 微信客服 link on the web chat page, and refuses one that is not https', async () => {
+    const kfUrl = 'https://work.weixin.qq.com/kf/kfc0123456789abcdef?enc_scene=ENCweb&scene_param="1"';
+    const web = createHttpApp({ pipeline: h.env.services.pipeline, log: createLogger('silent'), clock: () => new Date(h.clock.now), readiness: {}, wechatKfUrl: kfUrl });
+    const page = await (await web.request('http://localhost/')).text();
+    expect(page).toContain('<a href="https://work.weixin.qq.com/kf/kfc0123456789abcdef?enc_scene=ENCweb&amp;scene_param=&quot;1&quot;" target="_blank" rel="noopener noreferrer">在微信中咨询');
+    expect(page).not.toContain('<!--wechat-kf-link-->');
+    expect(await (await h.app.request('http://localhost/')).text()).not.toContain('data-test="wechat-kf"');
+    expect(() => loadConfig({ WECOM_KF_URL: 'http://work.weixin.qq.com/kfid/kfc01' })).toThrow(/WECOM_KF_URL/);
   });
 
   it('splits a long text at 2,048 bytes', async () => {

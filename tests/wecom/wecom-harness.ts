@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { KfStore } from '../../bots/wecom/kf-store.js';
 import { WecomApi } from '../../bots/wecom/wecom-api.js';
 import { WecomChannel } from '../../bots/wecom/wecom-channel.js';
-import { WechatKf } from '../../bots/wecom/wechat-kf.js';
+import { WechatKf, type WechatKfOptions } from '../../bots/wecom/wechat-kf.js';
 import type { Pipeline } from '../../src/core/pipeline.js';
 import { createHttpApp } from '../../src/http/http-app.js';
 import { InboxStore } from '../../src/services/inbox-store.js';
@@ -29,20 +29,21 @@ export interface Harness {
   /** Tells the KF channel there is something to pull, as WeCom's callback does, and waits for the pull. */
   kfNotify(): Promise<Response>;
   recorded(platform?: string): Promise<number>;
-  newKf(): WechatKf;
+  newKf(o?: Partial<WechatKfOptions>): WechatKf;
   stop(): Promise<void>;
 }
 
-export async function startHarness(o: { pipeline?: (p: Pipeline) => Pipeline; pageSize?: number; realSleep?: boolean } = {}): Promise<Harness> {
-  const env = await startServices();
-  const clock = { now: Date.now() };
+export async function startHarness(o: { pipeline?: (p: Pipeline) => Pipeline; pageSize?: number; realSleep?: boolean; start?: Date } = {}): Promise<Harness> {
+  // With `start`, the services (registration windows, lead deadlines) read the same virtual clock.
+  const clock = { now: o.start?.getTime() ?? Date.now() };
+  const env = await startServices(o.start ? { clock: () => new Date(clock.now) } : {});
   const fake = await startFakeWecom({ now: () => clock.now, ...(o.pageSize ? { pageSize: o.pageSize } : {}) });
   const log = createLogger('silent');
   const api = new WecomApi({ baseUrl: fake.url, corpId: fake.corpId, secrets: { app: fake.appSecret, kf: fake.kfSecret }, clock: () => new Date(clock.now) });
   const inbox = new InboxStore(env.services.database);
   const pipeline = o.pipeline ? o.pipeline(env.services.pipeline) : env.services.pipeline;
   const kfStore = new KfStore(env.services.database);
-  const newKf = () => new WechatKf({ api, store: kfStore, openKfId: fake.openKfId, pipeline, inbox, log, clock: () => new Date(clock.now) });
+  const newKf = (over: Partial<WechatKfOptions> = {}) => new WechatKf({ api, store: kfStore, openKfId: fake.openKfId, pipeline, inbox, log, clock: () => new Date(clock.now), ...over });
   const kf = newKf();
   // Virtual sleeps: waiting moves the shared clock instead of the wall clock.
   const sleep = o.realSleep ? undefined : async (ms: number) => void (clock.now += ms);
@@ -62,6 +63,7 @@ export async function startHarness(o: { pipeline?: (p: Pipeline) => Pipeline; pa
   await kf.start();
   env.services.notifier.register('wecom', (id, text) => channel.push(id, text));
   env.services.notifier.register('wechat', (id, text) => kf.push(id, text));
+  env.services.users.onForget('wechat', (id) => kfStore.forget(id));
   env.services.leads.registerOutlet('wecom', channel.outlet);
   const app = createHttpApp({ pipeline, log, clock: () => new Date(clock.now), readiness: {}, wecomCallback: (r) => channel.handleRequest(r) });
   const post = async (inner: string, p: { receiveId?: string; token?: string } = {}) => {
