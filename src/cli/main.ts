@@ -17,7 +17,7 @@ const USAGE = `usage: patent-bridge <command>
   search ["<text>"] [--json] [--limit N]  search patents; without text, one query per stdin line
   classify                              one utterance per stdin line → one JSON line each
   chat                                  talk to the bot in the terminal
-  export-registrations <edition> [--out file.csv]   an expo edition's registrations as CSV
+  export-registrations <edition> [--out file.csv] [--lang zh|en]   an expo edition's registrations as CSV
   invite staff --agency SLUG [--days N]     one-time code making someone staff of an agency
   invite organiser --expo SLUG [--days N]   one-time code making someone organiser of an expo edition
   leads [--status S] [--limit N] [--json]   trade leads, newest first (no contact data)
@@ -112,10 +112,12 @@ async function run(command: string | undefined, args: string[], config: Config, 
       return runChat(config, log);
     }
     case 'export-registrations': {
-      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, lang: { type: 'string' } } });
       if (!positionals[0]) throw new UsageError('export-registrations needs an edition slug (see content/expos.yaml)');
+      const lang = values.lang ?? 'zh';
+      if (lang !== 'zh' && lang !== 'en') throw new UsageError(`--lang must be zh or en (not "${lang}")`);
       const { runExport } = await import('./commands.js');
-      return runExport(config, log, positionals[0], values.out);
+      return runExport(config, log, positionals[0], values.out, lang);
     }
     case 'invite': {
       const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { agency: { type: 'string' }, expo: { type: 'string' }, days: { type: 'string' } } });

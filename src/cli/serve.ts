@@ -142,9 +142,9 @@ export async function serve(config: Config, log: Logger): Promise<void> {
       ? {
           admin: {
             token: config.ADMIN_TOKEN,
-            exportCsv: async (slug: string) => {
+            exportCsv: async (slug: string, locale: 'zh' | 'en') => {
               const { exportRegistrationsCsv } = await import('../services/registration-export.js');
-              return services.expos.expos.some((e) => e.slug === slug) ? exportRegistrationsCsv(services.database.db, slug) : undefined;
+              return services.expos.expos.some((e) => e.slug === slug) ? exportRegistrationsCsv(services.database.db, slug, locale) : undefined;
             },
             leads: leadAdmin(services.leads),
             broadcasts: (await import('../http/admin-broadcasts.js')).broadcastAdmin(services.broadcasts),

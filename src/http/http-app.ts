@@ -19,6 +19,7 @@ import { WebSessions } from './web-sessions.js';
 import { MAX_BROADCAST_BODY, mountBroadcastAdmin, type BroadcastAdmin } from './admin-broadcasts.js';
 import { mountLeadAdmin, type LeadAdmin } from './admin-leads.js';
 import type { Database } from '../db/database.js';
+import type { Locale } from '../core/types.js';
 
 export interface HttpDeps {
   pipeline: Pipeline;
@@ -31,7 +32,7 @@ export interface HttpDeps {
   /** The Telegram webhook, when the Telegram channel runs in webhook mode. */
   telegramWebhook?: (req: Request) => Promise<Response>;
   /** Admin API, when ADMIN_TOKEN is set: registrations export by edition; trade leads and their dead-lettered notices; organiser broadcasts. */
-  admin?: { token: string; exportCsv: (slug: string) => Promise<{ csv: string; rows: number } | undefined>; leads?: LeadAdmin; broadcasts?: BroadcastAdmin };
+  admin?: { token: string; exportCsv: (slug: string, locale: Locale) => Promise<{ csv: string; rows: number } | undefined>; leads?: LeadAdmin; broadcasts?: BroadcastAdmin };
   /** Slack events, interactivity and the slash command, when the Slack channel runs. */
   slackEvents?: (req: Request) => Promise<Response>;
   /** Feishu event callbacks, when the Feishu channel runs in HTTP mode. */
@@ -194,7 +195,9 @@ export function createHttpApp(deps: HttpDeps): Hono {
     app.get('/admin/api/expos/:slug/registrations.csv', async (c) => {
       const slug = c.req.param('slug');
       if (!/^[a-z0-9-]{3,40}$/.test(slug)) return c.json(error('BAD_REQUEST', 'edition slug must be 3–40 of a-z 0-9 -'), 400);
-      const res = await admin.exportCsv(slug);
+      const lang = c.req.query('lang') ?? 'zh';
+      if (lang !== 'zh' && lang !== 'en') return c.json(error('BAD_LANG', 'lang must be zh or en (headers, statuses and roles in that language)'), 400);
+      const res = await admin.exportCsv(slug, lang);
       if (!res) return c.json(error('NOT_FOUND', `no edition ${slug} in content/expos.yaml`), 404);
       return c.body(res.csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${slug}-registrations.csv"` });
     });
