@@ -20,6 +20,7 @@ import { registrationsPage } from '../console/pages/registrations-page.js';
 import { broadcastsPage } from '../console/pages/broadcasts-page.js';
 import { PATENT_UPLOADS, patentsPage } from '../console/pages/patents-page.js';
 import { leadAdmin } from '../http/admin-leads.js';
+import { inviteAdmin } from '../http/admin-invites.js';
 import type { Logger } from '../util/log.js';
 import type { PushPlatform } from '../core/platforms.js';
 import type { Outlet } from '../services/outlet.js';
@@ -148,6 +149,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
             },
             leads: leadAdmin(services.leads),
             broadcasts: (await import('../http/admin-broadcasts.js')).broadcastAdmin(services.broadcasts),
+            invites: inviteAdmin(services.staff, services.content.agencies, services.expos),
           },
         }
       : {}),

@@ -18,6 +18,7 @@ import { securityHeaders } from './security-headers.js';
 import { WebSessions } from './web-sessions.js';
 import { MAX_BROADCAST_BODY, mountBroadcastAdmin, type BroadcastAdmin } from './admin-broadcasts.js';
 import { mountLeadAdmin, type LeadAdmin } from './admin-leads.js';
+import { mountInviteAdmin, type InviteAdmin } from './admin-invites.js';
 import type { Database } from '../db/database.js';
 import type { Locale } from '../core/types.js';
 
@@ -31,8 +32,8 @@ export interface HttpDeps {
   readiness: Record<string, () => Promise<void>>;
   /** The Telegram webhook, when the Telegram channel runs in webhook mode. */
   telegramWebhook?: (req: Request) => Promise<Response>;
-  /** Admin API, when ADMIN_TOKEN is set: registrations export by edition; trade leads and their dead-lettered notices; organiser broadcasts. */
-  admin?: { token: string; exportCsv: (slug: string, locale: Locale) => Promise<{ csv: string; rows: number } | undefined>; leads?: LeadAdmin; broadcasts?: BroadcastAdmin };
+  /** Admin API, when ADMIN_TOKEN is set: registrations export by edition; trade leads and their dead-lettered notices; organiser broadcasts; staff and organiser invites. */
+  admin?: { token: string; exportCsv: (slug: string, locale: Locale) => Promise<{ csv: string; rows: number } | undefined>; leads?: LeadAdmin; broadcasts?: BroadcastAdmin; invites?: InviteAdmin };
   /** Slack events, interactivity and the slash command, when the Slack channel runs. */
   slackEvents?: (req: Request) => Promise<Response>;
   /** Feishu event callbacks, when the Feishu channel runs in HTTP mode. */
@@ -203,6 +204,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     });
     if (admin.leads) mountLeadAdmin(app as unknown as Hono, admin.leads, deps.log);
     if (admin.broadcasts) mountBroadcastAdmin(app as unknown as Hono, admin.broadcasts, deps.log);
+    if (admin.invites) mountInviteAdmin(app as unknown as Hono, admin.invites, deps.log);
   }
 
   if (deps.console) app.route('/', deps.console);
