@@ -132,7 +132,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
         leadsPage({ leads: services.leads, staff: services.staff, agencies: services.content.agencies, clock: () => new Date() }),
         registrationsPage({ registrations: services.registrations, expos: services.expos, db: services.database.db, clock: () => new Date() }),
         broadcastsPage({ broadcasts: services.broadcasts, expos: services.expos, log: log.child({ component: 'console' }) }),
-        patentsPage({ store: services.store, index: services.index, log: log.child({ component: 'console' }), clock: () => new Date() }),
+        patentsPage({ store: services.store, index: services.index, search: services.search, log: log.child({ component: 'console' }), clock: () => new Date() }),
       ],
     }),
     bodyLimits: PATENT_UPLOADS,

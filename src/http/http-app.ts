@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Hono } from 'hono';
 import { BadActionError, chatRequestSchema, renderWeb, toInbound } from '../../bots/web/web-adapter.js';
-import { MAX_FORM_BYTES } from '../console/console-app.js';
+import { consoleTooLarge, MAX_FORM_BYTES } from '../console/console-app.js';
 import { PipelineError, type Pipeline } from '../core/pipeline.js';
 import { RateLimiter } from '../core/rate-limiter.js';
 import type { Logger } from '../util/log.js';
@@ -90,7 +90,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   });
   // WeCom's callbacks are small XML documents; anything near 64 KB is not one.
   const limits: Record<string, number> = { '/admin/api/broadcasts': MAX_BROADCAST_BODY, '/wecom/callback': 64 * 1024, ...deps.bodyLimits };
-  app.use('*', limitBodies((p) => limits[p] ?? (p.startsWith('/console/') ? MAX_FORM_BYTES : MAX_BODY)));
+  app.use('*', limitBodies((p) => limits[p] ?? (p.startsWith('/console/') ? MAX_FORM_BYTES : MAX_BODY), consoleTooLarge));
   if (perAddress)
     app.use('*', async (c, next) => {
       if (c.req.method === 'POST' && ADDRESS_LIMITED.test(c.req.path) && !(await perAddress.take(addressOf(c)))) {
