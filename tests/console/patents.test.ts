@@ -144,7 +144,7 @@ describe('console patents', () => {
     ];
     const res = await op.upload('/console/patents/imports', fileForm(await op.csrf('/console/patents'), 'bad.jsonl', lines.join('\n') + '\n'));
     const page = await finished(op, res.headers.get('location')!);
-    const reasons = [...(/data-test="rejects"[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(page)?.[1] ?? '').matchAll(/<tr><td>\d+<\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => m[1]!);
+    const reasons = [...(/data-test="rejects"[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(page)?.[1] ?? '').matchAll(/<tr><td>\d+<\/td><td class="long">([^<]*)<\/td><\/tr>/g)].map((m) => m[1]!);
     expect(reasons).toEqual([
       '这一行不是有效的 JSON（每行应是一个完整的 JSON 对象）。',
       '这一行不是 JSON 对象（应为 {…}）。',

@@ -61,7 +61,7 @@ ${failed ? html`<p class="note" data-test="search-failed">${ct(l, 'patentSearchF
 <div class="wrap"><table data-test="patents"><thead><tr><th>${ct(l, 'patentNo')}</th><th>${ct(l, 'patentTitle')}</th><th>${ct(l, 'applicants')}</th><th>${ct(l, 'province')}</th><th>${ct(l, 'patentTypeCol')}</th>${q ? '' : html`<th>${ct(l, 'indexedCol')}</th>`}</tr></thead><tbody>
 ${rows.length
   ? rows.map(
-      (r) => html`<tr data-id="${r.id}"><td class="nowrap">${r.id}</td><td>${l === 'en' && r.titleEn ? r.titleEn : r.title}</td><td>${r.applicants.slice(0, 2).join('；') || '—'}</td><td>${province(r.province, r.provinceRaw, l)}</td><td>${r.patentType ? (TYPE_LABEL[r.patentType]?.[l] ?? r.patentType) : '—'} · ${r.year}</td>${q ? '' : html`<td>${ct(l, r.indexed ? 'indexedYes' : 'indexedNo')}</td>`}</tr>`,
+      (r) => html`<tr data-id="${r.id}"><td>${r.id}</td><td class="long">${l === 'en' && r.titleEn ? r.titleEn : r.title}</td><td>${r.applicants.slice(0, 2).join('；') || '—'}</td><td>${province(r.province, r.provinceRaw, l)}</td><td>${r.patentType ? (TYPE_LABEL[r.patentType]?.[l] ?? r.patentType) : '—'} · ${r.year}</td>${q ? '' : html`<td>${ct(l, r.indexed ? 'indexedYes' : 'indexedNo')}</td>`}</tr>`,
     )
   : html`<tr><td colspan="${cols}">${ct(l, 'none')}</td></tr>`}
 </tbody></table></div>

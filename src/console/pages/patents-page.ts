@@ -175,7 +175,7 @@ ${job.status === 'running' ? html`<p><small>${ct(l, 'importRefreshes')}</small><
 ${r ? html`<tr><th>${ct(l, 'duration')}</th><td>${(r.ms / 1000).toFixed(1)} s</td></tr>` : ''}</table></div>
 ${r && r.rejected.length
   ? html`<h2>${ct(l, 'rejected')}</h2><div class="wrap"><table data-test="rejects"><thead><tr><th>${ct(l, 'line')}</th><th>${ct(l, 'reason')}</th></tr></thead><tbody>
-${r.rejected.slice(0, REJECTS_SHOWN).map((x) => html`<tr><td>${x.line}</td><td>${importMessage(x.reason, l)}</td></tr>`)}</tbody></table></div>${r.rejected.length > REJECTS_SHOWN ? html`<p>… ${r.rejected.length - REJECTS_SHOWN}</p>` : ''}`
+${r.rejected.slice(0, REJECTS_SHOWN).map((x) => html`<tr><td>${x.line}</td><td class="long">${importMessage(x.reason, l)}</td></tr>`)}</tbody></table></div>${r.rejected.length > REJECTS_SHOWN ? html`<p>… ${r.rejected.length - REJECTS_SHOWN}</p>` : ''}`
   : ''}
 <p><a href="/console/patents">${ct(l, 'back')}</a></p>`;
       return respond(c, ct(l, 'importNo')(job.id), body, 'patents');
