@@ -45,7 +45,8 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     if (err instanceof DataDirBusyError) {
-      process.stderr.write(`patent-bridge: ${err.message}\n`);
+      // Most likely the service itself: say what does the same while it runs.
+      process.stderr.write(`patent-bridge: ${err.message}\n${command ? (BESIDE_SERVICE[command] ?? '') : ''}`);
       return 1;
     }
     if (err instanceof UsageError) {
@@ -61,6 +62,18 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
+
+/** What does a command's work while the service holds the embedded database (README, Command line). */
+const BESIDE_SERVICE: Record<string, string> = {
+  invite: '  while the service runs: curl -H "Authorization: Bearer $ADMIN_TOKEN" -H \'content-type: application/json\' <service>/admin/api/invites -d \'{"role":"staff","agency":"SLUG"}\'\n',
+  leads: '  while the service runs: curl -H "Authorization: Bearer $ADMIN_TOKEN" <service>/admin/api/leads (one lead: /admin/api/leads/<ref>), or the console\'s Leads page\n',
+  'export-registrations': '  while the service runs: curl -H "Authorization: Bearer $ADMIN_TOKEN" -o registrations.csv <service>/admin/api/expos/<edition>/registrations.csv, or the console\'s Registrations page\n',
+  broadcasts: '  while the service runs: curl -H "Authorization: Bearer $ADMIN_TOKEN" <service>/admin/api/broadcasts, or the console\'s Broadcasts page\n',
+  import: '  while the service runs: the console\'s Patents page imports an upload with the same importer\n',
+  reindex: '  while the service runs: the console\'s Patents page indexes pending rows (and every start does)\n',
+  search: '  while the service runs: the web chat, or the console\'s Patents list\n',
+  chat: '  while the service runs: the web chat at the service\'s address\n',
+};
 
 export class UsageError extends Error {}
 
