@@ -17,6 +17,8 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { chromium, type Browser as Chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { broadcastsPage } from '../../src/console/pages/broadcasts-page.js';
+import { dashboardPage } from '../../src/console/pages/dashboard-page.js';
 import { leadsPage } from '../../src/console/pages/leads-page.js';
 import { patentsPage } from '../../src/console/pages/patents-page.js';
 import { registrationsPage } from '../../src/console/pages/registrations-page.js';
@@ -45,6 +47,8 @@ describe.skipIf(!!skip)('the console on a phone', () => {
         leadsPage({ leads: s.leads, staff: s.staff, agencies: s.content.agencies, clock: () => now }),
         registrationsPage({ registrations: s.registrations, expos: s.expos, db: s.database.db, clock: () => now }),
         patentsPage({ store: s.store, index: s.index, search: s.search, log: createLogger('silent'), clock: () => now }),
+        dashboardPage({ database: s.database, clock: () => now }),
+        broadcastsPage({ broadcasts: s.broadcasts, expos: s.expos, log: createLogger('silent') }),
       ],
     });
     const user = async (id: string) => (await h.services.database.rows<{ id: number }>(sql`insert into users (platform, platform_user_id) values ('telegram', ${id}) returning id`))[0]!.id;
@@ -101,6 +105,8 @@ describe.skipIf(!!skip)('the console on a phone', () => {
     ['a lead with its audit trail', () => `/console/leads/${leadRef}`],
     ['registrations', '/console/registrations?expo=expo-2026-wuhan'],
     ['patents with their list', '/console/patents'],
+    ['the dashboard', '/console/dashboard'],
+    ['broadcasts', '/console/broadcasts'],
   ] as const)('lays out %s without stacking text a character a line', async (_name, url) => {
     const m = await measure(typeof url === 'function' ? url() : url);
     expect(m.cells).toBeGreaterThan(5);
