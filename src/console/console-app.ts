@@ -147,7 +147,8 @@ export function createConsole(o: ConsoleOptions): Hono {
   app.use('/console/*', async (c, next) => {
     const cookie = getCookie(c, COOKIE);
     const session = await o.auth.session(cookie);
-    if (!session) return c.req.method === 'GET' ? c.redirect('/console/login', 303) : c.json({ error: { code: 'UNAUTHORIZED', message: 'sign in first' } }, 401);
+    // A form posted after the session ended (an upload after 8 hours, say) gets a page saying so, not the API's JSON.
+    if (!session) return c.req.method === 'GET' ? c.redirect('/console/login', 303) : loginPage(c, langOf(c), ct(langOf(c), 'sessionExpired'), 401);
     c.set('session', session);
     c.set('cookie', cookie!);
     c.set('locale', session.locale);

@@ -13,6 +13,7 @@ const S = {
   signInHelp: { zh: '运营人员请输入 ADMIN_TOKEN；服务机构工作人员和博览会组织者请在聊天中向机器人发送 /console 获取一次性登录链接。', en: 'Operators: enter ADMIN_TOKEN. Agency staff and expo organisers: send /console to the bot in chat for a one-time sign-in link.' },
   token: { zh: '管理令牌', en: 'Admin token' },
   badToken: { zh: '令牌不正确。', en: 'That token is not right.' },
+  sessionExpired: { zh: '您尚未登录或登录已过期，提交的内容未做任何处理。请重新登录后再试。', en: 'You are not signed in, or your session has expired; nothing was done. Sign in and try again.' },
   linkInvalid: { zh: '登录链接无效或已过期，请在聊天中重新发送 /console。', en: 'That sign-in link is invalid or has expired; send /console in chat for a new one.' },
   forbidden: { zh: '您没有权限查看此页面。', en: 'You are not allowed to see this page.' },
   csrf: { zh: '表单已过期，请刷新页面后重试。', en: 'The form has expired; reload the page and try again.' },

@@ -96,6 +96,11 @@ describe('console patents', () => {
     noFile.set('_csrf', token);
     await refused(noFile, 400, '请选择要导入的文件。');
     expect((await op.upload('/console/patents/imports', fileForm(undefined, 'x.jsonl', demo[0]!))).status).toBe(403);
+    // Without a session (it expired): a sign-in page saying so, in the browser's language, not JSON.
+    const expired = await h.browser().upload('/console/patents/imports', fileForm(token, 'x.jsonl', demo[0]!));
+    expect(expired.status).toBe(401);
+    expect(expired.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await expired.text()).toContain('您尚未登录或登录已过期，提交的内容未做任何处理。');
     // Over the limit by its declared length: refused before the body is read.
     const big = await op.req('/console/patents/imports', { method: 'POST', body: 'x', headers: { origin: 'http://localhost', 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(60 * 1024 * 1024) } });
     expect(big.status).toBe(413);
