@@ -113,11 +113,12 @@ export async function runClassify(): Promise<number> {
   return 0;
 }
 
-export async function runExport(config: Config, log: Logger, slug: string, out?: string): Promise<number> {
+/** Headers, statuses and roles in `locale`; times in China time with their offset. */
+export async function runExport(config: Config, log: Logger, slug: string, out: string | undefined, locale: 'zh' | 'en'): Promise<number> {
   const s = await createServices(config, log, { loadDemo: false });
   try {
     const { exportRegistrationsCsv } = await import('../services/registration-export.js');
-    const { csv, rows } = await exportRegistrationsCsv(s.database.db, slug);
+    const { csv, rows } = await exportRegistrationsCsv(s.database.db, slug, locale);
     if (out) {
       const { writeFileSync } = await import('node:fs');
       writeFileSync(out, csv);

@@ -17,7 +17,7 @@ const USAGE = `usage: patent-bridge <command>
   search ["<text>"] [--json] [--limit N]  search patents; without text, one query per stdin line
   classify                              one utterance per stdin line → one JSON line each
   chat                                  talk to the bot in the terminal
-  export-registrations <edition> [--out file.csv]   an expo edition's registrations as CSV
+  export-registrations <edition> [--out file.csv] [--lang zh|en]   an expo edition's registrations as CSV
   invite staff --agency SLUG [--days N]     one-time code making someone staff of an agency
   invite organiser --expo SLUG [--days N]   one-time code making someone organiser of an expo edition
   leads [--status S] [--limit N] [--json]   trade leads, newest first (no contact data)
@@ -45,7 +45,8 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     if (err instanceof DataDirBusyError) {
-      process.stderr.write(`patent-bridge: ${err.message}\n`);
+      // Most likely the service itself: say what does the same while it runs.
+      process.stderr.write(`patent-bridge: ${err.message}\n${command ? (BESIDE_SERVICE[command] ?? '') : ''}`);
       return 1;
     }
     if (err instanceof UsageError) {
@@ -61,6 +62,18 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
+
+/** What does a command's work while the service holds the embedded database (README, Command line). */
+const BESIDE_SERVICE: Record<string, string> = {
+  invite: '  while the service runs: curl -H "Authorization: Bearer $ADMIN_TOKEN" -H \'content-type: application/json\' <service>/admin/api/invites -d \'{"role":"staff","agency":"SLUG"}\'\n',
+  leads: '  while the service runs: curl -H "Authorization: Bearer $ADMIN_TOKEN" <service>/admin/api/leads (one lead: /admin/api/leads/<ref>), or the console\'s Leads page\n',
+  'export-registrations': '  while the service runs: curl -H "Authorization: Bearer $ADMIN_TOKEN" -o registrations.csv <service>/admin/api/expos/<edition>/registrations.csv, or the console\'s Registrations page\n',
+  broadcasts: '  while the service runs: curl -H "Authorization: Bearer $ADMIN_TOKEN" <service>/admin/api/broadcasts, or the console\'s Broadcasts page\n',
+  import: '  while the service runs: the console\'s Patents page imports an upload with the same importer\n',
+  reindex: '  while the service runs: the console\'s Patents page indexes pending rows (and every start does)\n',
+  search: '  while the service runs: the web chat, or the console\'s Patents list\n',
+  chat: '  while the service runs: the web chat at the service\'s address\n',
+};
 
 export class UsageError extends Error {}
 
@@ -112,10 +125,12 @@ async function run(command: string | undefined, args: string[], config: Config, 
       return runChat(config, log);
     }
     case 'export-registrations': {
-      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, lang: { type: 'string' } } });
       if (!positionals[0]) throw new UsageError('export-registrations needs an edition slug (see content/expos.yaml)');
+      const lang = values.lang ?? 'zh';
+      if (lang !== 'zh' && lang !== 'en') throw new UsageError(`--lang must be zh or en (not "${lang}")`);
       const { runExport } = await import('./commands.js');
-      return runExport(config, log, positionals[0], values.out);
+      return runExport(config, log, positionals[0], values.out, lang);
     }
     case 'invite': {
       const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { agency: { type: 'string' }, expo: { type: 'string' }, days: { type: 'string' } } });

@@ -20,6 +20,7 @@ import { registrationsPage } from '../console/pages/registrations-page.js';
 import { broadcastsPage } from '../console/pages/broadcasts-page.js';
 import { PATENT_UPLOADS, patentsPage } from '../console/pages/patents-page.js';
 import { leadAdmin } from '../http/admin-leads.js';
+import { inviteAdmin } from '../http/admin-invites.js';
 import type { Logger } from '../util/log.js';
 import type { PushPlatform } from '../core/platforms.js';
 import type { Outlet } from '../services/outlet.js';
@@ -132,7 +133,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
         leadsPage({ leads: services.leads, staff: services.staff, agencies: services.content.agencies, clock: () => new Date() }),
         registrationsPage({ registrations: services.registrations, expos: services.expos, db: services.database.db, clock: () => new Date() }),
         broadcastsPage({ broadcasts: services.broadcasts, expos: services.expos, log: log.child({ component: 'console' }) }),
-        patentsPage({ store: services.store, index: services.index, log: log.child({ component: 'console' }), clock: () => new Date() }),
+        patentsPage({ store: services.store, index: services.index, search: services.search, log: log.child({ component: 'console' }), clock: () => new Date() }),
       ],
     }),
     bodyLimits: PATENT_UPLOADS,
@@ -144,12 +145,13 @@ export async function serve(config: Config, log: Logger): Promise<void> {
       ? {
           admin: {
             token: config.ADMIN_TOKEN,
-            exportCsv: async (slug: string) => {
+            exportCsv: async (slug: string, locale: 'zh' | 'en') => {
               const { exportRegistrationsCsv } = await import('../services/registration-export.js');
-              return services.expos.expos.some((e) => e.slug === slug) ? exportRegistrationsCsv(services.database.db, slug) : undefined;
+              return services.expos.expos.some((e) => e.slug === slug) ? exportRegistrationsCsv(services.database.db, slug, locale) : undefined;
             },
             leads: leadAdmin(services.leads),
             broadcasts: (await import('../http/admin-broadcasts.js')).broadcastAdmin(services.broadcasts),
+            invites: inviteAdmin(services.staff, services.content.agencies, services.expos),
           },
         }
       : {}),

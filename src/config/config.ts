@@ -109,6 +109,9 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
+/** Every variable the configuration reads, for the README's table (a test holds the two together). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 export interface Config extends Env {
   dataDir: string;
   contentDir: string;

@@ -58,6 +58,18 @@ function sameOrigin(c: Context): boolean {
 
 const noteFor = (e: HttpError): 'tooLarge' | 'badForm' => (e.status === 413 ? 'tooLarge' : 'badForm');
 
+/**
+ * A console form or upload refused by its declared size before the session is read (see
+ * limitBodies): a page in the browser's language, not the API's JSON, with the way back.
+ */
+export function consoleTooLarge(c: Context, limit: number): Response | undefined {
+  if (!c.req.path.startsWith('/console/')) return undefined;
+  const locale = langOf(c);
+  const size = limit >= 1024 * 1024 ? `${Math.floor(limit / (1024 * 1024))} MB` : `${Math.round(limit / 1024)} KB`;
+  const text = ct(locale, 'uploadTooLarge')(size);
+  return c.html(page(undefined, locale, ct(locale, 'tooLarge'), html`<p class="note" data-test="message">${text}</p><p><a href="/console">${ct(locale, 'back')}</a></p>`).value, 413, { 'cache-control': 'no-store' });
+}
+
 /** 403 unless the session's role has this section. */
 export function allow(c: ConsoleContext, section: Section): Response | undefined {
   if (sectionsFor(c.get('session')).includes(section)) return undefined;
@@ -135,7 +147,8 @@ export function createConsole(o: ConsoleOptions): Hono {
   app.use('/console/*', async (c, next) => {
     const cookie = getCookie(c, COOKIE);
     const session = await o.auth.session(cookie);
-    if (!session) return c.req.method === 'GET' ? c.redirect('/console/login', 303) : c.json({ error: { code: 'UNAUTHORIZED', message: 'sign in first' } }, 401);
+    // A form posted after the session ended (an upload after 8 hours, say) gets a page saying so, not the API's JSON.
+    if (!session) return c.req.method === 'GET' ? c.redirect('/console/login', 303) : loginPage(c, langOf(c), ct(langOf(c), 'sessionExpired'), 401);
     c.set('session', session);
     c.set('cookie', cookie!);
     c.set('locale', session.locale);

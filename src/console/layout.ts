@@ -4,6 +4,12 @@ import type { ConsoleSession } from './console-auth.js';
 import { ct } from './console-strings.js';
 import { html, raw, type Html } from './html.js';
 
+/**
+ * Tables on a phone: a table in .wrap keeps each cell on one line and scrolls sideways inside its
+ * box, instead of squeezing its columns to the screen until Chinese text breaks after every
+ * character; cells of running text (a title, a request, a reason) are marked .long and wrap at a
+ * readable width. tests/console/phone-layout.test.ts checks this in Chromium at 375 px.
+ */
 const CSS = raw(`
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;color:#1d2733;background:#f5f7fa}
 header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;padding:.6rem 1rem;background:#16324f;color:#fff}
@@ -14,7 +20,8 @@ th{background:#eef2f6;font-weight:600}.wrap{overflow-x:auto}form.inline{display:
 button{background:#1f5f99;color:#fff;border-color:#1f5f99;cursor:pointer}button.secondary{background:#fff;color:#1f5f99}.note{padding:.6rem .8rem;border-radius:4px;background:#fff6d6;border:1px solid #e8d27a;margin:.5rem 0}
 .ok{background:#e3f5e8;border-color:#8cc79c}.card{background:#fff;border:1px solid #e1e6ec;border-radius:6px;padding: .8rem 1rem;margin:.6rem 0}.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:.5rem 0 1rem}
 .filters label{display:flex;flex-direction:column;font-size:.85rem}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:1rem}
-@media (max-width:640px){th,td{padding:.35rem}header .who{margin-left:0;width:100%}}`);
+.wrap table{width:auto;min-width:100%}.wrap th,.wrap td{white-space:nowrap}.wrap td.long{white-space:normal;min-width:14em;max-width:32em}
+@media (max-width:640px){th,td{padding:.35rem}header .who{margin-left:0;width:100%}main{padding:.6rem}.card{padding:.6rem .7rem}}`);
 
 export type Section = 'dashboard' | 'leads' | 'registrations' | 'broadcasts' | 'patents';
 

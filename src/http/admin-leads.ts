@@ -1,11 +1,13 @@
 /**
  * The admin API for trade leads (behind the same Bearer ADMIN_TOKEN check as the rest of
  * /admin/api): the lead list without contact data, one lead with its contact data, offers and audit
- * trail, and the dead-letter list of lead notices with a retry.
+ * trail, assigning a lead that waits for an agency by hand, and the dead-letter list of lead
+ * notices with a retry.
  */
 import type { Hono } from 'hono';
 import type { LeadService } from '../services/lead-service.js';
 import { LEAD_STATUSES, type Lead, type LeadEvent, type LeadOffer, type LeadStatus } from '../services/lead-store.js';
+import { readJson } from './body-limit.js';
 import type { Logger } from '../util/log.js';
 
 /** What the routes need; `leadAdmin` builds it from the LeadService. */
@@ -13,6 +15,8 @@ export interface LeadAdmin {
   list(filter: { status?: LeadStatus; limit: number }): Promise<Lead[]>;
   lead(ref: string): Promise<{ lead: Lead; offers: LeadOffer[]; events: LeadEvent[] } | undefined>;
   deadNotices(): Promise<(LeadOffer & { ref: string })[]>;
+  /** Hands a lead waiting for an agency (status new, no open offer) to an agency; audited as `admin`. */
+  assign(ref: string, agency: string): Promise<{ kind: 'assigned'; lead: Lead } | { kind: 'not-waiting'; status: string } | { kind: 'unknown-agency'; valid: string[] } | { kind: 'gone' }>;
   /** Sends a failed notice again; false when there is no failed offer with that id. */
   retryNotice(offerId: number): Promise<boolean>;
 }
@@ -28,6 +32,12 @@ export function leadAdmin(leads: LeadService, clock: () => Date = () => new Date
       return { lead, offers, events };
     },
     deadNotices: () => store.deadLetters(),
+    async assign(ref, agency) {
+      const lead = await store.byRef(ref);
+      if (!lead) return { kind: 'gone' };
+      const res = await leads.assign(lead, agency);
+      return res.kind === 'unknown-agency' ? { kind: 'unknown-agency', valid: leads.assignable() } : res;
+    },
     async retryNotice(offerId) {
       const ok = await store.retry(offerId, clock());
       if (ok) leads.kick();
@@ -86,6 +96,19 @@ export function mountLeadAdmin(app: Hono, api: LeadAdmin, log: Logger): void {
       offers: offers.map((o) => ({ id: o.id, agency: o.agencySlug, platform: o.platform, status: o.status, attempts: o.attempts, error: o.error, sentAt: o.sentAt, deadlineAt: o.deadlineAt })),
       events: events.map((e) => ({ actor: e.actor, action: e.action, from: e.fromStatus, to: e.toStatus, agency: e.agencySlug, at: e.at })),
     });
+  });
+
+  app.post('/admin/api/leads/:ref/assign', async (c) => {
+    const ref = c.req.param('ref');
+    const body = (await readJson(c)) as { agency?: unknown } | null;
+    const agency = body && typeof body === 'object' ? body.agency : undefined;
+    if (typeof agency !== 'string' || !agency) return c.json(error('BAD_REQUEST', 'send {"agency": "<slug from content/agencies.yaml>"}'), 400);
+    const res = ref.length <= 40 ? await api.assign(ref, agency.slice(0, 80)) : ({ kind: 'gone' } as const);
+    if (res.kind === 'gone') return c.json(error('NOT_FOUND', `no lead ${ref.slice(0, 40)}`), 404);
+    if (res.kind === 'unknown-agency') return c.json(error('BAD_AGENCY', `agency must be one of ${res.valid.join(', ')}`), 400);
+    if (res.kind === 'not-waiting') return c.json(error('NOT_WAITING', `lead ${ref} is ${res.status}, not waiting for an agency: only a new lead without an open offer can be assigned by hand`), 409);
+    log.info('admin assigned lead', { ref: res.lead.ref, agency: res.lead.agencySlug });
+    return c.json({ ref: res.lead.ref, status: res.lead.status, agency: res.lead.agencySlug });
   });
 
   app.get('/admin/api/lead-notices/dead', async (c) => {

@@ -38,7 +38,12 @@ const states = new WeakMap<Request, BodyState>();
 /** What became of this request's body (undefined for a request that did not pass through limitBodies). */
 const stateOf = (c: Context): BodyState | undefined => states.get(c.req.raw);
 
-export function limitBodies(limitFor: (path: string) => number): MiddlewareHandler {
+/**
+ * `tooLargeAnswer` words the refusal of a declared Content-Length over the limit for paths whose
+ * clients are people (the console's upload: a page in their language rather than JSON); undefined
+ * keeps the JSON error shape.
+ */
+export function limitBodies(limitFor: (path: string) => number, tooLargeAnswer?: (c: Context, limit: number) => Response | undefined): MiddlewareHandler {
   return async (c, next) => {
     const limit = limitFor(c.req.path);
     const body = c.req.raw.body;
@@ -52,6 +57,11 @@ export function limitBodies(limitFor: (path: string) => number): MiddlewareHandl
       return;
     }
     if (declared !== undefined && !c.req.header('transfer-encoding') && Number(declared) > limit) {
+      const worded = tooLargeAnswer?.(c, limit);
+      if (worded) {
+        worded.headers.set('connection', 'close');
+        return worded;
+      }
       const e = tooLarge(limit);
       // The client may already be streaming the body it declared: linger, as below, so that it
       // reads this answer instead of a reset.

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Hono } from 'hono';
 import { BadActionError, chatRequestSchema, renderWeb, toInbound } from '../../bots/web/web-adapter.js';
-import { MAX_FORM_BYTES } from '../console/console-app.js';
+import { consoleTooLarge, MAX_FORM_BYTES } from '../console/console-app.js';
 import { escapeHtml } from '../console/html.js';
 import { PipelineError, type Pipeline } from '../core/pipeline.js';
 import { RateLimiter } from '../core/rate-limiter.js';
@@ -19,7 +19,9 @@ import { securityHeaders } from './security-headers.js';
 import { WebSessions } from './web-sessions.js';
 import { MAX_BROADCAST_BODY, mountBroadcastAdmin, type BroadcastAdmin } from './admin-broadcasts.js';
 import { mountLeadAdmin, type LeadAdmin } from './admin-leads.js';
+import { mountInviteAdmin, type InviteAdmin } from './admin-invites.js';
 import type { Database } from '../db/database.js';
+import type { Locale } from '../core/types.js';
 
 export interface HttpDeps {
   pipeline: Pipeline;
@@ -31,8 +33,8 @@ export interface HttpDeps {
   readiness: Record<string, () => Promise<void>>;
   /** The Telegram webhook, when the Telegram channel runs in webhook mode. */
   telegramWebhook?: (req: Request) => Promise<Response>;
-  /** Admin API, when ADMIN_TOKEN is set: registrations export by edition; trade leads and their dead-lettered notices; organiser broadcasts. */
-  admin?: { token: string; exportCsv: (slug: string) => Promise<{ csv: string; rows: number } | undefined>; leads?: LeadAdmin; broadcasts?: BroadcastAdmin };
+  /** Admin API, when ADMIN_TOKEN is set: registrations export by edition; trade leads and their dead-lettered notices; organiser broadcasts; staff and organiser invites. */
+  admin?: { token: string; exportCsv: (slug: string, locale: Locale) => Promise<{ csv: string; rows: number } | undefined>; leads?: LeadAdmin; broadcasts?: BroadcastAdmin; invites?: InviteAdmin };
   /** Slack events, interactivity and the slash command, when the Slack channel runs. */
   slackEvents?: (req: Request) => Promise<Response>;
   /** Feishu event callbacks, when the Feishu channel runs in HTTP mode. */
@@ -98,7 +100,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   });
   // WeCom's callbacks are small XML documents; anything near 64 KB is not one.
   const limits: Record<string, number> = { '/admin/api/broadcasts': MAX_BROADCAST_BODY, '/wecom/callback': 64 * 1024, ...deps.bodyLimits };
-  app.use('*', limitBodies((p) => limits[p] ?? (p.startsWith('/console/') ? MAX_FORM_BYTES : MAX_BODY)));
+  app.use('*', limitBodies((p) => limits[p] ?? (p.startsWith('/console/') ? MAX_FORM_BYTES : MAX_BODY), consoleTooLarge));
   if (perAddress)
     app.use('*', async (c, next) => {
       if (c.req.method === 'POST' && ADDRESS_LIMITED.test(c.req.path) && !(await perAddress.take(addressOf(c)))) {
@@ -204,12 +206,15 @@ export function createHttpApp(deps: HttpDeps): Hono {
     app.get('/admin/api/expos/:slug/registrations.csv', async (c) => {
       const slug = c.req.param('slug');
       if (!/^[a-z0-9-]{3,40}$/.test(slug)) return c.json(error('BAD_REQUEST', 'edition slug must be 3–40 of a-z 0-9 -'), 400);
-      const res = await admin.exportCsv(slug);
+      const lang = c.req.query('lang') ?? 'zh';
+      if (lang !== 'zh' && lang !== 'en') return c.json(error('BAD_LANG', 'lang must be zh or en (headers, statuses and roles in that language)'), 400);
+      const res = await admin.exportCsv(slug, lang);
       if (!res) return c.json(error('NOT_FOUND', `no edition ${slug} in content/expos.yaml`), 404);
       return c.body(res.csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${slug}-registrations.csv"` });
     });
     if (admin.leads) mountLeadAdmin(app as unknown as Hono, admin.leads, deps.log);
     if (admin.broadcasts) mountBroadcastAdmin(app as unknown as Hono, admin.broadcasts, deps.log);
+    if (admin.invites) mountInviteAdmin(app as unknown as Hono, admin.invites, deps.log);
   }
 
   if (deps.console) app.route('/', deps.console);

@@ -13,7 +13,7 @@ import { addWorkingHours, CHINA_OFFICE_HOURS, type WorkingHours } from '../domai
 import type { AgencyDirectory } from '../domain/policy.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
-import type { LeadInput, LeadOffer, LeadStatus, LeadStore, Lead, CreateResult, ClaimResult } from './lead-store.js';
+import type { AssignResult, LeadInput, LeadOffer, LeadStatus, LeadStore, Lead, CreateResult, ClaimResult } from './lead-store.js';
 import { renderLeadNotice, type NoticeState } from './lead-notice.js';
 import type { Notifier } from './notifier.js';
 import { OutletError, type Outlet } from './outlet.js';
@@ -205,6 +205,22 @@ export class LeadService {
     if (res.kind === 'taken' && res.lead.claimedBy) {
       const by = await this.o.staff.byId(res.lead.claimedBy);
       return { ...res, ...(by ? { byName: this.staffName(by, 'zh') } : {}) };
+    }
+    return res;
+  }
+
+  /** The agencies a lead can be handed to by hand: every agency of agencies.yaml and the coordinator. */
+  assignable(): string[] {
+    return [...this.o.agencies.agencies.map((a) => a.slug), COORDINATOR];
+  }
+
+  /** An operator assigns a lead waiting for an agency (see LeadStore.assign); `unknown-agency` for a slug not in agencies.yaml. */
+  async assign(lead: Lead, agencySlug: string, actor = 'admin'): Promise<AssignResult | { kind: 'unknown-agency' }> {
+    if (!this.assignable().includes(agencySlug)) return { kind: 'unknown-agency' };
+    const res = await this.o.store.assign(lead.id, agencySlug, actor, this.o.clock());
+    if (res.kind === 'assigned') {
+      if (res.noticeId) await this.o.notifier.pushNotice(res.noticeId).catch((err) => this.o.log.warn('lead author push failed', { err }));
+      this.o.log.info('lead assigned by hand', { ref: res.lead.ref, agency: agencySlug });
     }
     return res;
   }

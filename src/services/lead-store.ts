@@ -37,6 +37,7 @@ export interface LeadInput {
 }
 
 export type CreateResult = { kind: 'created'; lead: Lead; offer?: LeadOffer } | { kind: 'limit'; limit: number };
+export type AssignResult = { kind: 'assigned'; lead: Lead; noticeId?: number } | { kind: 'not-waiting'; status: LeadStatus } | { kind: 'gone' };
 export type ClaimResult =
   | { kind: 'claimed'; lead: Lead; offer: LeadOffer; noticeId?: number }
   | { kind: 'taken'; lead: Lead; offer: LeadOffer }
@@ -223,6 +224,29 @@ export class LeadStore {
         [{ id: noticeId }] = (await tx.insert(notices).values({ userId: lead!.userId, textZh: text.zh, textEn: text.en }).returning({ id: notices.id })) as [{ id: number }];
       }
       return { kind: 'claimed', lead: lead!, offer, ...(noticeId ? { noticeId } : {}) } as const;
+    });
+  }
+
+  /**
+   * An operator hands a lead that waits for an agency (status `new`, no open offer: no inbox could
+   * take it) to an agency by hand: it becomes that agency's claimed lead, as if claimed, without a
+   * staff member (its staff take it on from the console). Any other state is refused, so the
+   * status only ever moves forward; the author is told as on a claim.
+   */
+  async assign(leadId: number, agencySlug: string, actor: string, now: Date): Promise<AssignResult> {
+    return this.db.transaction(async (tx) => {
+      const [lead] = await tx.select().from(leads).where(eq(leads.id, leadId)).for('update');
+      if (!lead) return { kind: 'gone' } as const;
+      const [open] = await tx.select({ id: leadOffers.id }).from(leadOffers).where(and(eq(leadOffers.leadId, leadId), inArray(leadOffers.status, ['pending', 'sent', 'claimed'])));
+      if (lead.status !== 'new' || open) return { kind: 'not-waiting', status: lead.status as LeadStatus } as const;
+      const [updated] = await tx.update(leads).set({ status: 'claimed', agencySlug, claimedBy: null, claimedAt: now, updatedAt: now }).where(eq(leads.id, leadId)).returning();
+      await this.event(tx, leadId, actor, 'assigned', 'new', 'claimed', agencySlug);
+      let noticeId: number | undefined;
+      if (updated!.userId) {
+        const text = this.o.claimedNotice(updated!, agencySlug);
+        [{ id: noticeId }] = (await tx.insert(notices).values({ userId: updated!.userId, textZh: text.zh, textEn: text.en }).returning({ id: notices.id })) as [{ id: number }];
+      }
+      return { kind: 'assigned', lead: updated!, ...(noticeId ? { noticeId } : {}) } as const;
     });
   }
 

@@ -90,6 +90,12 @@ export class PatentStore {
     return r?.n ?? 0;
   }
 
+  /** One page of rows, most recently imported or changed first, each saying whether Meilisearch has confirmed it (the console's list). */
+  async list(opts: { limit: number; offset: number }): Promise<{ records: (PatentRecord & { indexed: boolean })[]; total: number }> {
+    const rows = await this.db.select().from(patents).orderBy(sql`${patents.updatedAt} desc`, patents.id).limit(opts.limit).offset(opts.offset);
+    return { records: rows.map((r) => ({ ...rowToRecord(r), indexed: r.indexedHash === r.contentHash })), total: await this.count() };
+  }
+
   /** Rows Meilisearch has not confirmed at their current content hash (what `reindex --pending` picks up). */
   async pendingCount(): Promise<number> {
     const [r] = await this.db

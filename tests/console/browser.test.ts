@@ -152,7 +152,8 @@ describe.skipIf(!!skip)('the console in Chromium', () => {
     await p.click('[data-test=claim]');
     await see(p, '.note.ok');
     await see(p, '[data-test=lead]', '已认领');
-    await see(p, '[data-test=audit]', `staff:${staffId}`);
+    // The trail names the member by agency and name (王工), not as the stored staff:<id>.
+    await see(p, '[data-test=audit]', '的员工（王工）');
     await shot(p, 'lead-claimed');
     const [row] = await db.database.rows<{ status: string; claimed_by: number }>(sql`select status, claimed_by from leads where ref = ${leadRef}`);
     expect(row).toEqual({ status: 'claimed', claimed_by: staffId });

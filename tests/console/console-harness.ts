@@ -1,6 +1,7 @@
 /**
  * The console with real services (PGlite, embedded Meilisearch) for page tests: sign-in helpers,
- * staff/organiser members and a tiny cookie-keeping browser that follows no redirects.
+ * staff/organiser members and a tiny cookie-keeping browser that follows no redirects; the admin
+ * API (Bearer ADMIN) on the same app.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -9,7 +10,10 @@ import { sql } from 'drizzle-orm';
 import { createServices, type Services } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createConsole, type ConsoleApp } from '../../src/console/console-app.js';
+import { inviteAdmin } from '../../src/http/admin-invites.js';
+import { leadAdmin } from '../../src/http/admin-leads.js';
 import { createHttpApp } from '../../src/http/http-app.js';
+import { exportRegistrationsCsv } from '../../src/services/registration-export.js';
 import { createLogger } from '../../src/util/log.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
 
@@ -41,7 +45,15 @@ export async function openHarness(opts: { pages: (s: Services) => ((app: Console
     { loadDemo: false, ...(opts.clock ? { clock: opts.clock } : {}) },
   );
   const consoleApp = createConsole({ auth: services.consoleAuth, log: createLogger('silent'), secure: false, pages: opts.pages(services) });
-  const app = createHttpApp({ pipeline: services.pipeline, log: createLogger('silent'), clock: opts.clock ?? (() => new Date()), readiness: {}, console: consoleApp, ...(opts.uploads ? { bodyLimits: opts.uploads } : {}) });
+  const clock = opts.clock ?? (() => new Date());
+  // The admin API as serve.ts builds it, for the tests of the routes that mirror the CLI.
+  const admin = {
+    token: ADMIN,
+    exportCsv: async (slug: string, locale: 'zh' | 'en') => (services.expos.expos.some((e) => e.slug === slug) ? exportRegistrationsCsv(services.database.db, slug, locale) : undefined),
+    leads: leadAdmin(services.leads, clock),
+    invites: inviteAdmin(services.staff, services.content.agencies, services.expos),
+  };
+  const app = createHttpApp({ pipeline: services.pipeline, log: createLogger('silent'), clock, readiness: {}, console: consoleApp, admin, ...(opts.uploads ? { bodyLimits: opts.uploads } : {}) });
   let n = 0;
 
   const browser = (): Browser => {

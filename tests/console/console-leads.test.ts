@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { createConsole } from '../../src/console/console-app.js';
 import { leadsPage } from '../../src/console/pages/leads-page.js';
 import { createHttpApp } from '../../src/http/http-app.js';
+import { agencyName } from '../../src/services/lead-service.js';
 import { createLogger } from '../../src/util/log.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
 
@@ -129,7 +130,9 @@ describe('console sign-in', () => {
     ]);
     const detail = await (await b.req(`/console/leads/${lead.ref}`)).text();
     expect(detail).toContain('13800138000');
-    expect(detail).toContain(`staff:${staffId}`);
+    // The trail names the member by agency and name, not as the stored `staff:<id>`.
+    expect(detail).toContain(`${agencyName(services.content.agencies, 'xiangjiang-ip-trading', 'zh')} 的员工（Zhao）`);
+    expect(detail).not.toContain(`staff:${staffId}`);
   });
 
   it('switches language and escapes everything it shows', async () => {

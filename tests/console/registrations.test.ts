@@ -78,7 +78,9 @@ describe('console registrations', () => {
     expect((await q({ status: 'bogus' })).length).toBe(5);
   });
 
-  it('exports CSV with a download name, through the admin API’s exporter', async () => {
+  it('exports CSV with a download name, in the operator’s language, China time and waitlist positions', async () => {
+    // A known registration time (the row's default is the database's clock).
+    await h.services.database.rows(sql`update registrations set created_at = '2026-11-23T02:30:05Z' where code = ${codes['Zhang San']!}`);
     const op = await h.operator();
     const res = await op.req(`/console/registrations.csv?expo=${WUHAN}`);
     expect(res.status).toBe(200);
@@ -88,10 +90,21 @@ describe('console registrations', () => {
     // The BOM (Excel then reads UTF-8), then the exporter's header.
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = bytes.subarray(3).toString('utf8');
-    expect(csv.startsWith('code,status,name,organisation,role,phone,email,registered_at,cancelled_at\r\n')).toBe(true);
-    expect(csv.trim().split('\r\n')).toHaveLength(6);
-    expect(csv).toContain('zhang@example.com');
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('确认码,状态,候补位次,姓名,单位,身份,电话,邮箱,报名时间,取消时间');
+    expect(lines).toHaveLength(6);
+    const row = (name: string) => lines.find((x) => x.startsWith(`${codes[name]},`))!.split(',');
+    expect(row('Zhang San')).toEqual([codes['Zhang San'], '已确认', '', 'Zhang San', '武汉光谷实验室', '技术需求方/买方', '13800000001', 'zhang@example.com', '2026-11-23 10:30:05+08:00', '']);
+    expect(row('Zhao Liu').slice(1, 3)).toEqual(['候补', '1']);
+    expect(row('Gone Person')[1]).toBe('已取消');
+    expect(row('Gone Person')[9]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+08:00$/);
     expect((await op.req('/console/registrations.csv?expo=expo-1999-nowhere')).status).toBe(404);
+
+    // In English after the language switch.
+    await op.post('/console/lang', { _csrf: await op.csrf('/console/registrations'), lang: 'en' });
+    const en = (await (await op.req(`/console/registrations.csv?expo=${WUHAN}`)).text()).replace(/^\ufeff/, '').split('\r\n');
+    expect(en[0]).toBe('Code,Status,Waitlist position,Name,Organisation,Role,Phone,Email,Registered at,Cancelled at');
+    expect(en.find((x) => x.startsWith(`${codes['Zhao Liu']},`))).toContain(',Waitlisted,1,Zhao Liu,Late Co,Visitor,');
   });
 
   it('keeps organisers to their own edition and staff out', async () => {

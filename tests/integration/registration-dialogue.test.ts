@@ -125,7 +125,7 @@ describe('registrations export', () => {
   it('gives organisers a UTF-8 CSV with BOM, quoted cells and neutralised formulas', async () => {
     const { csv, rows } = await exportRegistrationsCsv(services.database.db, 'expo-2026-wuhan');
     expect(rows).toBeGreaterThanOrEqual(2);
-    expect(csv.startsWith('\ufeffcode,status,name,organisation,role,phone,email,registered_at,cancelled_at\r\n')).toBe(true);
+    expect(csv.startsWith('\ufeff确认码,状态,候补位次,姓名,单位,身份,电话,邮箱,报名时间,取消时间\r\n')).toBe(true);
     expect(csv).toContain('张三');
     expect(csv).toContain('alice@example.com');
     expect(csvCell('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
@@ -138,7 +138,7 @@ describe('registrations export', () => {
       log: createLogger('silent'),
       clock: () => now,
       readiness: {},
-      admin: { token: 'admin-token-0123456789', exportCsv: (slug) => (slug === 'expo-2026-wuhan' ? exportRegistrationsCsv(services.database.db, slug) : Promise.resolve(undefined)) },
+      admin: { token: 'admin-token-0123456789', exportCsv: (slug, locale) => (slug === 'expo-2026-wuhan' ? exportRegistrationsCsv(services.database.db, slug, locale) : Promise.resolve(undefined)) },
     });
     const url = '/admin/api/expos/expo-2026-wuhan/registrations.csv';
     expect((await admin.request(url)).status).toBe(401);
@@ -147,6 +147,9 @@ describe('registrations export', () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toMatch(/text\/csv; charset=utf-8/);
     expect(await ok.text()).toContain('张三');
+    const en = await admin.request(`${url}?lang=en`, { headers: { authorization: 'Bearer admin-token-0123456789' } });
+    expect((await en.text()).replace(/^\ufeff/, '').startsWith('Code,Status,Waitlist position,')).toBe(true);
+    expect((await admin.request(`${url}?lang=fr`, { headers: { authorization: 'Bearer admin-token-0123456789' } })).status).toBe(400);
     expect((await admin.request('/admin/api/expos/nope-nope/registrations.csv', { headers: { authorization: 'Bearer admin-token-0123456789' } })).status).toBe(404);
   });
 });

@@ -15,6 +15,7 @@ import type { AgencyDirectory } from '../../domain/policy.js';
 import { chinaTime } from '../../services/lead-notice.js';
 import { allow, respond, type ConsoleApp, type ConsoleContext } from '../console-app.js';
 import { ct } from '../console-strings.js';
+import { actionLabel, actorLabel, staffIdsOf, statusChange } from '../lead-audit.js';
 import { html } from '../html.js';
 import { csrfField } from '../layout.js';
 
@@ -85,17 +86,26 @@ ${rows.length ? rows.map((r) => html`<tr><td><a href="/console/leads/${r.ref}">$
       const open = s.kind === 'staff' ? offers.find((o) => o.agencySlug === s.scope && (o.status === 'sent' || o.status === 'pending')) : undefined;
       const next: LeadStatus[] = mine ? (lead.status === 'claimed' ? ['contacted', 'won', 'lost'] : lead.status === 'contacted' ? ['won', 'lost'] : []) : [];
       const showContact = s.kind === 'operator' || mine;
-      const body = html`${c.req.query('done') ? html`<p class="note ok">${ct(l, 'done')}</p>` : ''}${c.req.query('refused') ? html`<p class="note">${ct(l, 'notAllowed')}</p>` : ''}
+      const members = new Map((await Promise.all(staffIdsOf(events).map((id) => d.staff.byId(id)))).flatMap((m) => (m ? [[m.id, m] as const] : [])));
+      // Waiting for an agency with nothing on offer: the operator may hand it over (LeadStore.assign decides).
+      const assignable = s.kind === 'operator' && lead.status === 'new' && !offers.some((o) => ['pending', 'sent', 'claimed'].includes(o.status));
+      const field = (label: string, value: string, test: string) => html`<p data-test="${test}"><strong>${label}:</strong> ${value}</p>`;
+      const body = html`${c.req.query('done') ? html`<p class="note ok">${ct(l, 'done')}</p>` : ''}${c.req.query('refused') ? html`<p class="note">${ct(l, 'notAllowed')}</p>` : ''}${c.req.query('unassignable') ? html`<p class="note">${ct(l, 'assignRefused')}</p>` : ''}
 <div class="card" data-test="lead"><p><strong>${lead.ref}</strong> · ${LEAD_TYPE_LABEL[lead.type as LeadType]?.[l] ?? lead.type} · ${LEAD_STATUS_LABEL[lead.status]?.[l] ?? lead.status}</p>
 <p>${ct(l, 'province')}: ${prov(lead.province, l)} · ${ct(l, 'agency')}: ${lead.agencySlug ? agencyName(d.agencies, lead.agencySlug, l) : '—'} · ${ct(l, 'created')}: ${chinaTime(lead.createdAt)}</p>
-${lead.patentId ? html`<p>${lead.patentId}</p>` : ''}${lead.need ? html`<p>${lead.need}</p>` : ''}
-${showContact && (lead.phone || lead.email) ? html`<p>${[lead.phone, lead.email].filter(Boolean).join(' · ')}</p>` : ''}
-${lead.notes && showContact ? html`<p>${lead.notes}</p>` : ''}
+${lead.patentId ? field(ct(l, 'patentNo'), lead.patentId, 'patent') : ''}${lead.need ? field(ct(l, 'need'), lead.need, 'need') : ''}
+${showContact && (lead.phone || lead.email) ? field(ct(l, 'contact'), [lead.phone, lead.email].filter(Boolean).join(' · '), 'contact') : ''}
+${lead.notes && showContact ? field(ct(l, 'note'), lead.notes, 'note') : ''}
 ${open ? html`<form class="inline" method="post" action="/console/leads/${lead.ref}/claim">${csrfField(s)}<input type="hidden" name="offer" value="${open.id}"><button type="submit" data-test="claim">${ct(l, 'claim')}</button></form>
 <form class="inline" method="post" action="/console/leads/${lead.ref}/pass">${csrfField(s)}<input type="hidden" name="offer" value="${open.id}"><button class="secondary" type="submit">${ct(l, 'pass')}</button></form>` : ''}
 ${next.map((x) => html`<form class="inline" method="post" action="/console/leads/${lead.ref}/status">${csrfField(s)}<input type="hidden" name="to" value="${x}"><button class="secondary" type="submit">${LEAD_STATUS_LABEL[x]![l]}</button></form> `)}
-</div><h2>${ct(l, 'audit')}</h2><div class="wrap"><table data-test="audit"><thead><tr><th>${ct(l, 'created')}</th><th>actor</th><th>action</th><th>${ct(l, 'status')}</th><th>${ct(l, 'agency')}</th></tr></thead><tbody>
-${events.map((e) => html`<tr><td>${chinaTime(e.at)}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.fromStatus ?? '—'} → ${e.toStatus ?? '—'}</td><td>${e.agencySlug ? agencyName(d.agencies, e.agencySlug, l) : '—'}</td></tr>`)}
+</div>
+${assignable
+  ? html`<form class="card" method="post" action="/console/leads/${lead.ref}/assign" data-test="assign">${csrfField(s)}<h2>${ct(l, 'assignTitle')}</h2><p>${ct(l, 'assignHelp')}</p>
+<label>${ct(l, 'agency')} <select name="agency" required>${d.leads.assignable().map((x) => html`<option value="${x}">${agencyName(d.agencies, x, l)}</option>`)}</select></label> <button type="submit">${ct(l, 'assign')}</button></form>`
+  : ''}
+<h2>${ct(l, 'audit')}</h2><div class="wrap"><table data-test="audit"><thead><tr><th>${ct(l, 'when')}</th><th>${ct(l, 'actor')}</th><th>${ct(l, 'action')}</th><th>${ct(l, 'status')}</th><th>${ct(l, 'agency')}</th></tr></thead><tbody>
+${events.map((e) => html`<tr><td>${chinaTime(e.at)}</td><td>${actorLabel(e.actor, l, members, d.agencies)}</td><td>${actionLabel(e.action, l)}</td><td>${statusChange(e, l)}</td><td>${e.agencySlug ? agencyName(d.agencies, e.agencySlug, l) : '—'}</td></tr>`)}
 </tbody></table></div><p><a href="/console/leads">${ct(l, 'back')}</a></p>`;
       return respond(c, `${ct(l, 'navLeads')} ${lead.ref}`, body, 'leads');
     });
@@ -122,6 +132,15 @@ ${events.map((e) => html`<tr><td>${chinaTime(e.at)}</td><td>${e.actor}</td><td>$
         const ok = kind === 'claim' ? (await d.leads.claim(offer.id, member)).kind === 'claimed' : await d.leads.pass(offer.id, member);
         return back(ok ? 'done=1' : 'refused=1');
       });
+    /** The operator hands a lead waiting for an agency to one (audited as `admin`, as the admin API does it). */
+    app.post('/console/leads/:ref/assign', async (c) => {
+      const denied = allow(c, 'leads');
+      if (denied) return denied;
+      const lead = c.get('session').kind === 'operator' ? await load(c) : undefined;
+      if (!lead) return c.redirect(`/console/leads/${encodeURIComponent(c.req.param('ref'))}?refused=1`, 303);
+      const res = await d.leads.assign(lead, c.get('form').agency ?? '');
+      return c.redirect(`/console/leads/${lead.ref}?${res.kind === 'assigned' ? 'done=1' : 'unassignable=1'}`, 303);
+    });
     act('claim');
     act('pass');
     act('status');

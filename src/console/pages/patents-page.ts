@@ -2,7 +2,8 @@
  * Patents (operator only): how many rows the database holds and how many Meilisearch has not yet
  * confirmed; an upload (.jsonl or .csv, at most 50 MB) imported in the background by the same
  * importer as `patent-bridge import`, with progress on its own page; and indexing of pending rows
- * as `reindex --pending` does it. Import jobs live in this process's memory.
+ * as `reindex --pending` does it; a list of the patents with search and paging (patent-list.ts).
+ * Import jobs live in this process's memory.
  */
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { PatentIndex } from '../../../search/patent-index.js';
+import type { PatentSearch } from '../../../search/patent-search.js';
 import { chinaTime } from '../../services/lead-notice.js';
 import { importPatents, syncIndex, type ImportFormat, type ImportProgress, type ImportReport } from '../../services/patent-importer.js';
 import type { PatentStore } from '../../services/patent-store.js';
@@ -20,6 +22,8 @@ import { allow, respond, type ConsoleApp, type ConsoleContext } from '../console
 import { ct } from '../console-strings.js';
 import { html, raw } from '../html.js';
 import { csrfField } from '../layout.js';
+import { importMessage } from '../import-messages.js';
+import { patentList } from './patent-list.js';
 
 export const MAX_PATENT_FILE = 50 * 1024 * 1024;
 const UPLOAD_PATH = '/console/patents/imports';
@@ -31,6 +35,8 @@ const REJECTS_SHOWN = 50;
 export interface PatentsPageDeps {
   store: PatentStore;
   index: PatentIndex;
+  /** The chat's search, for the list's query (without it the list only pages through Postgres). */
+  search?: PatentSearch;
   log: Logger;
   clock: () => Date;
   /** Where uploads are kept while they are imported (default: the system temp directory). */
@@ -115,11 +121,12 @@ export function patentsPage(d: PatentsPageDeps) {
 ${current ? html`<p class="note">${ct(l, 'importBusy')} <a href="/console/patents/imports/${current.id}">${ct(l, 'importNo')(current.id)}</a></p>` : ''}
 <p><label>${ct(l, 'file')} <input type="file" name="file" accept=".jsonl,.csv" required></label> <button type="submit">${ct(l, 'startImport')}</button></p></form>
 <h2>${ct(l, 'recentImports')}</h2>
-<div class="wrap"><table data-test="imports"><thead><tr><th>#</th><th>${ct(l, 'file')}</th><th>${ct(l, 'created')}</th><th>${ct(l, 'status')}</th><th>${ct(l, 'lines')}</th><th>${ct(l, 'rejected')}</th></tr></thead><tbody>
+<div class="wrap"><table data-test="imports"><thead><tr><th>#</th><th>${ct(l, 'file')}</th><th>${ct(l, 'importStarted')}</th><th>${ct(l, 'status')}</th><th>${ct(l, 'lines')}</th><th>${ct(l, 'rejected')}</th></tr></thead><tbody>
 ${recent.length
   ? recent.map((j) => html`<tr><td><a href="/console/patents/imports/${j.id}">${j.id}</a></td><td>${j.name}</td><td>${chinaTime(j.startedAt)}</td><td>${ct(l, j.status === 'running' ? 'importRunning' : j.status === 'done' ? 'importDone' : 'importFailed')}</td><td>${j.progress.lines}</td><td>${j.report?.rejected.length ?? j.progress.rejected}</td></tr>`)
   : html`<tr><td colspan="6">${ct(l, 'none')}</td></tr>`}
-</tbody></table></div>`;
+</tbody></table></div>
+${await patentList(d, l, { q: c.req.query('q'), page: c.req.query('page') })}`;
     return respond(c, ct(l, 'navPatents'), body, 'patents', status);
   };
 
@@ -159,16 +166,16 @@ ${recent.length
       const stat = (key: Parameters<typeof ct>[1] & ('lines' | 'written' | 'inserted' | 'updated' | 'unchanged' | 'duplicates' | 'rejected'), n: number, test: string) => html`<tr><th>${ct(l, key)}</th><td data-test="${test}">${n}</td></tr>`;
       const body = html`${job.status === 'running' ? raw('<meta http-equiv="refresh" content="2">') : ''}
 <div class="card" data-test="import-job" data-status="${job.status}">
-<p><strong>${ct(l, 'file')}:</strong> ${job.name} (${(job.size / 1024).toFixed(1)} KB, ${job.format.toUpperCase()}) · ${ct(l, 'created')}: ${chinaTime(job.startedAt)}</p>
+<p><strong>${ct(l, 'file')}:</strong> ${job.name} (${(job.size / 1024).toFixed(1)} KB, ${job.format.toUpperCase()}) · ${ct(l, 'importStarted')}: ${chinaTime(job.startedAt)}</p>
 <p><strong>${ct(l, 'status')}:</strong> <span data-test="import-status">${ct(l, job.status === 'running' ? 'importRunning' : job.status === 'done' ? 'importDone' : 'importFailed')}</span>
 ${job.status !== 'failed' ? html` · <progress value="${pct}" max="100"></progress> <strong data-test="progress">${pct}%</strong>` : ''}</p>
-${job.error ? html`<p class="note" data-test="import-error">${job.error}</p>` : ''}
-${job.status === 'running' ? html`<p><small>${ct(l, 'refreshes')}</small></p>` : ''}
+${job.error ? html`<p class="note" data-test="import-error">${importMessage(job.error, l)}</p><p><small>${ct(l, 'importFailedHelp')}</small></p>` : ''}
+${job.status === 'running' ? html`<p><small>${ct(l, 'importRefreshes')}</small></p>` : ''}
 <table>${stat('lines', r?.lines ?? p.lines, 'lines')}${stat('written', p.written, 'written')}${r ? html`${stat('inserted', r.inserted, 'inserted')}${stat('updated', r.updated, 'updated')}${stat('unchanged', r.unchanged, 'unchanged')}${stat('duplicates', r.duplicates, 'duplicates')}` : ''}${stat('rejected', r?.rejected.length ?? p.rejected, 'rejected')}
 ${r ? html`<tr><th>${ct(l, 'duration')}</th><td>${(r.ms / 1000).toFixed(1)} s</td></tr>` : ''}</table></div>
 ${r && r.rejected.length
   ? html`<h2>${ct(l, 'rejected')}</h2><div class="wrap"><table data-test="rejects"><thead><tr><th>${ct(l, 'line')}</th><th>${ct(l, 'reason')}</th></tr></thead><tbody>
-${r.rejected.slice(0, REJECTS_SHOWN).map((x) => html`<tr><td>${x.line}</td><td>${x.reason}</td></tr>`)}</tbody></table></div>${r.rejected.length > REJECTS_SHOWN ? html`<p>… ${r.rejected.length - REJECTS_SHOWN}</p>` : ''}`
+${r.rejected.slice(0, REJECTS_SHOWN).map((x) => html`<tr><td>${x.line}</td><td class="long">${importMessage(x.reason, l)}</td></tr>`)}</tbody></table></div>${r.rejected.length > REJECTS_SHOWN ? html`<p>… ${r.rejected.length - REJECTS_SHOWN}</p>` : ''}`
   : ''}
 <p><a href="/console/patents">${ct(l, 'back')}</a></p>`;
       return respond(c, ct(l, 'importNo')(job.id), body, 'patents');

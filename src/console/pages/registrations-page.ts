@@ -85,13 +85,13 @@ ${rows.length
       return respond(c, ct(l, 'navRegistrations'), body, 'registrations');
     });
 
-    /** The admin API's export, for this session's edition; the file name says which edition. */
+    /** The admin API's export, for this session's edition, in the session's language; the file name says which edition. */
     app.get('/console/registrations.csv', async (c) => {
       const denied = allow(c, 'registrations');
       if (denied) return denied;
       const edition = editionOf(c);
       if (edition instanceof Response) return edition;
-      const { csv } = await exportRegistrationsCsv(d.db, edition.slug);
+      const { csv } = await exportRegistrationsCsv(d.db, edition.slug, c.get('locale'));
       return c.body(csv, 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="${edition.slug.replace(/[^A-Za-z0-9-]/g, '_')}-registrations.csv"`,
