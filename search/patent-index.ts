@@ -7,6 +7,7 @@ import type { PatentRecord } from '../src/domain/patent.js';
 import { normalizePatentNumber } from '../src/domain/patent-number.js';
 import { guard, toSearchError } from './client.js';
 import { SearchError } from './errors.js';
+import { recordCity } from './city.js';
 import { normText, splitCjk } from './text.js';
 
 export const PATENT_INDEX = 'patents';
@@ -24,6 +25,8 @@ export interface PatentDoc {
   applicants: string[];
   province: string | null;
   provinceRaw: string | null;
+  /** The city of the six provinces (武汉) from the record or its applicant's address; null when unknown. */
+  city: string | null;
   patentType: string | null;
   legalStatus: string | null;
   year: number | null;
@@ -39,9 +42,9 @@ export interface PatentDoc {
 
 export const PATENT_INDEX_SETTINGS: Settings = {
   searchableAttributes: ['tc', 'te', 'ac'],
-  filterableAttributes: ['province', 'patentType', 'year', 'ipcClass', 'ipc', 'numbers', 'applicants', 'tradeModes', 'demo'],
+  filterableAttributes: ['province', 'city', 'patentType', 'year', 'ipcClass', 'ipc', 'numbers', 'applicants', 'tradeModes', 'demo'],
   sortableAttributes: ['year'],
-  displayedAttributes: ['id', 'title', 'titleEn', 'abstract', 'applicants', 'province', 'provinceRaw', 'patentType', 'legalStatus', 'year', 'ipc', 'publicationDate', 'tradeModes', 'demo'],
+  displayedAttributes: ['id', 'title', 'titleEn', 'abstract', 'applicants', 'province', 'provinceRaw', 'city', 'patentType', 'legalStatus', 'year', 'ipc', 'publicationDate', 'tradeModes', 'demo'],
   localizedAttributes: [{ attributePatterns: ['tc', 'ac'], locales: ['cmn'] }],
   rankingRules: ['words', 'typo', 'attribute', 'proximity', 'exactness', 'sort'],
   typoTolerance: { disableOnAttributes: ['tc', 'ac'], disableOnNumbers: true },
@@ -76,6 +79,7 @@ export function toPatentDoc(p: PatentRecord): PatentDoc {
     applicants: p.applicants,
     province: p.province,
     provinceRaw: p.provinceRaw,
+    city: recordCity(p),
     patentType: p.patentType,
     legalStatus: p.legalStatus,
     year: Number.isFinite(year) ? year : null,

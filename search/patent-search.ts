@@ -9,13 +9,13 @@ import { guard } from './client.js';
 import type { Glossary } from './glossary.js';
 import { PATENT_INDEX, type PatentDoc } from './patent-index.js';
 import { applicantCandidates, parseQuery, type Concept, type ParsedQuery, type SearchFilters } from './query-understanding.js';
-import { rank } from './rank.js';
+import { CLOSE_MATCH, conceptWeight, matchQuality, rank } from './rank.js';
 import { normText, phrase } from './text.js';
 
 export type PatentHit = Pick<
   PatentDoc,
   'id' | 'title' | 'titleEn' | 'applicants' | 'province' | 'provinceRaw' | 'patentType' | 'legalStatus' | 'year' | 'ipc' | 'publicationDate' | 'tradeModes' | 'demo'
-> & { abstract: string | null };
+> & { abstract: string | null; city?: string | null };
 
 export interface SearchResult {
   query: ParsedQuery;
@@ -26,11 +26,18 @@ export interface SearchResult {
   matched: number;
   /** No record carries every topic word; the hits match some of them. */
   partial: boolean;
+  /** How much of the need the best hit covers (0–1; see matchQuality). */
+  quality: number;
+  /** quality ≥ CLOSE_MATCH: the hits answer the need; otherwise they are at best related. */
+  closeMatch: boolean;
   page: number;
   pageSize: number;
 }
 
-const RETRIEVE = ['id', 'title', 'titleEn', 'abstract', 'applicants', 'province', 'provinceRaw', 'patentType', 'legalStatus', 'year', 'ipc', 'publicationDate', 'tradeModes', 'demo'];
+/** Hits a reply shows, labelled as related, when nothing close was found. */
+export const RELATED_SHOWN = 3;
+
+const RETRIEVE = ['id', 'title', 'titleEn', 'abstract', 'applicants', 'province', 'provinceRaw', 'city', 'patentType', 'legalStatus', 'year', 'ipc', 'publicationDate', 'tradeModes', 'demo'];
 /** Candidates per retrieval query; the ranked pool is their union. */
 const POOL = 60;
 const MAX_QUERIES = 20;
@@ -44,6 +51,7 @@ function quote(v: string): string {
 export function filterExpression(f: SearchFilters): string[] {
   const out: string[] = [];
   if (f.province) out.push(`province = ${quote(f.province)}`);
+  if (f.city) out.push(`(city = ${quote(f.city)} OR city IS NULL OR city NOT EXISTS)`);
   if (f.patentType) out.push(`patentType = ${quote(f.patentType)}`);
   if (f.ipc) out.push(f.ipc.includes('/') ? `ipc = ${quote(f.ipc)}` : `ipcClass = ${quote(f.ipc)}`);
   if (f.yearFrom) out.push(`year >= ${Math.trunc(f.yearFrom)}`);
@@ -78,6 +86,11 @@ export function retrievalVariants(concepts: Concept[]): string[][] {
   opts.forEach((o, i) => {
     for (const alt of o.slice(1)) variants.push(opts.flatMap((p, j) => (j === i ? alt : p[0]!)));
   });
+  // Then the need less one concept (the head kept first), then each concept alone.
+  if (base.length > 2) {
+    const order = base.map((c, i) => i).sort((a, b) => conceptWeight(base[a]!) - conceptWeight(base[b]!));
+    for (const drop of order) variants.push(opts.flatMap((p, j) => (j === drop ? [] : p[0]!)));
+  }
   if (base.length > 1) for (const o of opts) variants.push(...o.slice(0, 2));
   const seen = new Set<string>();
   return variants
@@ -108,11 +121,12 @@ export class PatentSearch {
     const q = parseQuery(this.glossary, rest, preset);
     if (q.number) {
       const hits = await this.byNumber(q.number);
-      if (hits.length) return { query: q, hits: hits.slice((page - 1) * pageSize, page * pageSize), total: hits.length, matched: hits.length, partial: false, page, pageSize };
+      if (hits.length) return { query: q, hits: hits.slice((page - 1) * pageSize, page * pageSize), total: hits.length, matched: hits.length, partial: false, quality: 1, closeMatch: true, page, pageSize };
     }
     const { ranked, estimated, partial } = await this.retrieveAndRank(q);
     const matched = Math.max(ranked.length, estimated);
-    return { query: q, hits: ranked.slice((page - 1) * pageSize, page * pageSize), total: ranked.length, matched, partial, page, pageSize };
+    const quality = matchQuality(ranked[0], q.concepts);
+    return { query: q, hits: ranked.slice((page - 1) * pageSize, page * pageSize), total: ranked.length, matched, partial, quality, closeMatch: quality >= CLOSE_MATCH, page, pageSize };
   }
 
   async byNumber(number: string): Promise<PatentHit[]> {
@@ -165,7 +179,7 @@ export class PatentSearch {
     if (variants.length === 0) return { ranked: docs, estimated, partial: false };
     const full = q.concepts.length > 1 ? q.concepts.map((c) => c.term).join('') : undefined;
     const scored = rank(docs, q.concepts, full).filter((s) => s.coverage > 0 || q.concepts.every((c) => c.optional));
-    const required = q.concepts.filter((c) => !c.optional).length;
+    const required = q.concepts.filter((c) => !c.optional).reduce((n, c) => n + conceptWeight(c), 0);
     const partial = scored.length > 0 && scored[0]!.coverage < required;
     return { ranked: scored.map((s) => s.doc), estimated, partial };
   }
