@@ -91,14 +91,19 @@ export function retrievalVariants(concepts: Concept[]): string[][] {
   if (base.length === 0) return [];
   const opts = base.map(options);
   const variants: string[][] = [opts.flatMap((o) => o[0]!)];
-  opts.forEach((o, i) => {
-    for (const alt of o.slice(1)) variants.push(opts.flatMap((p, j) => (j === i ? alt : p[0]!)));
-  });
-  // Then the need less one concept (the head kept first), then each concept alone.
+  const swaps = (from: number, to?: number) =>
+    opts.forEach((o, i) => {
+      for (const alt of o.slice(from, to)) variants.push(opts.flatMap((p, j) => (j === i ? alt : p[0]!)));
+    });
+  // Each concept's next two forms; then the need less one concept (the least weighty dropped first),
+  // so a cap on queries never leaves out every partial match; then the remaining forms and each
+  // concept alone.
+  swaps(1, 3);
   if (base.length > 2) {
     const order = base.map((c, i) => i).sort((a, b) => conceptWeight(base[a]!) - conceptWeight(base[b]!));
     for (const drop of order) variants.push(opts.flatMap((p, j) => (j === drop ? [] : p[0]!)));
   }
+  swaps(3);
   if (base.length > 1) for (const o of opts) variants.push(...o.slice(0, 2));
   const seen = new Set<string>();
   return variants
