@@ -12,7 +12,9 @@
  *  2. search: `PatentSearch.search(text, {page: 1, pageSize: 5})` vs `index.search(text, {limit: 5})`
  *     on the same index, interleaved (the side that goes first alternates), after a warm-up pass;
  *     every query `--reps` times. Query sets: the texts of dev-queries and `--generated` queries made
- *     of glossary terms found in random corpus titles (Chinese and English). Target ratio ≤ 1.3.
+ *     of glossary terms found in random corpus titles (Chinese and English). Target ratio ≤ 2.0,
+ *     with nDCG@10 on dev-queries and dev-judged (same index, same run) printed beside it so a
+ *     faster search cannot quietly be a worse one.
  *  3. where our time goes: CPU time per search of each side (this process + the Meilisearch child:
  *     steadier than wall time on a shared machine), our search vs its own multi-search payload
  *     replayed alone, and one pass through an instrumented client (payload sizes, Meilisearch's
@@ -35,7 +37,8 @@ import { createMeiliClient } from '../search/client.js';
 import { startEmbeddedMeilisearch } from '../search/embedded-meilisearch.js';
 import { loadGlossary } from '../search/glossary.js';
 import { PATENT_INDEX, PATENT_INDEX_SETTINGS, PatentIndex, toPatentDoc, type PatentDoc } from '../search/patent-index.js';
-import { PatentSearch, type PatentHit } from '../search/patent-search.js';
+import { ndcgAt } from '../search/ndcg.js';
+import { PatentSearch, RELATED_SHOWN, type PatentHit } from '../search/patent-search.js';
 import { applicantCandidates, parseQuery } from '../search/query-understanding.js';
 import { rank } from '../search/rank.js';
 import { normText } from '../search/text.js';
@@ -52,6 +55,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '7' },
     corpus: { type: 'string', default: path.resolve(PACKAGE_ROOT, '../shared/data/patents/patents.jsonl') },
     queries: { type: 'string', default: path.resolve(PACKAGE_ROOT, '../shared/search/dev-queries.jsonl') },
+    judged: { type: 'string', default: path.resolve(PACKAGE_ROOT, '../shared/search/dev-judged.jsonl') },
   },
 });
 const DB = args.db === 'postgres' ? 'postgres' : args.db === 'pglite' ? 'pglite' : undefined;
@@ -64,7 +68,8 @@ const N_GENERATED = Math.max(0, Number(args.generated));
 /** The importer's batch size (BATCH in src/services/patent-importer.ts). */
 const IMPORT_BATCH = 1000;
 const RAW_INDEX = 'patents_raw';
-const TARGET_SEARCH = 1.3;
+/** Issue #18: our search within 2× raw Meilisearch at p50 and p95. */
+const TARGET_SEARCH = 2.0;
 const TARGET_IMPORT = 1.5;
 
 // meilisearch-js's waitForTask adds an abort listener per poll (removed only when the wait ends):
@@ -227,6 +232,19 @@ try {
   const all = row('all', [...times.values()].flatMap((x) => x.ours), [...times.values()].flatMap((x) => x.raw));
   const met = all.p50 <= TARGET_SEARCH && all.p95 <= TARGET_SEARCH;
   console.log(`  target ratio ≤ ${TARGET_SEARCH} for p50 and p95: ${met ? 'met' : 'NOT met'}`);
+  // Relevance on the same index in the same run (as eval:search computes it: queries without a
+  // relevant patent left out; what the user is shown when nothing close was found).
+  for (const file of [args.queries!, args.judged!]) {
+    if (!existsSync(file)) continue;
+    const judged = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { query: string; relevant: Record<string, number> });
+    const scores: number[] = [];
+    for (const j of judged) {
+      if (!Object.values(j.relevant).some((g) => g > 0)) continue;
+      const res = await search.search(j.query, { pageSize: 10 });
+      scores.push(ndcgAt(10, (res.closeMatch ? res.hits : res.hits.slice(0, RELATED_SHOWN)).map((h) => h.id), j.relevant));
+    }
+    console.log(`  nDCG@10 on ${path.basename(file)}: ${mean(scores).toFixed(3)} (${scores.length} queries with a relevant patent)`);
+  }
 
   // ------------------------------------------------------------------ 3. where our time goes
   console.log('\n3. where our search time goes (one more pass through an instrumented client; medians per search)');
@@ -257,7 +275,21 @@ try {
       const rr = await iraw.search(q.text, { limit: 5 });
       const rawWall = performance.now() - r0;
       probe.reset();
-      const m = log.multi[0];
+      // Our search sends the need as asked, then (unless that fills the page) the other variants: both counted.
+      const ms0 = log.multi;
+      const m = ms0.length
+        ? {
+            queries: sum(ms0.map((x) => x.queries)),
+            requestBytes: sum(ms0.map((x) => x.requestBytes)),
+            responseChars: sum(ms0.map((x) => x.responseChars)),
+            hits: sum(ms0.map((x) => x.hits)),
+            uniqueHits: new Set(ms0.flatMap((x) => x.response.results.flatMap((r) => r.hits.map((h) => String((h as { id: string }).id))))).size,
+            serverMs: sum(ms0.map((x) => x.serverMs)),
+            wallMs: sum(ms0.map((x) => x.wallMs)),
+            request: { queries: ms0.flatMap((x) => x.request.queries) } as MultiSearchParams,
+            response: { results: ms0.flatMap((x) => x.response.results) },
+          }
+        : undefined;
       // Query understanding as search() runs it (applicant candidates, then parseQuery on the rest).
       const clean = normText(q.text).slice(0, 500);
       const rest = res.query.filters.applicant ? clean.replace(res.query.filters.applicant, ' ') : clean;
@@ -342,7 +374,7 @@ try {
   console.log(`  ours: wall ${ms(med((r) => r.wall))} (p95 ${ms(percentile(diag.map((r) => r.wall), 95))}) =`);
   console.log(`    multi-search HTTP wall   ${ms(med((r) => r.multi, withMulti))}, of which Meilisearch processingTimeMs (sum over its queries) ${ms(med((r) => r.server, withMulti))}`);
   console.log(`      client-side JSON.parse of the response alone ≈ ${ms(med((r) => r.jsonParse, withMulti))}`);
-  console.log(`    applicant/number lookups ${ms(mean(diag.map((r) => r.lookups)))} mean (${sum(diag.map((r) => r.nLookups))} calls in ${diag.length} searches)`);
+  console.log(`    single searches (applicant/number lookups, the page's records) ${ms(mean(diag.map((r) => r.lookups)))} mean (${sum(diag.map((r) => r.nLookups))} calls in ${diag.length} searches)`);
   console.log(`    query understanding      ${med((r) => r.parse).toFixed(3)} ms (p95 ${percentile(diag.map((r) => r.parse), 95).toFixed(3)} ms)`);
   console.log(`    ranking                  ${med((r) => r.rank, withMulti).toFixed(2)} ms (p95 ${percentile(withMulti.map((r) => r.rank), 95).toFixed(2)} ms)`);
   const server = sum(withMulti.map((r) => r.server));

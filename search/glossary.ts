@@ -20,6 +20,26 @@ export interface Glossary {
   /** Chinese forms used for segmentation. */
   zhWords: Set<string>;
   maxZhLen: number;
+  /** How needs are phrased (need-words.tsv): words to drop, effect verbs (form → canonical verb), actions. */
+  need: NeedWords;
+}
+
+export interface NeedWords {
+  drop: Set<string>;
+  effect: Map<string, string>;
+  action: Set<string>;
+}
+
+function loadNeedWords(file: string): NeedWords {
+  const need: NeedWords = { drop: new Set(), effect: new Map(), action: new Set() };
+  for (const l of lines(file)) {
+    const [kind, v] = l.split('\t');
+    const forms = (v ?? '').split('|').map((s) => normText(s)).filter(Boolean);
+    if (kind === 'drop') for (const f of forms) need.drop.add(f);
+    else if (kind === 'effect') for (const f of forms) need.effect.set(f, forms[0]!);
+    else if (kind === 'action') for (const f of forms) need.action.add(f);
+  }
+  return need;
 }
 
 function lines(file: string): string[] {
@@ -51,12 +71,22 @@ export function loadGlossary(dir = GLOSSARY_DIR): Glossary {
     const forms = l.split('|').map((s) => normText(s)).filter(Boolean);
     if (forms.length > 1) link(forms);
   }
-  const zhWords = new Set([...zhAlts.keys()].filter(hasCjk));
+  // Broad → narrower, one way: appended to the broad term's forms only.
+  for (const l of lines(path.join(dir, 'zh-narrower.tsv'))) {
+    const [broad, v] = l.split('\t').map((x) => normText(x ?? ''));
+    if (!broad || !v) continue;
+    const cur = zhAlts.get(broad) ?? [broad];
+    for (const n of v.split('|').map((x) => x.trim()).filter(Boolean)) if (!cur.includes(n)) cur.push(n);
+    zhAlts.set(broad, cur);
+  }
+  const need = loadNeedWords(path.join(dir, 'need-words.tsv'));
+  // Need words segment like terms, so 如何提高水稻产量 splits into 如何 · 提高 · 水稻 · 产量.
+  const zhWords = new Set([...zhAlts.keys(), ...need.drop, ...need.effect.keys(), ...need.action].filter(hasCjk));
   let maxZhLen = 0;
   for (const w of zhWords) maxZhLen = Math.max(maxZhLen, w.length);
   let maxEnWords = 1;
   for (const k of en.keys()) maxEnWords = Math.max(maxEnWords, k.split(' ').length);
-  return { en, maxEnWords, zhAlts, zhWords, maxZhLen };
+  return { en, maxEnWords, zhAlts, zhWords, maxZhLen, need };
 }
 
 /** British spellings → the American ones the glossary keys use. */
@@ -129,6 +159,10 @@ export function translateEnglish(g: Glossary, text: string): EnglishPiece[] {
         if (zj) hit = { en: key, zh: zj };
       }
     }
+    if (!hit) {
+      const zh = lemmaLookup(g, words[i]!);
+      if (zh) hit = { en: words[i]!, zh };
+    }
     if (hit) {
       out.push(hit);
       i += hit.en.split(' ').length;
@@ -138,6 +172,21 @@ export function translateEnglish(g: Glossary, text: string): EnglishPiece[] {
     }
   }
   return out;
+}
+
+/**
+ * An inflected or derived form the glossary lacks, through its stem: detecting → detection,
+ * treated → treatment, removing → removal. Only for words of 5+ letters, so short words stay literal.
+ */
+function lemmaLookup(g: Glossary, w: string): string[] | undefined {
+  if (w.length < 5) return undefined;
+  const m = /^(.{3,}?)(?:ing|ed|es|ion|al|ly|ive)$/.exec(w);
+  if (!m) return undefined;
+  const base = m[1]!;
+  for (const cand of [base, `${base}e`, `${base}ion`, `${base}ation`, `${base}ment`, `${base}al`, `${base}e`]) {
+    if (cand !== w && g.en.has(cand)) return g.en.get(cand);
+  }
+  return undefined;
 }
 
 /**

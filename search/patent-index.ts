@@ -7,6 +7,8 @@ import type { PatentRecord } from '../src/domain/patent.js';
 import { normalizePatentNumber } from '../src/domain/patent-number.js';
 import { guard, toSearchError } from './client.js';
 import { SearchError } from './errors.js';
+import { recordCity } from './city.js';
+import { EMBEDDER, embedderSettings, type SemanticConfig } from './semantic.js';
 import { normText, splitCjk } from './text.js';
 
 export const PATENT_INDEX = 'patents';
@@ -24,6 +26,8 @@ export interface PatentDoc {
   applicants: string[];
   province: string | null;
   provinceRaw: string | null;
+  /** The city of the six provinces (武汉) from the record or its applicant's address; null when unknown. */
+  city: string | null;
   patentType: string | null;
   legalStatus: string | null;
   year: number | null;
@@ -39,9 +43,9 @@ export interface PatentDoc {
 
 export const PATENT_INDEX_SETTINGS: Settings = {
   searchableAttributes: ['tc', 'te', 'ac'],
-  filterableAttributes: ['province', 'patentType', 'year', 'ipcClass', 'ipc', 'numbers', 'applicants', 'tradeModes', 'demo'],
+  filterableAttributes: ['id', 'province', 'city', 'patentType', 'year', 'ipcClass', 'ipc', 'numbers', 'applicants', 'tradeModes', 'demo'],
   sortableAttributes: ['year'],
-  displayedAttributes: ['id', 'title', 'titleEn', 'abstract', 'applicants', 'province', 'provinceRaw', 'patentType', 'legalStatus', 'year', 'ipc', 'publicationDate', 'tradeModes', 'demo'],
+  displayedAttributes: ['id', 'title', 'titleEn', 'abstract', 'applicants', 'province', 'provinceRaw', 'city', 'patentType', 'legalStatus', 'year', 'ipc', 'publicationDate', 'tradeModes', 'demo'],
   localizedAttributes: [{ attributePatterns: ['tc', 'ac'], locales: ['cmn'] }],
   rankingRules: ['words', 'typo', 'attribute', 'proximity', 'exactness', 'sort'],
   typoTolerance: { disableOnAttributes: ['tc', 'ac'], disableOnNumbers: true },
@@ -76,6 +80,7 @@ export function toPatentDoc(p: PatentRecord): PatentDoc {
     applicants: p.applicants,
     province: p.province,
     provinceRaw: p.provinceRaw,
+    city: recordCity(p),
     patentType: p.patentType,
     legalStatus: p.legalStatus,
     year: Number.isFinite(year) ? year : null,
@@ -89,7 +94,11 @@ export function toPatentDoc(p: PatentRecord): PatentDoc {
 }
 
 export class PatentIndex {
-  constructor(readonly client: Meilisearch) {}
+  /** With `semantic`, Meilisearch embeds every record through the configured REST embedder. */
+  constructor(
+    readonly client: Meilisearch,
+    private readonly semantic?: SemanticConfig,
+  ) {}
 
   get index() {
     return this.client.index<PatentDoc>(PATENT_INDEX);
@@ -101,7 +110,16 @@ export class PatentIndex {
       if (task.status === 'failed' && task.error?.code !== 'index_already_exists')
         throw new SearchError('SEARCH_TASK_FAILED', `index creation failed: ${task.error?.message}`);
     });
+    if (this.semantic) {
+      // Embedding every record happens inside this task: allow for a slow endpoint on a large index.
+      const settings = { ...PATENT_INDEX_SETTINGS, embedders: embedderSettings(this.semantic) };
+      await this.waitOk('updating patents settings', () => this.index.updateSettings(settings).waitTask({ timeout: 30 * 60_000 }));
+      return;
+    }
     await this.waitOk('updating patents settings', () => this.index.updateSettings(PATENT_INDEX_SETTINGS).waitTask());
+    // Turned off: an embedder left from an earlier start would keep calling its endpoint on every import.
+    const embedders = await guard('reading patents embedders', () => this.index.getEmbedders());
+    if (embedders && EMBEDDER in embedders) await this.waitOk('removing the patents embedder', () => this.index.resetEmbedders().waitTask());
   }
 
   async upsert(records: PatentRecord[]): Promise<void> {

@@ -9,13 +9,14 @@ import { guard } from './client.js';
 import type { Glossary } from './glossary.js';
 import { PATENT_INDEX, type PatentDoc } from './patent-index.js';
 import { applicantCandidates, parseQuery, type Concept, type ParsedQuery, type SearchFilters } from './query-understanding.js';
-import { rank } from './rank.js';
+import { CLOSE_MATCH, conceptWeight, matchQuality, rank } from './rank.js';
+import { EMBEDDER, type SemanticConfig } from './semantic.js';
 import { normText, phrase } from './text.js';
 
 export type PatentHit = Pick<
   PatentDoc,
   'id' | 'title' | 'titleEn' | 'applicants' | 'province' | 'provinceRaw' | 'patentType' | 'legalStatus' | 'year' | 'ipc' | 'publicationDate' | 'tradeModes' | 'demo'
-> & { abstract: string | null };
+> & { abstract: string | null; city?: string | null };
 
 export interface SearchResult {
   query: ParsedQuery;
@@ -26,13 +27,27 @@ export interface SearchResult {
   matched: number;
   /** No record carries every topic word; the hits match some of them. */
   partial: boolean;
+  /** How much of the need the best hit covers (0–1; see matchQuality). */
+  quality: number;
+  /** quality ≥ CLOSE_MATCH: the hits answer the need; otherwise they are at best related. */
+  closeMatch: boolean;
   page: number;
   pageSize: number;
 }
 
-const RETRIEVE = ['id', 'title', 'titleEn', 'abstract', 'applicants', 'province', 'provinceRaw', 'patentType', 'legalStatus', 'year', 'ipc', 'publicationDate', 'tradeModes', 'demo'];
-/** Candidates per retrieval query; the ranked pool is their union. */
+/** Hits a reply shows, labelled as related, when nothing close was found. */
+export const RELATED_SHOWN = 3;
+
+const RETRIEVE = ['id', 'title', 'titleEn', 'abstract', 'applicants', 'province', 'provinceRaw', 'city', 'patentType', 'legalStatus', 'year', 'ipc', 'publicationDate', 'tradeModes', 'demo'];
+/** What the ranker reads of each candidate (the page's records are then fetched in full). */
+const RANK_FIELDS = ['id', 'title', 'titleEn', 'abstract'];
+type RankDoc = Pick<PatentHit, 'id' | 'title' | 'titleEn' | 'abstract'>;
+/** Candidates per retrieval query (the need as asked; each later variant); the ranked pool is their union. */
 const POOL = 60;
+const LATER_POOL = 30;
+const UNDERSTOOD = 1000;
+/** Meilisearch retries a failing embedder for seconds; a search does not wait that long for it. */
+const SEMANTIC_TIMEOUT_MS = 1500;
 const MAX_QUERIES = 20;
 const TITLE_VARIANTS = 6;
 
@@ -44,6 +59,7 @@ function quote(v: string): string {
 export function filterExpression(f: SearchFilters): string[] {
   const out: string[] = [];
   if (f.province) out.push(`province = ${quote(f.province)}`);
+  if (f.city) out.push(`(city = ${quote(f.city)} OR city IS NULL OR city NOT EXISTS)`);
   if (f.patentType) out.push(`patentType = ${quote(f.patentType)}`);
   if (f.ipc) out.push(f.ipc.includes('/') ? `ipc = ${quote(f.ipc)}` : `ipcClass = ${quote(f.ipc)}`);
   if (f.yearFrom) out.push(`year >= ${Math.trunc(f.yearFrom)}`);
@@ -75,9 +91,19 @@ export function retrievalVariants(concepts: Concept[]): string[][] {
   if (base.length === 0) return [];
   const opts = base.map(options);
   const variants: string[][] = [opts.flatMap((o) => o[0]!)];
-  opts.forEach((o, i) => {
-    for (const alt of o.slice(1)) variants.push(opts.flatMap((p, j) => (j === i ? alt : p[0]!)));
-  });
+  const swaps = (from: number, to?: number) =>
+    opts.forEach((o, i) => {
+      for (const alt of o.slice(from, to)) variants.push(opts.flatMap((p, j) => (j === i ? alt : p[0]!)));
+    });
+  // Each concept's next two forms; then the need less one concept (the least weighty dropped first),
+  // so a cap on queries never leaves out every partial match; then the remaining forms and each
+  // concept alone.
+  swaps(1, 3);
+  if (base.length > 2) {
+    const order = base.map((c, i) => i).sort((a, b) => conceptWeight(base[a]!) - conceptWeight(base[b]!));
+    for (const drop of order) variants.push(opts.flatMap((p, j) => (j === drop ? [] : p[0]!)));
+  }
+  swaps(3);
   if (base.length > 1) for (const o of opts) variants.push(...o.slice(0, 2));
   const seen = new Set<string>();
   return variants
@@ -85,10 +111,32 @@ export function retrievalVariants(concepts: Concept[]): string[][] {
     .filter((v) => v.length > 0 && !seen.has(v.join(' ')) && (seen.add(v.join(' ')), true));
 }
 
+/**
+ * Whether the need as asked already fills the first `want` places with records that carry every
+ * required concept's own term in their title: the other variants find alternative forms (scored
+ * lower) or partial matches, which cannot rank above those.
+ */
+function fillsPage(results: { hits: unknown[] }[], concepts: Concept[], want: number): boolean {
+  const req = concepts.filter((c) => !c.optional);
+  if (req.length === 0) return false;
+  const seen = new Set<string>();
+  for (const r of results) {
+    for (const h of r.hits as RankDoc[]) {
+      if (seen.has(h.id)) continue;
+      const title = normText(`${h.title} ${h.titleEn ?? ''}`);
+      if (req.every((c) => title.includes(c.alts[0]!))) seen.add(h.id);
+      if (seen.size >= want) return true;
+    }
+  }
+  return false;
+}
+
 export class PatentSearch {
+  /** With `semantic` (the index has the embedder: PatentIndex with the same config), one hybrid query joins the candidates. */
   constructor(
     private readonly client: Meilisearch,
     private readonly glossary: Glossary,
+    private readonly semantic?: Pick<SemanticConfig, 'ratio'>,
   ) {}
 
   /** `filters` are added to what the text says (a rewritten query keeps the original's province, type, …). */
@@ -105,14 +153,25 @@ export class PatentSearch {
         break;
       }
     }
-    const q = parseQuery(this.glossary, rest, preset);
+    const q = this.understand(rest, preset);
     if (q.number) {
       const hits = await this.byNumber(q.number);
-      if (hits.length) return { query: q, hits: hits.slice((page - 1) * pageSize, page * pageSize), total: hits.length, matched: hits.length, partial: false, page, pageSize };
+      if (hits.length) return { query: q, hits: hits.slice((page - 1) * pageSize, page * pageSize), total: hits.length, matched: hits.length, partial: false, quality: 1, closeMatch: true, page, pageSize };
     }
-    const { ranked, estimated, partial } = await this.retrieveAndRank(q);
-    const matched = Math.max(ranked.length, estimated);
-    return { query: q, hits: ranked.slice((page - 1) * pageSize, page * pageSize), total: ranked.length, matched, partial, page, pageSize };
+    const { hits, total, estimated, partial, quality } = await this.retrieveAndRank(q, page, pageSize);
+    return { query: q, hits, total, matched: Math.max(total, estimated), partial, quality, closeMatch: quality >= CLOSE_MATCH, page, pageSize };
+  }
+
+  /** Query understanding is pure: its results are kept per process (the most recent UNDERSTOOD texts). */
+  private readonly understood = new Map<string, ParsedQuery>();
+  private understand(rest: string, preset: SearchFilters): ParsedQuery {
+    const key = `${rest}\u0000${JSON.stringify(preset)}`;
+    let q = this.understood.get(key);
+    if (q) this.understood.delete(key);
+    else q = parseQuery(this.glossary, rest, preset);
+    this.understood.set(key, q);
+    if (this.understood.size > UNDERSTOOD) this.understood.delete(this.understood.keys().next().value!);
+    return q;
   }
 
   async byNumber(number: string): Promise<PatentHit[]> {
@@ -136,37 +195,91 @@ export class PatentSearch {
     return (res.estimatedTotalHits ?? 0) > 0;
   }
 
-  private async retrieveAndRank(q: ParsedQuery): Promise<{ ranked: PatentHit[]; estimated: number; partial: boolean }> {
+  private async retrieveAndRank(q: ParsedQuery, page: number, pageSize: number): Promise<{ hits: PatentHit[]; total: number; estimated: number; partial: boolean; quality: number }> {
     const filter = filterExpression(q.filters);
     const variants = retrievalVariants(q.concepts);
-    const queries: MultiSearchQuery[] = [];
+    const from = (page - 1) * pageSize;
     if (variants.length === 0) {
-      queries.push({ indexUid: PATENT_INDEX, q: '', filter, limit: POOL * 2, sort: ['year:desc'], attributesToRetrieve: RETRIEVE });
+      // Filters alone: the newest records, already in full.
+      const res = await guard('searching patents', () =>
+        this.client.index(PATENT_INDEX).search<PatentHit>('', { filter, offset: from, limit: pageSize, sort: ['year:desc'], attributesToRetrieve: RETRIEVE }),
+      );
+      const total = Math.min(res.estimatedTotalHits ?? 0, POOL * 2);
+      return { hits: res.hits as PatentHit[], total, estimated: res.estimatedTotalHits ?? 0, partial: false, quality: total ? 1 : 0 };
     }
+    const queries: MultiSearchQuery[] = [];
     for (const [i, v] of variants.entries()) {
-      const common = { indexUid: PATENT_INDEX, q: v.join(' '), filter, matchingStrategy: 'all' as const, attributesToRetrieve: RETRIEVE, locales: ['cmn' as const] };
+      // Only what the ranker reads; the page's full records are fetched once it is known.
+      const common = { indexUid: PATENT_INDEX, q: v.join(' '), filter, matchingStrategy: 'all' as const, attributesToRetrieve: RANK_FIELDS, locales: ['cmn' as const] };
+      const limit = i === 0 ? POOL : LATER_POOL;
       // Title matches rank first, so the leading variants fetch them separately.
-      if (i < TITLE_VARIANTS) queries.push({ ...common, attributesToSearchOn: ['tc', 'te'], limit: POOL });
-      queries.push({ ...common, limit: POOL });
+      if (i < TITLE_VARIANTS) queries.push({ ...common, attributesToSearchOn: ['tc', 'te'], limit });
+      queries.push({ ...common, limit });
       if (queries.length >= MAX_QUERIES) break;
     }
+    const semantic = this.semantic ? this.semanticCandidates(q, filter) : Promise.resolve([]);
+    // The need as asked first (its title and all-field queries); the other forms only when it does not
+    // already fill the page with records carrying every concept's own term in the title.
+    // Together with it, the full records of its best title matches: when it fills the page, the page is
+    // read in the same round trip.
+    const head = { ...queries[0]!, limit: from + pageSize, attributesToRetrieve: RETRIEVE };
+    const [prefetch, ...first] = await this.multi([head, ...queries.slice(0, 2)]);
+    let results = first;
+    const want = from + pageSize;
+    if (!fillsPage(first, q.concepts, want)) results = [...first, ...(await this.multi(queries.slice(2)))];
+    const byId = new Map<string, RankDoc>();
+    for (const r of results) for (const h of r.hits as RankDoc[]) if (!byId.has(h.id)) byId.set(h.id, h);
+    // Semantic neighbours join the pool; those that carry none of the concepts rank after all that do.
+    const near = new Set<string>();
+    for (const h of await semantic) if (!byId.has(h.id)) (byId.set(h.id, h), near.add(h.id));
+    const estimated = results[1]?.estimatedTotalHits ?? 0;
+    const full = q.concepts.length > 1 ? q.concepts.map((c) => c.term).join('') : undefined;
+    const scored = rank([...byId.values()], q.concepts, full).filter((s) => s.coverage > 0 || near.has(s.doc.id) || q.concepts.every((c) => c.optional));
+    const required = q.concepts.filter((c) => !c.optional).reduce((n, c) => n + conceptWeight(c), 0);
+    const partial = scored.length > 0 && scored[0]!.coverage < required;
+    const quality = matchQuality(scored[0]?.doc, q.concepts);
+    const known = new Map(((prefetch?.hits ?? []) as PatentHit[]).map((h) => [h.id, h]));
+    const hits = await this.records(scored.slice(from, from + pageSize).map((s) => s.doc.id), known);
+    return { hits, total: scored.length, estimated, partial, quality };
+  }
+
+  private async multi(queries: MultiSearchQuery[]) {
+    if (queries.length === 0) return [];
     const res = await guard('searching patents', () => this.client.multiSearch({ queries })).catch(async (err: unknown) => {
       // Meilisearch knows an attribute only once a document has it: on an empty index the title
       // queries are rejected (invalid_search_attributes_to_search_on). Nothing indexed finds nothing.
       if ((await this.client.index(PATENT_INDEX).getStats().catch(() => undefined))?.numberOfDocuments === 0) return { results: [] };
       throw err;
     });
-    const byId = new Map<string, PatentHit>();
-    for (const r of res.results) for (const h of r.hits as PatentHit[]) if (!byId.has(h.id)) byId.set(h.id, h);
-    const docs = [...byId.values()];
-    // The query as asked, over all attributes (the second query when titles were fetched first).
-    const main = res.results[variants.length === 0 ? 0 : 1];
-    const estimated = main?.estimatedTotalHits ?? 0;
-    if (variants.length === 0) return { ranked: docs, estimated, partial: false };
-    const full = q.concepts.length > 1 ? q.concepts.map((c) => c.term).join('') : undefined;
-    const scored = rank(docs, q.concepts, full).filter((s) => s.coverage > 0 || q.concepts.every((c) => c.optional));
-    const required = q.concepts.filter((c) => !c.optional).length;
-    const partial = scored.length > 0 && scored[0]!.coverage < required;
-    return { ranked: scored.map((s) => s.doc), estimated, partial };
+    return res.results;
+  }
+
+  /** Full records of the page, in the ranked order; only those not `known` yet are read. */
+  private async records(ids: string[], known: Map<string, PatentHit>): Promise<PatentHit[]> {
+    const missing = ids.filter((id) => !known.has(id));
+    if (missing.length) {
+      const res = await guard('reading patents', () =>
+        this.client.index(PATENT_INDEX).search<PatentHit>('', { filter: [`id IN [${missing.map(quote).join(', ')}]`], limit: missing.length, attributesToRetrieve: RETRIEVE }),
+      );
+      for (const h of res.hits as PatentHit[]) known.set(h.id, h);
+    }
+    return ids.map((id) => known.get(id)).filter((h): h is PatentHit => h !== undefined);
+  }
+
+  /** The hybrid query; an embedder that fails leaves the keyword results alone. */
+  private async semanticCandidates(q: ParsedQuery, filter: string[]): Promise<RankDoc[]> {
+    const text = q.concepts.filter((c) => !c.optional || c.role === 'effect').map((c) => c.term).join(' ') || q.topic;
+    if (!text) return [];
+    try {
+      const res = await this.client.index(PATENT_INDEX).search<RankDoc>(text, {
+        filter,
+        limit: LATER_POOL,
+        attributesToRetrieve: RANK_FIELDS,
+        hybrid: { embedder: EMBEDDER, semanticRatio: this.semantic!.ratio },
+      }, { signal: AbortSignal.timeout(SEMANTIC_TIMEOUT_MS) });
+      return res.hits as RankDoc[];
+    } catch {
+      return [];
+    }
   }
 }

@@ -7,7 +7,8 @@ import type { Entities, PatentType, Province } from '../src/core/intents.js';
 import type { TradeMode } from '../src/domain/patent.js';
 import { findPatentNumber } from '../src/domain/patent-number.js';
 import { extractEntities, topicWords } from '../src/nlu/entities.js';
-import { segmentChinese, translateEnglish, type Glossary } from './glossary.js';
+import { normEnglish, segmentChinese, translateEnglish, type Glossary } from './glossary.js';
+import { cityIn } from './city.js';
 import { hasCjk, normText } from './text.js';
 
 export interface Concept {
@@ -17,12 +18,21 @@ export interface Concept {
   alts: string[];
   /** A decomposition of a compound term: matching all parts counts almost as matching the term. */
   parts?: Concept[];
-  /** Generic words (方法, system …) rank but are not required. */
+  /** Generic words (方法, system …) and wanted effects (提高, reduce …) rank but are not required. */
   optional: boolean;
+  /**
+   * `effect`: the change a need asks for (提高 in 提高水稻产量), optional; `action`: what is done to
+   * the object (处理, 检测), required but half the object's weight in the match quality.
+   */
+  role?: 'effect' | 'action';
+  /** The head of a Chinese need (the last required concept: 热管理 in 电动汽车电池的热管理): weighs 1.5. */
+  head?: boolean;
 }
 
 export interface SearchFilters {
   province?: Province;
+  /** A city of that province (武汉): records that name a city must be there; others stay. */
+  city?: string;
   /** How the patentee is willing to deal (demo records carry it; the CNKI corpus does not). */
   tradeMode?: TradeMode;
   patentType?: PatentType;
@@ -48,7 +58,7 @@ export interface ParsedQuery {
 const GENERIC_ZH = new Set(['方法', '装置', '系统', '设备', '应用', '制备', '制备方法', '技术', '工艺', '用途', '结构', '组合物', '及其', '一种', '专利', '产品', '方案']);
 const GENERIC_EN = new Set(['method', 'device', 'system', 'apparatus', 'application', 'technology', 'technique', 'process', 'use', 'structure', 'product', 'solution']);
 const STOP_ZH = new Set(['的', '和', '与', '及', '或', '在', '有关', '相关', '关于', '方面', '领域', '等', '类', '个', '些', '件', '项', '里', '中', '上', '用']);
-const STOP_EN = new Set(['a', 'an', 'the', 'of', 'for', 'in', 'on', 'with', 'and', 'or', 'to', 'by', 'from', 'based', 'new', 'novel', 'using', 'patent', 'about', 'related', 'any', 'some', 'me', 'find', 'search', 'show', 'list', 'look', 'which', 'what', 'that', 'is', 'are', 'there', 'do', 'you', 'have', 'i', 'we', 'want', 'need', 'please', 'all', 'latest', 'recent']);
+const STOP_EN = new Set(['a', 'an', 'the', 'of', 'for', 'in', 'on', 'with', 'and', 'or', 'to', 'by', 'from', 'based', 'new', 'novel', 'using', 'patent', 'about', 'related', 'any', 'some', 'me', 'find', 'search', 'show', 'list', 'look', 'which', 'what', 'that', 'is', 'are', 'there', 'do', 'you', 'have', 'i', 'we', 'want', 'need', 'please', 'all', 'latest', 'recent', 'how', 'way', 'ways', 'can', 'could', 'our', 'company', 'looking', 'seeking', 'solution', 'help', 'better', 'able']);
 /** A generic tail whose removal leaves the core of a term: 传感器 → 传感, 正极材料 → 正极. */
 const STEM_SUFFIXES = ['材料', '装置', '系统', '方法', '器件', '设备', '技术', '工艺', '结构', '组件', '模块', '器', '仪', '剂'];
 
@@ -104,16 +114,55 @@ function zhConcept(g: Glossary, term: string, optional = false): Concept {
   return c;
 }
 
+/** One concept of a Chinese word, with its role in a need (need-words.tsv). */
+function zhPiece(g: Glossary, piece: string): Concept {
+  if (g.need.effect.has(piece)) return { term: piece, alts: [piece], optional: true, role: 'effect' };
+  const c = zhConcept(g, piece, GENERIC_ZH.has(piece));
+  return g.need.action.has(piece) ? { ...c, role: 'action' } : c;
+}
+
 function conceptsFromChinese(g: Glossary, chunk: string): Concept[] {
-  if (g.zhWords.has(chunk)) return [zhConcept(g, chunk)];
+  // "X或Y" asks for either: the last concept before 或 and the first after it become one concept.
+  const sides = chunk.split(/或者|或/).filter(Boolean);
+  if (sides.length > 1) {
+    const out: Concept[] = [];
+    for (const side of sides) {
+      const cs = conceptsFromChinese(g, side);
+      const prev = out.at(-1);
+      const first = cs[0];
+      if (prev && first && !prev.optional && !first.optional) {
+        for (const a of first.alts) if (!prev.alts.includes(a)) prev.alts.push(a);
+        delete prev.parts;
+        out.push(...cs.slice(1));
+      } else out.push(...cs);
+    }
+    return out;
+  }
+  if (g.zhWords.has(chunk) && !g.need.drop.has(chunk)) return [zhPiece(g, chunk)];
   const out: Concept[] = [];
   for (const piece of segmentChinese(g, chunk)) {
-    if (STOP_ZH.has(piece)) continue;
+    if (STOP_ZH.has(piece) || g.need.drop.has(piece)) continue;
     // A leftover single character between known words is usually a particle; keep it only alone.
     if (piece.length === 1 && chunk.length > 1) continue;
-    out.push(zhConcept(g, piece, GENERIC_ZH.has(piece)));
+    out.push(zhPiece(g, piece));
   }
   return out;
+}
+
+/**
+ * A wanted effect widens its object with the forms of the combined phrase: 提高 + 产量 finds 增产 and
+ * 高产 (zh-synonyms.tsv holds 提高产量|增产|高产), whatever words stood between them.
+ */
+function widenByEffects(g: Glossary, concepts: Concept[]): void {
+  const verbs = new Set<string>();
+  for (const c of concepts) if (c.role === 'effect') for (const v of [c.term, g.need.effect.get(c.term) ?? c.term]) verbs.add(v);
+  if (verbs.size === 0) return;
+  for (const c of concepts) {
+    if (c.role === 'effect') continue;
+    for (const v of verbs) {
+      for (const f of g.zhAlts.get(v + c.term) ?? []) if (!c.alts.includes(f)) c.alts.push(f);
+    }
+  }
 }
 
 function conceptsFromEnglish(g: Glossary, chunk: string): Concept[] {
@@ -126,10 +175,14 @@ function conceptsFromEnglish(g: Glossary, chunk: string): Concept[] {
     }
     const zh = p.zh.filter(hasCjk);
     const primary = zh[0] ?? p.zh[0]!;
+    if (g.need.effect.has(primary)) {
+      out.push({ term: primary, alts: [...zh], optional: true, role: 'effect' });
+      continue;
+    }
     const c = hasCjk(primary) ? zhConcept(g, primary, GENERIC_EN.has(p.en)) : { term: primary, alts: [], optional: GENERIC_EN.has(p.en) };
     for (const f of p.zh) if (!c.alts.includes(f)) c.alts.push(f);
     if (!c.alts.includes(p.en)) c.alts.push(p.en);
-    out.push(c);
+    out.push(g.need.action.has(primary) ? { ...c, role: 'action' } : c);
   }
   return out;
 }
@@ -145,7 +198,31 @@ export function conceptsOf(g: Glossary, topic: string): Concept[] {
   }
   // The same term twice adds nothing.
   const seen = new Set<string>();
-  return concepts.filter((c) => (seen.has(c.term) ? false : (seen.add(c.term), true)));
+  const out = concepts.filter((c) => (seen.has(c.term) ? false : (seen.add(c.term), true)));
+  widenByEffects(g, out);
+
+  // A need made only of an effect verb (“how to improve”) has nothing to search for but the verb.
+  if (out.length > 0 && out.every((c) => c.role === 'effect')) for (const c of out) c.optional = false;
+  return out;
+}
+
+/**
+ * Marks the head of the need, the thing wanted (a record without it is at best related). Chinese
+ * puts it last (电动汽车电池的热管理), except after an effect verb, where the last word is a property
+ * of the object before it (提高混凝土的强度: the object is the head). English puts it before the first
+ * preposition of the text as asked (pesticide residues in food), else last.
+ */
+function markHead(concepts: Concept[], topic: string, asked: string): void {
+  const req = concepts.filter((c) => !c.optional && c.role !== 'action');
+  if (req.length < 2) return;
+  if (!/[a-z]{3}/.test(topic)) {
+    (concepts.some((c) => c.role === 'effect') ? req[0]! : req.at(-1)!).head = true;
+    return;
+  }
+  const prep = /\b(?:in|of|for|from|on|with)\b/.exec(asked)?.index ?? Infinity;
+  const at = (c: Concept) => Math.min(...c.alts.map((a) => asked.indexOf(a.split(' ')[0]!)).filter((i) => i >= 0));
+  const before = req.filter((c) => at(c) < prep);
+  (before.at(-1) ?? req.at(-1)!).head = true;
 }
 
 export function parseQuery(g: Glossary, text: string, preset: SearchFilters = {}): ParsedQuery {
@@ -155,6 +232,8 @@ export function parseQuery(g: Glossary, text: string, preset: SearchFilters = {}
   let topic = topicWords(clean);
   const filters: SearchFilters = { ...preset };
   if (entities.province) filters.province = entities.province;
+  const city = entities.province ? cityIn(clean) : undefined;
+  if (city && city.province === entities.province) filters.city = city.zh;
   if (entities.patentType) filters.patentType = entities.patentType;
   if (entities.ipc && IPC_RE.test(entities.ipc)) filters.ipc = entities.ipc;
   topic = topic.replace(/\b[A-H]\d{2}[A-Z](?:\s*\d{1,4}\/\d{1,6})?\b/gi, ' ');
@@ -175,11 +254,13 @@ export function parseQuery(g: Glossary, text: string, preset: SearchFilters = {}
     topic = topic.replace(m[0], ' ');
     break;
   }
+  const concepts = conceptsOf(g, topic);
+  markHead(concepts, topic, normEnglish(clean));
   return {
     text: clean,
     topic: topic.replace(/\s+/g, ' ').trim(),
     ...(num ? { number: num.value } : {}),
-    concepts: conceptsOf(g, topic),
+    concepts,
     filters,
     ...(entities.province === null ? { provinceNotCovered: true } : {}),
   };

@@ -25,10 +25,15 @@ export function conceptIn(c: Concept, field: string): number {
   return best;
 }
 
+/** A concept's share of the need: the head 1.5, an action 0.5, any other required concept 1. */
+export function conceptWeight(c: Concept): number {
+  return c.head ? 1.5 : c.role === 'action' ? 0.5 : 1;
+}
+
 export interface Scored<T> {
   doc: T;
   score: number;
-  /** Required concepts found anywhere in the record. */
+  /** Required concepts found anywhere in the record, weighted by conceptWeight. */
   coverage: number;
 }
 
@@ -43,7 +48,7 @@ export function scoreDoc<T extends RankInput>(doc: T, concepts: Concept[], fullT
     // Parts split between title and abstract still cover the concept, as an abstract match.
     const mixed = t === 0 && a === 0 && c.parts?.every((p) => p.optional || conceptIn(p, title) > 0 || conceptIn(p, abs) > 0) ? 0.8 : 0;
     const m = t > 0 ? 2 * t : a > 0 ? a : mixed;
-    if (!c.optional && m > 0) coverage++;
+    if (!c.optional && m > 0) coverage += conceptWeight(c);
     score += c.optional ? 0.3 * m : m;
   }
   if (fullText && fullText.length >= 2 && title.includes(fullText)) score += 0.5;
@@ -57,3 +62,25 @@ export function rank<T extends RankInput>(docs: T[], concepts: Concept[], fullTe
     .sort((x, y) => y.s.score - x.s.score || x.i - y.i)
     .map((x) => x.s);
 }
+
+/**
+ * How much of the need the best record covers, 0–1: the required concepts it carries in its title
+ * or abstract, an action (处理, 检测) weighing half an object. Below CLOSE_MATCH nothing close was
+ * found: the reply says so and shows only a few results, labelled as related.
+ */
+export function matchQuality<T extends RankInput>(best: T | undefined, concepts: Concept[]): number {
+  const req = concepts.filter((c) => !c.optional);
+  if (req.length === 0) return best ? 1 : 0;
+  if (!best) return 0;
+  const text = normText(`${best.title} ${best.titleEn ?? ''} ${best.abstract ?? ''}`);
+  let got = 0;
+  let all = 0;
+  for (const c of req) {
+    const w = conceptWeight(c);
+    all += w;
+    if (conceptIn(c, text) > 0 || c.parts?.every((p) => p.optional || conceptIn(p, text) > 0)) got += w;
+  }
+  return got / all;
+}
+
+export const CLOSE_MATCH = 0.7;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createMeiliClient } from '../search/client.js';
 import { startEmbeddedMeilisearch, type EmbeddedMeilisearch } from '../search/embedded-meilisearch.js';
 import { loadGlossary } from '../search/glossary.js';
+import { semanticFromConfig } from '../search/semantic.js';
 import { PatentIndex } from '../search/patent-index.js';
 import { PatentSearch } from '../search/patent-search.js';
 import { PolicyIndex } from '../search/policy-index.js';
@@ -95,7 +96,8 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
     }
     const url = meili?.url ?? config.MEILI_URL!;
     const client = createMeiliClient(url, meili?.masterKey ?? config.MEILI_MASTER_KEY!);
-    const index = new PatentIndex(client);
+    const semantic = semanticFromConfig(config);
+    const index = new PatentIndex(client, semantic);
     const store = new PatentStore(database.db);
     await index.ensureSettings();
     // Rows written to Postgres but not confirmed by Meilisearch (a crash mid-import) are indexed now.
@@ -115,7 +117,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
     const policies = new PolicyService(content.policies, content.agencies, policyIndex);
 
     const users = new UserStore(database.db);
-    const search = new PatentSearch(client, loadGlossary());
+    const search = new PatentSearch(client, loadGlossary(), semantic);
     const clock = opts.clock ?? (() => new Date());
     const registrations = new RegistrationStore(database.db);
     const notifier = new Notifier(database.db);

@@ -90,9 +90,9 @@ export async function runSearch(config: Config, log: Logger, text: string | unde
       const res = await s.search.search(q, { pageSize: opts.limit });
       if (opts.json || text === undefined) {
         const hits = res.hits.map((h) => ({ id: h.id, title: h.title, applicants: h.applicants, province: h.province, provinceRaw: h.provinceRaw, patentType: h.patentType, year: h.year }));
-        process.stdout.write(JSON.stringify({ query: q, hits, filters: res.query.filters, total: res.total, matched: res.matched }) + '\n');
+        process.stdout.write(JSON.stringify({ query: q, hits, filters: res.query.filters, total: res.total, matched: res.matched, closeMatch: res.closeMatch, quality: Number(res.quality.toFixed(2)) }) + '\n');
       } else {
-        process.stdout.write(`${res.matched} results for "${q}"\n`);
+        process.stdout.write(res.closeMatch ? `${res.matched} results for "${q}"\n` : `nothing close to "${q}" (match quality ${res.quality.toFixed(2)}); related:\n`);
         for (const h of res.hits) process.stdout.write(`  ${h.id}  ${h.title}  (${h.applicants.slice(0, 2).join('; ')}; ${h.province ?? h.provinceRaw ?? '-'}; ${h.year ?? '-'})\n`);
       }
     };

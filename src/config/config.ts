@@ -63,6 +63,16 @@ const schema = z.object({
   OPENAI_API_KEY: optional(z.string().min(1)),
   OPENAI_BASE_URL: optional(url(['http:', 'https:'])),
   OPENAI_MODEL: optional(z.string().min(1)),
+  /**
+   * Optional semantic search: an OpenAI-compatible embeddings API (DashScope, Ollama serving bge-m3,
+   * vLLM …) that Meilisearch itself calls as a REST embedder (`<EMBEDDING_BASE_URL>/embeddings`).
+   * Off unless EMBEDDING_BASE_URL is set; SEMANTIC_RATIO is Meilisearch's hybrid semanticRatio.
+   */
+  EMBEDDING_BASE_URL: optional(url(['http:', 'https:'])),
+  EMBEDDING_MODEL: optional(z.string().min(1).max(200)),
+  EMBEDDING_API_KEY: optional(z.string().min(1)),
+  EMBEDDING_DIMENSIONS: optional(z.coerce.number().int().min(2).max(8192)),
+  SEMANTIC_RATIO: z.coerce.number().min(0).max(1).default(0.5),
   ADMIN_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
   /** Trade leads: open leads one person may submit per 24 hours; working hours an agency has to claim; notice attempts before dead-lettering. */
   LEAD_DAILY_LIMIT: z.coerce.number().int().min(1).max(1000).default(3),
@@ -149,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // With PUBLIC_URL Feishu posts events to us: they must be encrypted and carry our token.
   if (e.FEISHU_APP_ID && e.PUBLIC_URL && !e.FEISHU_ENCRYPT_KEY) throw new ConfigError('FEISHU_ENCRYPT_KEY', 'is required when FEISHU_APP_ID and PUBLIC_URL are set (HTTP events)');
   if (e.FEISHU_APP_ID && e.PUBLIC_URL && !e.FEISHU_VERIFICATION_TOKEN) throw new ConfigError('FEISHU_VERIFICATION_TOKEN', 'is required when FEISHU_APP_ID and PUBLIC_URL are set (HTTP events)');
+  if (e.EMBEDDING_BASE_URL && !e.EMBEDDING_MODEL) throw new ConfigError('EMBEDDING_MODEL', 'is required when EMBEDDING_BASE_URL is set');
   if (e.WECOM_CORP_ID) {
     for (const name of ['WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'] as const) if (!e[name]) throw new ConfigError(name, 'is required when WECOM_CORP_ID is set');
     if (!e.WECOM_APP_SECRET && !e.WECOM_KF_SECRET) throw new ConfigError('WECOM_APP_SECRET', 'or WECOM_KF_SECRET is required when WECOM_CORP_ID is set');

@@ -40,6 +40,15 @@ export const STRINGS = {
     zh: '没有同时包含全部关键词的专利，以下是只匹配部分关键词的结果。',
     en: 'No patent matches all of your words; these match some of them.',
   },
+  noCloseMatch: {
+    zh: (q: string) => `没有找到与“${q}”接近的专利。下面几件只是相关，不一定满足您的需求；也可以把需求发布给服务机构，由他们帮您寻找技术。`,
+    en: (q: string) => `Nothing close to "${q}" was found. The few below are only related and may not meet your need; you can also post the need to the alliance's agencies, who will look for the technology for you.`,
+  },
+  relatedLabel: { zh: '相关（非直接匹配）', en: 'Related (not a close match)' },
+  offerDemand: {
+    zh: '如果这些都不合适，可以把您的需求发布给服务机构，由他们帮您对接技术。',
+    en: 'If none of these fits, you can post your need to the alliance’s agencies and they will help you find the technology.',
+  },
   narrowDown: {
     zh: (n: number) => `以上是最相关的 ${n} 件。加上省份、专利类型或更具体的词可以缩小范围。`,
     en: (n: number) => `These are the ${n} most relevant. Add a province, a patent type or more specific words to narrow the search.`,

@@ -1,5 +1,7 @@
 /** search_patents, patent_detail and the buttons on search results. */
 import { SearchError } from '../../search/errors.js';
+import { RELATED_SHOWN } from '../../search/patent-search.js';
+import { normText } from '../../search/text.js';
 import type { SearchFilters } from '../../search/query-understanding.js';
 import type { Action } from '../core/actions.js';
 import { PROVINCE_INFO } from '../domain/geo.js';
@@ -11,9 +13,22 @@ import { rewriteQuery } from '../llm/query-rewrite.js';
 
 export const PAGE_SIZE = 5;
 
+/**
+ * A company stating what it is looking for rather than browsing: a buy or demand cue (想找, 求购,
+ * we need, looking for) or a sentence about "our company". The offer to post it comes after the matches.
+ */
+const NEED_PHRASING = /我们?(?:公司|单位|企业|厂|团队)|我司|本公司|想找|寻找|寻求|求购|急需|需要.{0,6}技术|\b(?:we|our (?:company|firm|team))\b.{0,30}\b(?:need|look(?:ing)? for|seek(?:ing)?|want)\b/i;
+export function readsAsNeed(text: string): boolean {
+  return NEED_PHRASING.test(normText(text));
+}
+
 function filtersLabel(f: SearchFilters, locale: Locale): string {
   const parts: string[] = [];
-  if (f.province) parts.push(locale === 'zh' ? PROVINCE_INFO[f.province].zhFull : PROVINCE_INFO[f.province].en);
+  if (f.province) {
+    const city = f.city ? PROVINCE_INFO[f.province].cities.find((c) => c.zh === f.city) : undefined;
+    const prov = locale === 'zh' ? PROVINCE_INFO[f.province].zhFull : PROVINCE_INFO[f.province].en;
+    parts.push(city ? (locale === 'zh' ? `${prov}${city.zh}市` : `${city.en.split('|')[0]}, ${prov}`) : prov);
+  }
   if (f.patentType) parts.push(TYPE_LABEL[f.patentType]![locale]);
   if (f.ipc) parts.push(`IPC ${f.ipc}`);
   if (f.yearFrom || f.yearTo) parts.push(`${f.yearFrom ?? '…'}–${f.yearTo ?? '…'}`);
@@ -62,6 +77,16 @@ export async function runSearch(ctx: HandlerContext, text: string, page: number)
       ctx.state.lastFailedSearch = truncate(text, 500);
       return [...replies, { text: t(locale, 'noResults')(truncate(text, 60)), buttons: [[{ label: t(locale, 'btnPostDemand'), action: { type: 'lead_demand' } }, { label: t(locale, 'btnHelp'), action: { type: 'help' } }]] }];
     }
+    const demandButtons = [[{ label: t(locale, 'btnPostDemand'), action: { type: 'lead_demand' } as const }, { label: t(locale, 'btnHelp'), action: { type: 'help' } as const }]];
+    if (!res.closeMatch && page === 1) {
+      // Nothing covers the need: say so, show a few clearly labelled related records, offer the demand.
+      ctx.state.lastFailedSearch = truncate(text, 500);
+      const related = res.hits.slice(0, RELATED_SHOWN).map((h) => {
+        const item = hitItem(h, locale);
+        return { ...item, title: `${t(locale, 'relatedLabel')} · ${item.title}` };
+      });
+      return [...replies, { text: t(locale, 'noCloseMatch')(truncate(text, 60)), items: related, buttons: demandButtons }];
+    }
     ctx.state.lastSearch = { text: truncate(text, 500), page, at: ctx.services.clock().toISOString(), ...(rewrite ? { rewrite } : {}) };
     const from = (page - 1) * PAGE_SIZE + 1;
     const to = from + res.hits.length - 1;
@@ -82,6 +107,11 @@ export async function runSearch(ctx: HandlerContext, text: string, page: number)
       items: res.hits.map((h) => hitItem(h, locale)),
       ...(to < res.total && page < 50 ? { buttons: [[{ label: t(locale, 'btnMore'), action: more }]] } : {}),
     });
+    // A need phrased as a search (我们公司想找…): the matches first, then the offer to post it as a demand.
+    if (page === 1 && readsAsNeed(text)) {
+      ctx.state.lastFailedSearch = truncate(text, 500);
+      replies.push({ text: t(locale, 'offerDemand'), buttons: demandButtons });
+    }
     return replies;
   });
 }

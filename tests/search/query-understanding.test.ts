@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadGlossary, normEnglish, singular, translateEnglish } from '../../search/glossary.js';
 import { filterExpression, retrievalVariants } from '../../search/patent-search.js';
 import { applicantCandidates, parseQuery } from '../../search/query-understanding.js';
-import { rank } from '../../search/rank.js';
+import { CLOSE_MATCH, matchQuality, rank } from '../../search/rank.js';
 import { phrase, splitCjk } from '../../search/text.js';
 
 const g = loadGlossary();
@@ -104,5 +104,47 @@ describe('rank', () => {
       { id: 'title', title: '促进伤口愈合的水凝胶', abstract: '' },
     ];
     expect(rank(docs, concepts).map((s) => s.doc.id)).toEqual(['title', 'abstract', 'partial']);
+  });
+});
+
+describe('needs', () => {
+  const terms = (text: string) => parseQuery(g, text).concepts;
+  it('drops question and request words and keeps the object and the wanted effect', () => {
+    const cs = terms('怎样才能提高小麦的产量');
+    expect(cs.map((c) => c.term)).toEqual(['提高', '小麦', '产量']);
+    const [effect, wheat, yieldC] = cs;
+    expect(effect).toMatchObject({ role: 'effect', optional: true });
+    // The effect widens its object through the verb + object group: 提高产量|增产|高产.
+    expect(yieldC!.alts).toEqual(expect.arrayContaining(['增产', '高产']));
+    // After an effect verb the last word is a property; the object before it is the head.
+    expect(wheat!.head).toBe(true);
+    expect(yieldC!.head).toBeUndefined();
+  });
+  it('takes the last concept as the head without an effect verb, and "X或Y" as one concept', () => {
+    const cs = terms('光伏组件的清洗或冷却');
+    expect(cs.map((c) => c.term)).toEqual(['光伏组件', '清洗']);
+    expect(cs[1]!.alts).toEqual(expect.arrayContaining(['清洗', '冷却']));
+    expect(cs[1]!.head).toBe(true);
+    // An action is never the head: with one object left there is nothing to weigh.
+    expect(terms('肝癌的检测或诊断').map((c) => [c.term, c.role, c.head])).toEqual([['肝癌', undefined, undefined], ['检测', 'action', undefined]]);
+  });
+  it('finds the English head before the first preposition and reads inflected verbs through their stem', () => {
+    const cs = terms('removing heavy metals from soil');
+    expect(cs[0]!.alts).toContain('去除');
+    expect(cs.find((c) => c.head)!.alts).toContain('重金属');
+  });
+  it('widens a broad term to its narrower ones, never the other way', () => {
+    expect(g.zhAlts.get('工程机械')).toEqual(expect.arrayContaining(['起重机', '混凝土泵']));
+    expect(g.zhAlts.get('起重机') ?? []).not.toContain('挖掘机');
+  });
+  it('rates how much of the need the best record covers', () => {
+    const cs = terms('降低电机的噪声');
+    const motorOnly = { id: 'a', title: '一种电机冷却结构', abstract: '' };
+    const both = { id: 'b', title: '一种低噪声电机', abstract: '' };
+    const noiseOnly = { id: 'c', title: '一种风扇降噪装置', abstract: '' };
+    expect(matchQuality(both, cs)).toBe(1);
+    expect(matchQuality(motorOnly, cs)).toBeLessThan(CLOSE_MATCH);
+    expect(matchQuality(noiseOnly, cs)).toBeLessThan(matchQuality(motorOnly, cs));
+    expect(rank([noiseOnly, motorOnly, both], cs).map((s) => s.doc.id)).toEqual(['b', 'a', 'c']);
   });
 });
