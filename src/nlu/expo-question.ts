@@ -3,6 +3,9 @@
  * the registration deadline, check-in (opening time, where to sign in), capacity and places left,
  * the venue, the fee. Undefined for a general question ("介绍一下博览会").
  */
+import { corrected } from './fuzzy.js';
+import { normalize } from './normalize.js';
+
 export type ExpoSubQuestion = 'deadline' | 'checkin' | 'capacity' | 'venue' | 'fee';
 
 const SUB: readonly (readonly [ExpoSubQuestion, RegExp])[] = [
@@ -13,6 +16,12 @@ const SUB: readonly (readonly [ExpoSubQuestion, RegExp])[] = [
   ['venue', /场馆|展馆|会场|地点|地址|在哪|哪里|哪儿|哪个(?:城市|地方|馆)|怎么去|交通|\b(?:venue|where|location|address|hall|how (?:do i|to) get there)\b/],
 ];
 
+/** The sub-question of a message as typed (normalised and typo-corrected first), for the expo handler. */
+export function expoSubQuestionOf(text: string): ExpoSubQuestion | undefined {
+  return expoSubQuestion(corrected(normalize(text)));
+}
+
+/** The sub-question of an already normalised and corrected text. */
 export function expoSubQuestion(norm: string): ExpoSubQuestion | undefined {
   for (const [sub, re] of SUB) if (re.test(norm)) return sub;
   return undefined;
