@@ -1,6 +1,7 @@
 /**
- * References to the last results ("第二个", "刚才那个电池的专利") and expo sub-questions, through the web
- * API (real pipeline, PGlite, Meilisearch with the demo patents, the sample expo calendar).
+ * What the classifier now understands, end to end through the web API (real pipeline, PGlite,
+ * Meilisearch with the demo patents, the sample expo calendar): references to the last results
+ * ("第二个", "刚才那个电池的专利"), expo sub-questions, bare nouns and a city alone, 中文 after English.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -68,5 +69,25 @@ describe('expo sub-questions', () => {
     expect((await say('expo-sub', '博览会几点签到')).at(-1)!.text.split('\n')[0]).toMatch(/^入场签到：2026-12-10/);
     // A general question gets the card alone.
     expect((await say('expo-sub', '介绍一下博览会')).at(-1)!.text.split('\n')[0]).toMatch(/^【/);
+  });
+});
+
+describe('first contact', () => {
+  it('a bare technical noun and a city alone are searches', async () => {
+    for (const word of ['量子', '起重机', 'bearing']) {
+      const replies = await say(`bare-${word}`, word);
+      expect(replies.some((r) => r.items?.length), word).toBe(true);
+    }
+    const wuhan = await say('bare-city', '武汉');
+    expect(wuhan.some((r) => r.items?.length)).toBe(true);
+    expect(wuhan.find((r) => r.items?.length)!.text).toMatch(/湖北/);
+  });
+
+  it('中文 alone after English switches to Chinese', async () => {
+    const s = 'lang-switch';
+    expect((await say(s, 'hello, what can you do for me?')).at(-1)!.text).toMatch(/[a-z]{4,}/i);
+    const switched = (await say(s, '中文')).map((r) => r.text).join('\n');
+    expect(switched).toMatch(/[\u4e00-\u9fff]/);
+    expect((await say(s, 'bearing')).find((r) => r.items?.length)!.text).toMatch(/[\u4e00-\u9fff]/);
   });
 });
