@@ -161,7 +161,9 @@ export function explain(text: string): Explained {
   if (scores.expo_info > 0 && scores.subscribe < 5 && EXPO_QUESTION.test(cue)) scores.expo_info += 2.5;
   // A named detail (deadline, check-in, capacity, venue, fee) of the expo, or of its registration, is asked about.
   const sub = expoSubQuestion(cue);
-  if (sub && scores.subscribe < 5 && scores.cancel_registration < 4.5 && (scores.expo_info > 0 || (sub === 'deadline' && scores.register_expo > 0))) {
+  // ("帮我预约参观名额" still books: a clear booking request outweighs the detail it names.)
+  const booking = scores.register_expo >= 5 && sub !== 'deadline';
+  if (sub && !booking && scores.subscribe < 5 && scores.cancel_registration < 4.5 && (scores.expo_info > 0 || (sub === 'deadline' && scores.register_expo > 0))) {
     scores.expo_info += 4;
     scores.register_expo *= 0.5;
   }
