@@ -9,19 +9,33 @@
  * the same report plus how often the model was asked and how it answered.
  * `ipc` is scored only when the file labels it somewhere (heldout does; dev never does, even for texts
  * with an IPC code): otherwise its predictions are counted on their own line, not as errors.
+ * Calibration: expected calibration error (10 equal-width bins over the answers that are not `unknown`),
+ * accuracy of the answers at or above the LLM threshold (0.8: below it the model is asked), and the
+ * wrong answers above 0.95.
+ * Then the project's own robustness section (tests/nlu/robust.jsonl: typos, homophones, Traditional
+ * characters, negation, references to results, expo sub-questions, bare nouns, talking to the platform),
+ * per kind, with the reference and sub-question each row expects. Without ../shared it says so in one
+ * line and prints only that section.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { INTENTS, type Entities, type Intent } from '../src/core/intents.js';
 import { classify } from '../src/nlu/classify.js';
+import { expoSubQuestion } from '../src/nlu/expo-question.js';
+import { corrected } from '../src/nlu/fuzzy.js';
 import { MODEL_INFO } from '../src/nlu/model.js';
+import { normalize } from '../src/nlu/normalize.js';
+import { resultReference } from '../src/nlu/reference.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const useLlm = args.includes('--llm');
 const fileArg = args.find((a) => !a.startsWith('--'));
 const path = resolve(process.cwd(), fileArg ?? resolve(root, '../shared/nlu/dev.jsonl'));
+const ROBUST = resolve(root, 'tests/nlu/robust.jsonl');
+/** The confidence below which the service asks the LLM (LLM_CONFIDENCE's default). */
+const LLM_THRESHOLD = 0.8;
 const KEYS = ['province', 'patentType', 'leadType', 'patentNumber', 'ipc'] as const satisfies readonly (keyof Entities)[];
 /** Keys a file may leave unlabelled on purpose; scored only when some gold row has them. */
 const SCORED_IF_LABELLED = new Set<keyof Entities>(['ipc']);
@@ -30,13 +44,26 @@ interface Gold {
   text: string;
   intent: Intent;
   entities: Entities;
+  /** robust.jsonl only: the kind of difficulty, the expected reference or expo sub-question. */
+  kind?: string;
+  ref?: unknown;
+  sub?: string;
 }
-const rows: Gold[] = readFileSync(path, 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as Gold);
+const readRows = (file: string): Gold[] =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Gold);
+function pct(n: number, d: number): string {
+  return d ? `${((100 * n) / d).toFixed(1)}%` : 'n/a';
+}
+if (!existsSync(path)) {
+  console.error(`eval:nlu: ${path} not found (the labelled dev set sits beside the project in ../shared/nlu; or pass a JSONL file); the project's own section follows`);
+  robustSection();
+  process.exit(2);
+}
+const rows: Gold[] = readRows(path);
 
-const pct = (n: number, d: number): string => (d ? `${((100 * n) / d).toFixed(1)}%` : 'n/a');
 const tp = new Map<Intent, number>();
 const fp = new Map<Intent, number>();
 const fn = new Map<Intent, number>();
@@ -108,11 +135,68 @@ for (const k of KEYS) {
   console.log(`  ${k.padEnd(13)} ${st.ok}/${st.n} = ${pct(st.ok, st.n)}${note}`);
   for (const e of st.errors.slice(0, 8)) console.log(`      ${e}`);
 }
+calibration([...predicted].map(([row, got]) => ({ ok: got.intent === row.intent, intent: got.intent, confidence: got.confidence, text: row.text })));
 console.log('confusions (gold → predicted):');
 if (!confusions.size) console.log('  none');
 for (const [key, texts] of [...confusions].sort((a, b) => b[1].length - a[1].length)) {
   console.log(`  ${key}: ${texts.length}`);
   for (const t of texts.slice(0, 4)) console.log(`      ${JSON.stringify(t)}`);
+}
+
+if (!useLlm) robustSection();
+
+interface Scored {
+  ok: boolean;
+  intent: Intent;
+  confidence: number;
+  text: string;
+}
+
+/** ECE over the non-`unknown` answers, accuracy at/above the LLM threshold, wrong answers above 0.95. */
+function calibration(answers: readonly Scored[]): void {
+  const taken = answers.filter((a) => a.intent !== 'unknown');
+  const bins = Array.from({ length: 10 }, () => ({ n: 0, ok: 0, conf: 0 }));
+  for (const a of taken) {
+    const b = bins[Math.min(9, Math.floor(a.confidence * 10))]!;
+    b.n++;
+    b.conf += a.confidence;
+    if (a.ok) b.ok++;
+  }
+  const ece = bins.reduce((e, b) => e + (b.n ? (b.n / taken.length) * Math.abs(b.ok / b.n - b.conf / b.n) : 0), 0);
+  const sure = taken.filter((a) => a.confidence >= LLM_THRESHOLD);
+  const overconfident = taken.filter((a) => !a.ok && a.confidence > 0.95);
+  console.log(`calibration: ECE ${ece.toFixed(3)} over ${taken.length} answers (unknown left out)`);
+  console.log(`  at/above the LLM threshold ${LLM_THRESHOLD}: ${sure.filter((a) => a.ok).length}/${sure.length} = ${pct(sure.filter((a) => a.ok).length, sure.length)} correct; below it (the model is asked): ${taken.length - sure.length}`);
+  console.log(`  wrong answers above 0.95: ${overconfident.length}`);
+  for (const a of overconfident.slice(0, 6)) console.log(`      ${a.confidence.toFixed(3)} ${a.intent}: ${JSON.stringify(a.text)}`);
+}
+
+/** The project's own set (tests/nlu/robust.jsonl), per kind: intent, entities, and the expected reference / sub-question. */
+function robustSection(): void {
+  const set = readRows(ROBUST);
+  const kinds = new Map<string, { n: number; ok: number; errors: string[] }>();
+  const answers: Scored[] = [];
+  for (const row of set) {
+    const got = classify(row.text);
+    const norm = corrected(normalize(row.text));
+    const entitiesOk = KEYS.every((k) => row.entities[k] === got.entities[k]);
+    const refOk = row.ref === undefined || JSON.stringify(resultReference(norm)) === JSON.stringify(row.ref);
+    const subOk = row.sub === undefined || expoSubQuestion(norm) === row.sub;
+    const ok = got.intent === row.intent && entitiesOk && refOk && subOk;
+    const k = kinds.get(row.kind ?? '?') ?? { n: 0, ok: 0, errors: [] };
+    k.n++;
+    if (ok) k.ok++;
+    else k.errors.push(`${JSON.stringify(row.text)}: want ${row.intent} ${JSON.stringify(row.entities)}${row.ref ? ` ref ${JSON.stringify(row.ref)}` : ''}${row.sub ? ` sub ${row.sub}` : ''}, got ${got.intent} ${got.confidence} ${JSON.stringify({ ...got.entities, query: undefined })}${row.ref ? ` ref ${JSON.stringify(resultReference(norm))}` : ''}${row.sub ? ` sub ${expoSubQuestion(norm)}` : ''}`);
+    kinds.set(row.kind ?? '?', k);
+    answers.push({ ok: got.intent === row.intent, intent: got.intent, confidence: got.confidence, text: row.text });
+  }
+  const all = [...kinds.values()].reduce((a, k) => ({ n: a.n + k.n, ok: a.ok + k.ok }), { n: 0, ok: 0 });
+  console.log(`\nrobustness section (${ROBUST}): ${all.ok}/${all.n} = ${pct(all.ok, all.n)} fully right (intent, entities, reference, sub-question)`);
+  for (const [kind, k] of kinds) {
+    console.log(`  ${kind.padEnd(13)} ${k.ok}/${k.n}`);
+    for (const e of k.errors) console.log(`      ${e}`);
+  }
+  calibration(answers);
 }
 
 /** The service's hybrid path with an unlimited budget, or a clear exit when no model is configured. */

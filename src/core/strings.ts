@@ -117,6 +117,10 @@ export const STRINGS = {
   expoWhere: { zh: '地点', en: 'Venue' },
   expoCapacity: { zh: '名额', en: 'Places' },
   expoTickets: { zh: '门票', en: 'Tickets' },
+  expoCheckIn: {
+    zh: (starts: string, tickets: string) => `入场签到：${starts} 开幕当天起；${tickets}。具体签到时间以组委会通知为准。`,
+    en: (starts: string, tickets: string) => `Check-in: from the opening day, ${starts}; ${tickets}. The organisers announce the exact check-in hours.`,
+  },
   expoSchedule: { zh: '日程', en: 'Programme' },
   expoRegOpen: { zh: (closes: string) => `报名进行中，截止 ${closes}。`, en: (closes: string) => `Registration is open until ${closes}.` },
   expoRegNotOpen: { zh: (opens: string) => `报名将于 ${opens} 开始。`, en: (opens: string) => `Registration opens on ${opens}.` },

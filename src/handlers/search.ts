@@ -10,6 +10,7 @@ import type { Locale, Reply } from '../core/types.js';
 import type { Handler, HandlerContext } from './context.js';
 import { detailText, hitItem, truncate } from './render-patent.js';
 import { rewriteQuery } from '../llm/query-rewrite.js';
+import { referencedResult, rememberResults } from './result-reference.js';
 
 export const PAGE_SIZE = 5;
 
@@ -101,6 +102,7 @@ export async function runSearch(ctx: HandlerContext, text: string, page: number)
     ]
       .filter(Boolean)
       .join('\n');
+    rememberResults(ctx.state, from, res.hits);
     const more: Action = { type: 'more', page: page + 1 };
     replies.push({
       text: header,
@@ -141,8 +143,12 @@ export async function showPatent(ctx: HandlerContext, number: string): Promise<R
 
 export const patentDetail: Handler = async (ctx) => {
   const n = ctx.nlu?.entities.patentNumber;
-  if (!n) return [{ text: t(ctx.locale, 'askNumber') }];
-  return showPatent(ctx, n);
+  if (n) return showPatent(ctx, n);
+  // "第三个", "刚才那个石墨烯的专利": one of the results last shown.
+  const ref = referencedResult(ctx.state, ctx.msg.text ?? '');
+  if (ref && 'id' in ref) return showPatent(ctx, ref.id);
+  if (ref && 'search' in ref) return runSearch(ctx, ref.search, 1);
+  return [{ text: t(ctx.locale, ref?.none === 'no_results' ? 'searchExpired' : 'askNumber') }];
 };
 
 export async function nextPage(ctx: HandlerContext, page: number): Promise<Reply[]> {

@@ -16,7 +16,12 @@
 import { INTENTS, type Entities, type Intent, type NluResult } from '../core/intents.js';
 import { extractNormalized, leadCueScores, topicFromSpans } from './entities.js';
 import { features } from './features.js';
-import { correctTypos } from './fuzzy.js';
+import { expoSubQuestion } from './expo-question.js';
+import { corrected } from './fuzzy.js';
+import { maskNegated } from './negation.js';
+import { CONTACT, MY_LEADS, PROCESS_FAQ } from './platform-cues.js';
+import { resultReference } from './reference.js';
+import { techShare } from './tech-topic.js';
 import { CHITCHAT, COMMANDS, EXPO_QUESTION, greetingOnly, INJECTION, INTENT_CUES, LEAD_CUES, ROLE_STATEMENT, TECH, type Cue, type TextLeadType } from './lexicon.js';
 import { INTENT_MODEL, LEAD_MODEL, modelTextOf, type Prediction } from './model.js';
 import { normalize } from './normalize.js';
@@ -33,6 +38,9 @@ const UNKNOWN_BASE = 1;
 /** Lead types: cue weights as logits at this temperature, plus LEAD_MODEL_W · ln P. */
 const LEAD_T = 1.5;
 const LEAD_MODEL_W = 1;
+
+/** The highest confidence of a reading that rests on a negation rule (below the LLM threshold, 0.8). */
+const NEGATED_CONFIDENCE = 0.75;
 
 /** Tie-break: the more specific intent first. */
 const PRIORITY: readonly Intent[] = [
@@ -104,11 +112,15 @@ function unknown(entities: Entities = {}, confidence = 0): Explained {
 /** `classify` with the per-intent scores, for the evaluation script and debugging. */
 export function explain(text: string): Explained {
   if (typeof text !== 'string') return unknown();
-  const norm = normalize(text);
+  // Traditional folded to Simplified (normalize), then homophone and keyword typos corrected (胡南 → 湖南,
+  // pattents → patents); everything below reads the corrected text.
+  const norm = corrected(normalize(text));
   if (!/[\p{L}\p{N}]/u.test(norm)) return unknown();
   const { entities, spans } = extractNormalized(norm);
-  // Cue text: typos corrected, spaces between Chinese characters dropped ("取消 订阅" → "取消订阅").
-  const full = correctTypos(norm).replace(/(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])/g, '');
+  // What a negation with contrast rules out ("不是要卖，就是问问税") is not read as the request.
+  const negation = maskNegated(norm);
+  // Cue text: spaces between Chinese characters dropped ("取消 订阅" → "取消订阅").
+  const full = negation.text.replace(/(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])/g, '');
   // Who the user says they are (我们是代理机构 / we are an investor) is not what they ask for.
   const cue = full.replace(ROLE_STATEMENT, (m) => ' '.repeat(m.length));
   const found = (k: keyof Entities): boolean => entities[k] !== undefined;
@@ -121,7 +133,15 @@ export function explain(text: string): Explained {
   // Other IP matters (trademarks, patents abroad, patent-law trivia, drafting) are out of scope (scope.ts);
   // a patent number makes the question one about that record, and asking for an agency to do the work
   // ("找个代理人帮我写专利申请") is a question about the alliance.
-  const outOfScope = found('patentNumber') ? 0 : sum(OUT_OF_SCOPE, cue) * (scores.alliance_info >= 5 ? 0.5 : 1);
+  // "第三个" / "the 2nd result": a reference to the last results shown (resolved by the handler).
+  const reference = found('patentNumber') ? undefined : resultReference(norm);
+  const outOfScope = found('patentNumber') || reference ? 0 : sum(OUT_OF_SCOPE, cue) * (scores.alliance_info >= 5 ? 0.5 : 1);
+  // Talking to the platform: contact, a person, how a transfer is done, the leads I submitted.
+  const platform = sum(CONTACT, cue) + sum(PROCESS_FAQ, cue);
+  const myLeads = sum(MY_LEADS, cue);
+  scores.alliance_info += platform;
+  scores.my_registrations += myLeads;
+  if (platform || myLeads) scores.submit_lead *= 0.3;
   scores.unknown = sum([CHITCHAT], cue) + outOfScope;
 
   const command = /^\s*\/([a-z]+)/.exec(cue);
@@ -135,9 +155,18 @@ export function explain(text: string): Explained {
   } else {
     scores.patent_detail *= 0.5;
   }
+  if (reference) scores.patent_detail += 'index' in reference ? 8 : 6;
   // Expo words with a question about time, place or capacity are a request for information.
   // ("notify me when the expo …" asks for a notice, not for the date.)
   if (scores.expo_info > 0 && scores.subscribe < 5 && EXPO_QUESTION.test(cue)) scores.expo_info += 2.5;
+  // A named detail (deadline, check-in, capacity, venue, fee) of the expo, or of its registration, is asked about.
+  const sub = expoSubQuestion(cue);
+  // ("帮我预约参观名额" still books: a clear booking request outweighs the detail it names.)
+  const booking = scores.register_expo >= 5 && sub !== 'deadline';
+  if (sub && !booking && scores.subscribe < 5 && scores.cancel_registration < 4.5 && (scores.expo_info > 0 || (sub === 'deadline' && scores.register_expo > 0))) {
+    scores.expo_info += 4;
+    scores.register_expo *= 0.5;
+  }
   // Who may attend or exhibit is a question about the expo, not a sign-up.
   if ((scores.expo_info > 0 || scores.register_expo > 0) && EXPO_ELIGIBILITY.test(cue)) {
     scores.expo_info += 4;
@@ -145,11 +174,13 @@ export function explain(text: string): Explained {
   }
   // Money back for a deal already made (or a licence taken in) is a policy question, not a new lead.
   if (scores.explain_policy >= 6 && PAST_DEAL.test(cue)) scores.submit_lead *= 0.4;
-  const topic = topicFromSpans(norm, spans);
+  const topic = topicFromSpans(negation.text, spans);
   if (found('ipc')) scores.search_patents += 3.5;
   // A patent type in a question about awards or subsidies says which award, not what to search.
   if (found('patentType')) scores[scores.explain_policy >= 4.5 ? 'explain_policy' : 'search_patents'] += 1.5;
-  const tech = TECH[0].test(cue);
+  const letters = norm.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
+  // Technology: the cue vocabulary, or topic words the search glossary knows (铜箔, IGBT, fuel cell).
+  const tech = TECH[0].test(cue) || (letters <= 24 && topic !== '' && Math.max(...Object.values(scores)) < 4.5 && techShare(topic) >= 0.7);
   if (tech) scores.search_patents += TECH[1];
   if ((found('province') || found('patentType') || found('ipc')) && topic && scores.explain_policy < 4.5) scores.search_patents += 1.5;
   if (outOfScope >= 5) {
@@ -162,15 +193,17 @@ export function explain(text: string): Explained {
   if (strongest >= 4.5) scores.search_patents *= 0.6;
   // A bare technology topic ("石墨烯导热膜", "solar cells") with no request words around it is a search
   // (short by nature: a long text that is "all topic" is noise, not a query).
-  const letters = norm.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
   if (tech && strongest === 0 && letters <= 24 && topic.replace(/\s/g, '').length >= 0.7 * letters) scores.search_patents += 2;
+
+  // A place alone ("武汉", "Hefei") asks what the platform has there.
+  if (found('province') && topic === '' && strongest === 0 && letters <= 12) scores.search_patents += 5;
 
   // A message that is nothing but a greeting is one, however it is spelt; in front of a request it is not.
   if (greetingOnly(cue)) scores.greet += 4;
   if (strongest >= 3 || scores.search_patents >= 3) scores.greet *= 0.3;
 
   // Combine: rule logits plus the model's log-probabilities, over all intents including `unknown`.
-  const feats = features(modelTextOf(norm, spans.find((s) => s.kind === 'patentNumber')));
+  const feats = features(modelTextOf(negation.text, spans.find((s) => s.kind === 'patentNumber')));
   const pred = INTENT_MODEL.predict(feats);
   const w = MODEL_W * trust(pred);
   scores.unknown = Math.max(scores.unknown, UNKNOWN_BASE);
@@ -180,7 +213,8 @@ export function explain(text: string): Explained {
   const ranked = PRIORITY.filter((i) => i !== 'unknown').sort((x, y) => logits[at(y)]! - logits[at(x)]!);
   const best = ranked[0]!;
   const model = Object.fromEntries(INTENTS.map((intent, i) => [intent, Math.round(pred.probs[i]! * 1000) / 1000]));
-  const confidence = Math.round(post[at(best)]! * 1000) / 1000;
+  // A negation is read by a rule: never surer than NEGATED_CONFIDENCE, so the model (when configured) checks it.
+  const confidence = Math.round(Math.min(post[at(best)]!, negation.negated ? NEGATED_CONFIDENCE : 1) * 1000) / 1000;
   const { leadType: _lead, ...plain } = entities;
   if (logits[at('unknown')]! >= logits[at(best)]! || confidence < THRESHOLD) {
     return { ...unknown(plain, Math.min(confidence, THRESHOLD - 0.001)), scores, model };

@@ -5,6 +5,7 @@
 import type { Entities, PatentType } from '../core/intents.js';
 import { findPlaces, findProvince } from '../domain/geo.js';
 import { findPatentNumber } from '../domain/patent-number.js';
+import { corrected } from './fuzzy.js';
 import { LEAD_CUES, type TextLeadType } from './lexicon.js';
 import { normalize, squash } from './normalize.js';
 
@@ -118,8 +119,9 @@ export function extractNormalized(norm: string): Extraction {
   return { entities, spans };
 }
 
+/** Entities of a text; spans are offsets into its corrected form (normalised, typos corrected: fuzzy.ts). */
 export function extractEntities(text: string): Extraction {
-  return extractNormalized(normalize(text));
+  return extractNormalized(corrected(normalize(text)));
 }
 
 /** Topic words of a normalised text given its entity spans. */
@@ -144,6 +146,6 @@ export function topicFromSpans(norm: string, spans: readonly Span[]): string {
 
 /** The search topic: `"湖北 锂电池 专利"` → `"锂电池"`, `"lithium battery patents in Hubei"` → `"lithium battery"`. */
 export function topicWords(text: string): string {
-  const norm = normalize(text);
+  const norm = corrected(normalize(text));
   return topicFromSpans(norm, extractNormalized(norm).spans);
 }

@@ -1,18 +1,28 @@
 /**
- * Typo tolerance for English cue words: a token of 5+ letters that is one edit (insertion, deletion,
- * substitution or transposition) away from a keyword is read as that keyword ("serach" → "search").
- * Real words that sit one edit from a keyword ("cancer", "inventor", "patient") are left alone.
+ * Typo tolerance for English cue words and the closed English vocabularies (province and city names,
+ * patent types): a token of 5+ letters that is one edit (insertion, deletion, substitution or
+ * transposition) away from exactly one keyword is read as that keyword ("serach" → "search", "anhiu" →
+ * "anhui"); one edit from two different words ("hanan": henan or hunan?) it stays as written. Real words that sit one
+ * edit from a keyword ("cancer", "inventor", "patient", "modal") are left alone.
  */
+import { PROVINCES } from '../core/intents.js';
+import { findPlaces, PROVINCE_INFO } from '../domain/geo.js';
+import { foldVocab } from './fold-vocab.js';
 
 const KEYWORDS = `search patent patents register registration registrations subscribe unsubscribe cancel policy policies
   subsidy subsidies exhibition license licence invest investor investment infringement infringing agency attorney
   alliance delete forget hello purchase acquire develop collaborate cooperation notifications incentive incentives
-  battery batteries lithium details status lawyer notify financing funding sign-up`.split(/\s+/).filter((w) => w.length >= 5);
+  battery batteries lithium details status lawyer notify financing funding sign-up utility model models design
+  designs invention inventions result results`
+  .split(/\s+/)
+  .concat(PROVINCES.flatMap((p) => [PROVINCE_INFO[p].en, ...PROVINCE_INFO[p].cities.flatMap((c) => c.en.split('|'))]).map((w) => w.toLowerCase()))
+  .filter((w) => w.length >= 5 && /^[a-z-]+$/.test(w));
 const KEYWORD_SET = new Set(KEYWORDS);
 const REAL_WORDS = new Set(
   `cancer cancers invent invents invented inventor inventors patient patients parent parents parents' police lesson
   licensed licenses licensee policed agenda status statue states seller sells fundings delta sight signs hollow
-  helps helped batter latent potent search searches searched registers registered`.split(/\s+/),
+  helps helped batter latent potent search searches searched registers registered modal modes motel yodel resign
+  desire deign result resulted insult resale henna human hunger`.split(/\s+/),
 );
 /** Only this many tokens are examined (long inputs stay linear and cheap). */
 const MAX_TOKENS = 300;
@@ -36,7 +46,20 @@ export function correctTypos(norm: string): string {
   let count = 0;
   return norm.replace(/[a-z][a-z-]{3,}[a-z]/g, (tok) => {
     if (++count > MAX_TOKENS || KEYWORD_SET.has(tok) || REAL_WORDS.has(tok)) return tok;
-    for (const k of KEYWORDS) if (withinOneEdit(tok, k)) return k;
-    return tok;
+    // A place the gazetteer knows is not a typo (Shaanxi is one edit from Shanxi and another province).
+    if (findPlaces(tok).length) return tok;
+    let found: string | undefined;
+    for (const k of KEYWORDS) {
+      if (!withinOneEdit(tok, k)) continue;
+      // Singular and plural of one word are one candidate.
+      if (found && found.replace(/s$/, '') !== k.replace(/s$/, '')) return tok;
+      found ??= k;
+    }
+    return found ?? tok;
   });
+}
+
+/** The normalised text with homophone typos (foldVocab) and English keyword typos corrected: what the classifier reads. */
+export function corrected(norm: string): string {
+  return correctTypos(foldVocab(norm));
 }

@@ -6,6 +6,7 @@
  */
 import { COMMAND_INTENT } from '../core/commands.js';
 import type { Intent, LeadType } from '../core/intents.js';
+import { SMALL_TALK_WORDS } from './platform-cues.js';
 
 export type Cue = readonly [RegExp, number];
 export type TextLeadType = Exclude<LeadType, 'consult'>;
@@ -82,7 +83,7 @@ export const INTENT_CUES: Record<Exclude<Intent, 'unknown' | 'submit_lead'>, Cue
     c(/\b(?:details?|status|claims?|abstract|owner|who owns|expire[sd]?|valid|tell me about|what is|info|information|legal)\b/, 2),
   ],
   explain_policy: [
-    c(/政策|补贴|补助|资助|奖补|报销|专项资金|资金支持|质押|贴息|减免|税收|减税|免税|税费|退税|扶持|优惠/, 6),
+    c(/政策|补贴|补助|资助|奖补|报销|专项资金|资金支持|质押|贴息|减免|税收|减税|免税|税费|退税|扶持|优惠|(?:交|缴|问问|问一下|什么|多少|哪些)税/, 6),
     c(/奖励|激励|奖金|孵化器|孵化基地|产业化基地|(?:能|可以)(?:拿|领|得)(?:到)?多少(?:钱)?|给多少钱|拿多少钱|领多少钱/, 4.5),
     c(/(?:有|给|提供|能得到|能获得|可以获得)(?:什么|哪些|啥)(?:样的)?支持|\bwhat (?:kind of )?(?:support|help|benefits?)\b.{0,30}\b(?:get|receive|offer|provide|available)|\bsupport (?:can|do|does|will) (?:i|we|you|they)\b/, 4),
     c(/跨省|跨区域|孵化|基地|贷款|申报|能拿多少|给多少钱|有什么支持|支持措施|措施|办法|条例|规定|税|政府|财政/, 2.5),
@@ -115,6 +116,8 @@ export const INTENT_CUES: Record<Exclude<Intent, 'unknown' | 'submit_lead'>, Cue
     c(/(?:取消|撤销|撤回|退掉|删除|删掉)(?:我的|我们的)?.{0,6}(?:报名|参会|参展|登记|预约|预订|预定|展位|注册|行程|名额)|(?:报名|参会|预约|名额|展位).{0,4}(?:取消|撤销|作废|撤|不要了|不用了)/, 6),
     c(/(?:退掉|取消|撤销|不要)(?:了)?我(?:们)?(?:订|预订|预约|报名|登记|注册)的/, 6),
     c(/不去(?:参加)?(?:展会|博览会|交易会)了|不去了|(?:不|没)(?:打算|准备|想|计划)(?:再)?(?:去|参加|来|参展|参会)(?:了|啦)|不(?:再)?(?:参加|参展|参会|过去)了|去不了|来不了|参加不了|不参加了|无法参加|不能参加|不能来|没法去|没空去|退掉|退出|撤销|放弃参加/, 4.5),
+    c(/(?:报名|登记|预约|参会|参展|展位|名额)(?:信息|记录|资格)?(?:给|帮我)?(?:删|删掉|删除|删了|去掉|撤了|撤掉|作废|退了)/, 6.5),
+    c(/\b(?:delete|remove|erase|drop) (?:my|our) (?:\w+ ){0,2}(?:registration|booking|reservation|sign-?up|rsvp)s?\b/, 6.5),
     c(/取消/, 2.5),
     c(/(?:从|在)(?:参展|参会|报名|展会|博览会|交易会|观众|展商)(?:的)?(?:名单|列表)/, 6.5),
     c(/\bcancel\w*\b.{0,20}\b(?:registration|booking|reservation|spot|seat|ticket|attendance|sign-?up)\b|\b(?:can'?t|cannot|won'?t be able to|unable to|no longer) (?:make it|attend|come|go|participate)\b|\bwithdraw\w*\b|\b(?:de|un)-?register\b|\b(?:drop|scrap|ditch|undo|pull) (?:my|our) (?:\w+ ){0,2}(?:registration|sign-?up|booking|reservation|spot|place|seat|attendance|booth)\b|\b(?:take|cross|strike) (?:me|us|my name|our name) off\b|\b(?:remove|take|cross|strike|delete|drop) (?:me|us|my name|our name|(?:our|my) (?:company|firm|team|university|lab)) (?:from|off) the (?:\w+ )?(?:attendee|exhibitor|visitor|guest|expo|fair|registration|participant) list\b|\bcount (?:me|us) out\b|\bnot (?:coming|going) (?:any ?more|after all)\b|\bchanged (?:my|our) minds?\b/, 6),
@@ -150,8 +153,8 @@ export const INTENT_CUES: Record<Exclude<Intent, 'unknown' | 'submit_lead'>, Cue
     c(/\bunsubscribe\b|\bstop (?:spamming|bugging|pinging|sending|messaging|texting|notifying|the (?:messages|notifications|updates|alerts))\b|\b(?:no more|don'?t send(?: me)?(?: any)?(?: more)?) (?:messages|notifications|updates|alerts|emails|spam)\b|\bopt[- ]?out\b|\bmute\b|\b(?:turn off|disable|switch off) (?:all |the )?(?:notifications|alerts|messages|updates|push)\b|^\W*stop\W*$|\bleave me alone\b/, 7),
   ],
   forget_me: [
-    c(/(?:删除|删掉|删了|清除|清空|抹去|抹掉|销毁)(?:我的|我们的)?(?:所有|全部|一切)?(?:的)?.{0,8}(?:数据|信息|资料|记录|账号|账户|隐私|手机号|电话|邮箱|联系方式)|忘(?:记|掉)我|注销|把我的.{0,12}(?:删|清除)|不要保存我的|不(?:想|要|希望)(?:让)?(?:你们|平台|你)?(?:保存|保留|存储|记录|留着)(?:我的)?|(?:资料|数据|个人信息|记录|账号|手机号|联系方式).{0,6}(?:删除|删掉|清除|清空|抹掉)|把我(?:从|在)(?!.{0,6}(?:参展|参会|报名|展会|博览会|交易会|观众|展商|通知|推送|订阅|消息|提醒|邮件|短信)).{0,12}(?:删|清除|移除|去掉)|把我(?:留|存|登记|填|提交)的.{0,10}(?:删|清)/, 6),
-    c(/\bforget (?:me|about me|my)\b|\b(?:delete|erase|wipe|remove|purge)\b(?!.{0,40}\b(?:mailing|notification|subscriber|subscription|distribution|alert|newsletter|sms|push|broadcast|message|expo|fair|attendee|exhibitor|guest|visitor|registration|waiting|wait) ?lists?\b).{0,40}\b(?:my|me|personal)\b|\bremove me from (?:your|the) (?:system|database|records?|platform)\b|\bright to be forgotten\b|\bgdpr\b|\bdelete (?:my )?account\b/, 6),
+    c(/(?:删除|删掉|删了|清除|清空|抹去|抹掉|销毁)(?:我的|我们的)?(?:所有|全部|一切)?(?:的)?.{0,8}(?:数据|信息|资料|记录|账号|账户|隐私|手机号|电话|邮箱|联系方式)|忘(?:记|掉)我|注销|把我的(?!.{0,12}(?:报名|登记|预约|参会|参展|展位|行程|名额|订阅|需求|线索))(?:.{0,12})(?:删|清除)|不要保存我的|不(?:想|要|希望)(?:让)?(?:你们|平台|你)?(?:保存|保留|存储|记录|留着)(?:我的)?|(?:资料|数据|个人信息|记录|账号|手机号|联系方式).{0,6}(?:删除|删掉|清除|清空|抹掉)|把我(?:从|在)(?!.{0,6}(?:参展|参会|报名|展会|博览会|交易会|观众|展商|通知|推送|订阅|消息|提醒|邮件|短信)).{0,12}(?:删|清除|移除|去掉)|把我(?:留|存|登记|填|提交)的.{0,10}(?:删|清)/, 6),
+    c(/\bforget (?:me|about me|my)\b|\b(?:delete|erase|wipe|remove|purge)\b(?!.{0,40}\b(?:registration|booking|reservation|sign-?up|rsvp|ticket|lead)s?\b)(?!.{0,40}\b(?:mailing|notification|subscriber|subscription|distribution|alert|newsletter|sms|push|broadcast|message|expo|fair|attendee|exhibitor|guest|visitor|registration|waiting|wait) ?lists?\b).{0,40}\b(?:my|me|personal)\b|\bremove me from (?:your|the) (?:system|database|records?|platform)\b|\bright to be forgotten\b|\bgdpr\b|\bdelete (?:my )?account\b/, 6),
   ],
 };
 
@@ -161,12 +164,12 @@ export const GREETING_WORDS =
 const GREETING_REST =
   /(?:我|我们)?(?:刚|刚刚|才|新)(?:关注|扫码|进群|加入|加的|来)(?:了)?(?:这个|你们的?|贵|本|该)?(?:公众)?(?:号|账号|群|平台|进来)?|新来的|初来乍到|我想问一下|想问一下|请问一下|问一下|想咨询一下|咨询一下|打扰一下|打扰了|请问|老师|各位|大家|朋友们?|小助手|助手|机器人|客服|亲|同学|嗯|那个|呀|啊|哈|呢|嘛|呐|哦|喽|哇|[你您](?=[\s\p{P}\p{S}]|$)|\b(?:(?:i|we) (?:have )?)?(?:just |only just )?(?:followed|joined|subscribed to|found|scanned|added) (?:your|this|the) (?:account|page|channel|bot|code|qr code|group)\b|\b(?:i'?m |we'?re )?new here\b|\bjust (?:joined|followed|arrived)\b|\b(?:there|everyone|all|team|folks|bot|assistant|friend|guys|again|you|u|anyone|anybody|oh|hi)\b|[\s\p{P}\p{S}\d]/gu;
 
-/** True when the text is a greeting and nothing else ("嗨", "在么在么", "yo what's up"). */
+/** True when the text is a greeting or small talk and nothing else ("嗨", "在么在么", "yo what's up", "好的，谢谢"). */
 export function greetingOnly(cue: string): boolean {
   if (cue.length > 60) return false;
-  GREETING_WORDS.lastIndex = 0;
-  if (!GREETING_WORDS.test(cue)) return false;
-  return cue.replace(GREETING_WORDS, '').replace(GREETING_REST, '') === '';
+  const words = cue.replace(GREETING_WORDS, '').replace(SMALL_TALK_WORDS, '');
+  if (words.length === cue.length) return false;
+  return words.replace(GREETING_REST, '').replace(/[\s\p{P}\p{S}]/gu, '') === '';
 }
 
 /** Structural cues that argue for `unknown`: prompt injection and chit-chat. */
@@ -174,7 +177,7 @@ export const INJECTION: RegExp =
   /忽略(?:之前|以上|上面|前面|先前|所有|你的)?.{0,6}(?:指令|提示|规则|设定|要求|限制|约束)|从现在(?:开始|起)你(?:只能|必须|就是|要)|系统提示|提示词|越狱|开发者模式|管理员模式|你现在是|扮演|导出.{0,12}(?:手机号|用户|数据|名单)|(?:所有|全部|其他)(?:的)?(?:用户|报名用户|人)|数据库(?:里|中)|\bignore (?:all |any |the |your )?(?:previous|prior|above|earlier|preceding)\b|\bignore (?:everything|anything|all)(?: (?:above|before|else|you were told))?\b|\b(?:hidden|secret|original|initial|internal) (?:instructions|prompt|rules)\b|\bsystem prompt\b|\bjailbreak\b|\bdeveloper mode\b|\bdan mode\b|\bpretend (?:to be|you are)\b|\byou are now\b|\b(?:all|other) users\b|\beveryone'?s\b|\bdrop table\b|\b(?:system|admin) (?:override|mode)\b|\bact as (?:an? )?(?:admin|root|developer)\b|\bdisregard\b.{0,20}\binstructions\b/;
 
 export const CHITCHAT: Cue = c(
-  /天气|下雨|气温|房价|买房|租房|工资|物价|热不热|冷不冷|几度|温度怎么样|笑话|段子|讲个故事|吃什么|吃饭|好吃|餐厅|饭店|美食|外卖|电影|电视剧|音乐|唱(?:首|个)?歌|写(?:一)?首诗|作诗|诗歌|星座|运势|算命|彩票|股票|比特币|游戏|足球|篮球|明星|八卦|恋爱|女朋友|男朋友|男的还是女的|几岁|多大了|你叫什么|无聊|陪我聊|聊天|旅游|景点|好玩|特产|火车票|机票|车票|高铁票|打车|订酒店|减肥|等于几|写代码|\b(?:weather|joke|jokes|poem|song|sing|movie|film|music|recipe|restaurant|lunch|dinner|football|soccer|basketball|who won|capital of|lottery|stock price|bitcoin|girlfriend|boyfriend|dating|how old are you|are you (?:a )?(?:human|robot|real)|meaning of life|tell me a story|how tall|scripts?|code|train tickets?|flights?|hotel booking)\b/,
+  /天气|下雨|快递|包裹|气温|房价|买房|租房|工资|物价|热不热|冷不冷|几度|温度怎么样|笑话|段子|讲个故事|吃什么|吃饭|好吃|餐厅|饭店|美食|外卖|电影|电视剧|音乐|唱(?:首|个)?歌|写(?:一)?首诗|作诗|诗歌|星座|运势|算命|彩票|股票|比特币|游戏|足球|篮球|明星|八卦|恋爱|女朋友|男朋友|男的还是女的|几岁|多大了|你叫什么|无聊|陪我聊|聊天|旅游|景点|好玩|特产|火车票|机票|车票|高铁票|打车|订酒店|减肥|等于几|写代码|\b(?:weather|joke|jokes|poem|song|sing|movie|film|music|recipe|restaurant|lunch|dinner|football|soccer|basketball|who won|capital of|lottery|stock price|bitcoin|girlfriend|boyfriend|dating|how old are you|are you (?:a )?(?:human|robot|real)|meaning of life|tell me a story|how tall|scripts?|code|train tickets?|flights?|hotel booking)\b/,
   3,
 );
 

@@ -14,9 +14,10 @@ import { fileURLToPath } from 'node:url';
 import type { Intent } from '../core/intents.js';
 import { findPatentNumber } from '../domain/patent-number.js';
 import { features } from './features.js';
-import { correctTypos } from './fuzzy.js';
+import { correctTypos, corrected } from './fuzzy.js';
 import type { TextLeadType } from './lexicon.js';
 import { probabilities, type SoftmaxModel } from './linear.js';
+import { maskNegated } from './negation.js';
 import { normalize } from './normalize.js';
 
 export const TRAINING_DIR = join(dirname(fileURLToPath(import.meta.url)), 'training');
@@ -58,7 +59,8 @@ export function modelTextOf(norm: string, patentNumber?: { start: number; end: n
 }
 
 export function modelText(text: string): string {
-  const norm = normalize(text);
+  // As classify.ts reads it: corrected, and a negated span ("不是要卖，…") blanked.
+  const norm = maskNegated(corrected(normalize(text))).text;
   return modelTextOf(norm, findPatentNumber(norm));
 }
 

@@ -41,6 +41,8 @@ export interface ConversationState {
   broadcast?: BroadcastDraft;
   /** The last search that found nothing, offered as a technology demand. */
   lastFailedSearch?: string;
+  /** The results last shown (numbered from `from`), for "第三个" / "the 2nd result" (handlers/result-reference.ts). */
+  lastResults?: { from: number; hits: { id: string; title: string }[] };
 }
 
 export interface BroadcastDraft {

@@ -1,0 +1,33 @@
+/**
+ * Negation with contrast: "我不是要卖专利，就是问问税", "I'm not looking to buy, just browsing". The
+ * negated part names what the user does not want; read as it stands it would win (a sell lead). The
+ * negated span, from the negation up to the contrast word, is blanked (same length, so entity offsets
+ * stay valid), and the rest is read as the request. Without a contrast, a negated trade verb ("我不是要卖",
+ * "I don't want to sell my patent") is blanked alone: what is left may be too little to act on, which is
+ * better than starting the lead the user declined.
+ */
+
+const ZH =
+  /(?:并不是|并非|不是|不想|不打算|不准备|不要|没打算|没想|无意|不用|不会)[^。!！?？]{1,24}?(?=[，,;；、\s]*(?:我|我们)?(?:就是|只是|只想|就想|只要|而是|仅仅|仅是|仅想|其实|主要是|单纯|就问|只问|就看|只看|就查|只查|就了解|只了解|想问|问问))/g;
+const EN =
+  /\b(?:i'?m not|i am not|we'?re not|we are not|not|i don'?t|i do not|we don'?t|we do not|i have no (?:intention|plans?) (?:of|to))\b(?: (?:want(?:ing)? to|looking to|trying to|going to|planning to|interested in|here to))?[^.;!?]{1,60}?(?=[,;.]?\s*(?:(?:i'?m|we'?re|i am|we are|i|we) )?(?:just|only|merely|simply|rather)\b|[,;]\s*but\b)/g;
+
+const ZH_VERB = /(?:并不是|不是|不想|不打算|不准备|没打算|没想|无意)(?:要|想|打算|准备)?(?:卖|出售|转让|买|购买|收购|投资|入股|授权|许可|合作)/g;
+const EN_VERB =
+  /\b(?:don'?t|do not|doesn'?t|does not|not|never|no longer|won'?t|will not)(?: (?:want|wish|plan|intend|mean|looking|going|trying)(?: to)?)? (?:sell|buy|license|licence|invest|purchase|acquire|transfer|partner)\b/g;
+
+export interface Negation {
+  /** The text with the negated span replaced by spaces. */
+  text: string;
+  negated: boolean;
+}
+
+export function maskNegated(norm: string): Negation {
+  let negated = false;
+  const blank = (m: string): string => {
+    negated = true;
+    return ' '.repeat(m.length);
+  };
+  const text = norm.replace(ZH, blank).replace(EN, blank).replace(ZH_VERB, blank).replace(EN_VERB, blank);
+  return { text, negated };
+}

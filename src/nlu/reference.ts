@@ -1,0 +1,63 @@
+/**
+ * References to the results the bot last showed: "第三个点开看看", "看看第4个", "最后一个", "the 2nd result",
+ * "the fifth one", a bare "2", "刚才那个石墨烯的专利", "the drone one you just showed". The classifier reads
+ * them as `patent_detail`; the handler resolves them against the result list stored in the conversation
+ * state (handlers/result-reference.ts). `index` is 1-based as the list is numbered, -1 for the last one.
+ */
+
+export type ResultReference = { index: number } | { topic: string };
+
+const ZH_DIGIT: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+const EN_ORDINAL: Record<string, number> = {
+  first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10, last: -1,
+};
+
+function zhNumber(s: string): number | undefined {
+  if (/^\d+$/.test(s)) return Number(s);
+  if (s.length === 1) return ZH_DIGIT[s];
+  // 十一 … 十九, 二十
+  const m = /^([二三四五]?)十([一二三四五六七八九]?)$/.exec(s);
+  return m ? (m[1] ? ZH_DIGIT[m[1]]! : 1) * 10 + (m[2] ? ZH_DIGIT[m[2]]! : 0) : undefined;
+}
+
+/** 第三个 / 第4条 …, not followed by what makes it something else (第三届, 第二十条规定, 第一次). */
+const ZH_ORDINAL = /第\s*([一二两三四五六七八九十]{1,3}|\d{1,2})\s*(?:个|条|项|篇|件|款|份)?(?!届|次|天|年|期|名|批|代|季|轮|号|页|步|条规定|条的规定|章)/;
+const ZH_ORDINAL_CONTEXT = /点开|打开|展开|看看|看下|看一下|详情|详细|介绍|说说|讲讲|是什么|怎么样|呢|专利|结果|那个|这个|的|^\s*第\s*\S{1,3}\s*(?:个|条|项)?\s*$/;
+const ZH_LAST = /最后(?:一|那)(?:个|条|项)|倒数第一(?:个|条)?/;
+const ZH_TOPIC = /(?:刚才|刚刚|上面|前面|之前|你)(?:的|说的|推荐的|搜到的|列出的|发的|给的|提到的)?(?:那个|那条|那项|这个|那)?(?:关于)?([^，,。?？!！]{1,16}?)(?:的|那个|那条|那项)?(?:专利|那个|那条|那项|技术)(?:呢|吧|啊)?(?:详情|详细|说说|介绍一下)?\s*$/;
+const LAW = /法|细则|条例|指南|规定|办法|公约/;
+
+const EN_ORD = /\b(?:the |that |no\.? ?|number |#)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|(\d{1,2})(?:st|nd|rd|th))\b(?: (one|result|item|entry|hit|link|patent|record)s?\b)?/;
+const EN_NUM = /(?:\b(?:number|no\.?|result|item)\s*|#)(\d{1,2})\b/;
+const EN_TOPIC = /\b(?:the|that) ([a-z][a-z -]{1,30}?) (?:one|patent|result)s? (?:you |that you )?(?:just |earlier |before )?(?:showed|listed|found|mentioned|sent|gave|shown|above|earlier|before)\b/;
+
+export function resultReference(norm: string): ResultReference | undefined {
+  const s = norm.trim();
+  const bare = /^\s*(\d{1,2})\s*[.。]?\s*$/.exec(s);
+  if (bare) return Number(bare[1]) >= 1 ? { index: Number(bare[1]) } : undefined;
+  if (ZH_LAST.test(s)) return { index: -1 };
+  const zh = ZH_ORDINAL.exec(s);
+  if (zh && !LAW.test(s.slice(Math.max(0, zh.index - 6), zh.index)) && ZH_ORDINAL_CONTEXT.test(s)) {
+    const n = zhNumber(zh[1]!);
+    if (n && n <= 50) return { index: n };
+  }
+  const topic = ZH_TOPIC.exec(s);
+  if (topic && /^(?:刚才|刚刚|上面|前面|之前)/.test(s.slice(topic.index))) {
+    const words = topic[1]!.replace(/^(?:那个|那条|那项|这个|的)+|(?:的)$/g, '').trim();
+    if (words) return { topic: words };
+  }
+  const en = EN_ORD.exec(s);
+  // "the first one", "the 2nd result", "tell me more about the third": an ordinal with a noun of the list or after "the".
+  // Without a list noun the ordinal must end the message ("tell me more about the third"; not "the last day").
+  const endsHere = en !== null && /^\s*(?:please|pls)?\s*[.!?]*\s*$/.test(s.slice(en.index + en[0].length));
+  const afterThe = en !== null && /(?:\bthe|\bthat|\bno\.?|\bnumber|#)\s*$/.test(s.slice(0, en.index + en[0].indexOf(en[1]!)));
+  if (en && (en[3] ? en[3] !== 'patent' || !/\bpatents? (?:on|about|for|of|in|from)\b/.test(s) : afterThe && endsHere)) {
+    const n = en[2] ? Number(en[2]) : EN_ORDINAL[en[1]!]!;
+    if (n === -1 || (n >= 1 && n <= 50)) return { index: n };
+  }
+  const num = EN_NUM.exec(s);
+  if (num && Number(num[1]) >= 1 && /\b(?:show|open|tell|more|details?|about|see|look)\b|^\s*(?:number|no\.?|#)/.test(s)) return { index: Number(num[1]) };
+  const et = EN_TOPIC.exec(s);
+  if (et) return { topic: et[1]!.trim() };
+  return undefined;
+}
