@@ -16,6 +16,9 @@
  *  - PATCH /open-apis/im/v1/messages/:id: card update; only cards this fake sent, with
  *    `config.update_multi: true` (230099 otherwise, the fake's choice of code), within 14 days of
  *    sending on the fake's clock (230031), 5 per second per message (230020).
+ *  - GET /open-apis/contact/v3/users/:open_id?user_id_type=open_id → `data.user.name` from `names`
+ *    (set by the test); someone not in it → 41050 (outside the app's contact range);
+ *    `contactScope = false` → 99991672 (the app lacks contact:user.base:readonly), both HTTP 400.
  *  - POST /callback/ws/endpoint → a ws:// URL on this server; the socket speaks the SDK's pbbp2
  *    protobuf frames: `pushWs(envelope)` sends an event frame and resolves with the client's ACK.
  * `failNext(method, failure, { times, key })` (key: receive_id, or message id for patch) injects
@@ -85,6 +88,8 @@ export async function startFakeFeishu(o: FakeFeishuOptions = {}) {
   const tokens = new Map<string, number>(); // token → expires at
   const messages = new Map<string, FakeMessage>();
   const removedChats = new Set<string>();
+  const names = new Map<string, string>();
+  const state = { contactScope: true };
   const outOfScope = new Set<string>();
   const chatLimiter = new SlidingWindowLimiter(undefined, o.perChatPerSecond ?? 5);
   const appLimiter = new SlidingWindowLimiter(o.perAppPerSecond ?? 50, undefined);
@@ -113,11 +118,13 @@ export async function startFakeFeishu(o: FakeFeishuOptions = {}) {
       return sendJson(res, 400, { code: 9499, msg: 'body is not JSON' });
     }
     const p = url.pathname;
+    const userPath = /^\/open-apis\/contact\/v3\/users\/([^/]+)$/.exec(p);
     const msgPath = /^\/open-apis\/im\/v1\/messages\/([^/]+)(\/reply)?$/.exec(p);
     const method =
       p === '/open-apis/auth/v3/tenant_access_token/internal' ? 'token'
       : p === '/open-apis/bot/v3/info' ? 'bot.info'
       : p === '/callback/ws/endpoint' ? 'ws.endpoint'
+      : userPath && req.method === 'GET' ? 'contact.user'
       : p === '/open-apis/im/v1/messages' && req.method === 'POST' ? 'message.create'
       : msgPath?.[2] && req.method === 'POST' ? 'message.reply'
       : msgPath && req.method === 'PATCH' ? 'message.patch'
@@ -148,6 +155,13 @@ export async function startFakeFeishu(o: FakeFeishuOptions = {}) {
       if (exp === undefined || exp <= now()) return fail(res, call, { status: 400, code: 99991663, msg: 'Invalid access token for authorization' });
       if (method === 'bot.info') {
         call.response = { code: 0, msg: 'ok', bot: { activate_status: 2, app_name: 'patent-bridge', open_id: BOT_OPEN_ID } };
+        return sendJson(res, 200, call.response);
+      }
+      if (method === 'contact.user') {
+        if (!state.contactScope) return fail(res, call, { status: 400, code: 99991672, msg: 'Access denied. One of the following scopes is required: [contact:user.base:readonly]' });
+        const name = call.query.user_id_type === 'open_id' ? names.get(decodeURIComponent(userPath![1]!)) : undefined;
+        if (name === undefined) return fail(res, call, { status: 400, code: 41050, msg: 'no user authority error' });
+        call.response = { code: 0, msg: 'success', data: { user: { open_id: userPath![1], name, en_name: '' } } };
         return sendJson(res, 200, call.response);
       }
       if (method === 'message.patch') return patch(res, call, msgPath![1]!);
@@ -234,6 +248,10 @@ export async function startFakeFeishu(o: FakeFeishuOptions = {}) {
     failNext: (method: string, failure: FeishuFailure, opts?: { times?: number; key?: string }) => faults.add(method, failure, opts),
     /** Every token issued so far answers 99991663 from now on (what a long-running process meets). */
     invalidateTokens: () => tokens.clear(),
+    /** open_id → the name the contact API answers. */
+    names,
+    /** Set contactScope false to answer every contact lookup 99991672. */
+    state,
     removeBotFrom: (chatId: string) => removedChats.add(chatId),
     outOfScope: (openId: string) => outOfScope.add(openId),
     messages: (chatId?: string) => [...messages.values()].filter((m) => chatId === undefined || m.chat_id === chatId || m.receive_id === chatId),
