@@ -68,12 +68,12 @@ function actionIdOf(data: Obj): string | undefined {
   return undefined;
 }
 
-/** The inbox key of one tap: a re-push of the same frame keeps it, a second tap gets a new frame id. */
+/** The inbox key of one tap on one of our cards: a re-push of the same frame keeps it, a second tap gets a new frame id. */
 export function cardUpdateId(data: Obj, frameId: string | undefined): string | undefined {
   const card = str(data.outTrackId);
   const user = str(data.userId);
   const action = actionIdOf(data);
-  return card && user && action && frameId ? `card:${card}:${user}:${action.slice(0, 64)}:${frameId}` : undefined;
+  return card && cardConversation(card) && user && action && frameId ? `card:${card}:${user}:${action.slice(0, 64)}:${frameId}` : undefined;
 }
 
 export function cardChatId(data: Obj): string | undefined {

@@ -184,18 +184,24 @@ export class DingTalkChannel {
     this.o.log.warn('dingtalk frame dropped', { why: why.slice(0, 100) });
   }
 
+  /** A callback frame's data; a malformed one is counted and acknowledged (pushing it again would not help). */
+  private frameData(frame: DWClientDownStream, what: string): Record<string, unknown> | undefined {
+    try {
+      const data = JSON.parse(frame.data) as Record<string, unknown>;
+      if (!data || typeof data !== 'object') throw new Error('data is not an object');
+      return data;
+    } catch (err) {
+      this.malformed(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+      if (frame.headers?.messageId) this.client.socketCallBackResponse(frame.headers.messageId, {});
+      return undefined;
+    }
+  }
+
   /** Record, then acknowledge; a frame we cannot record stays unacknowledged so DingTalk re-pushes it. */
   private async onCallback(frame: DWClientDownStream): Promise<void> {
     const messageId = frame.headers?.messageId;
-    let data: Record<string, unknown>;
-    try {
-      data = JSON.parse(frame.data) as Record<string, unknown>;
-      if (!data || typeof data !== 'object') throw new Error('data is not an object');
-    } catch (err) {
-      this.malformed(`callback data: ${err instanceof Error ? err.message : String(err)}`);
-      if (messageId) this.client.socketCallBackResponse(messageId, {});
-      return;
-    }
+    const data = this.frameData(frame, 'callback data');
+    if (!data) return;
     const id = dingtalkUpdateId(data) ?? (messageId ? `frame:${messageId}` : undefined);
     if (!id) return this.malformed('callback without msgId or messageId');
     try {
@@ -211,15 +217,8 @@ export class DingTalkChannel {
   /** A tap on one of our group cards: recorded, then acknowledged (an empty answer leaves the card as it is). */
   private async onCardCallback(frame: DWClientDownStream): Promise<void> {
     const messageId = frame.headers?.messageId;
-    let data: Record<string, unknown>;
-    try {
-      data = JSON.parse(frame.data) as Record<string, unknown>;
-      if (!data || typeof data !== 'object') throw new Error('data is not an object');
-    } catch (err) {
-      this.malformed(`card callback data: ${err instanceof Error ? err.message : String(err)}`);
-      if (messageId) this.client.socketCallBackResponse(messageId, {});
-      return;
-    }
+    const data = this.frameData(frame, 'card callback data');
+    if (!data) return;
     const id = cardUpdateId(data, messageId);
     if (!id) {
       this.malformed('card callback without our card, a user or an action');

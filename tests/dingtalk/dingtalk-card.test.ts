@@ -45,5 +45,6 @@ describe('dingtalk group cards', () => {
     expect(mapCardCallback(tap(id, 'zz:not-a-code'), 'u1').kind).toBe('expired-button');
     expect(mapCardCallback(tap('foreign-card', encodeAction({ type: 'help' })), 'u2').kind).toBe('ignore');
     expect(cardUpdateId({ outTrackId: id, userId: 'x', content: 'not json' }, 'f')).toBeUndefined();
+    expect(cardUpdateId(tap('foreign-card', 'h'), 'f')).toBeUndefined();
   });
 });
