@@ -36,7 +36,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CallLog, FaultRules, listenLoopback, readBody, sendJson, SlidingWindowLimiter, type BaseCall } from './fake-base.js';
+import { CallLog, FaultRules, listenLoopback, readBody, sendJson, SlidingWindowLimiter, TokenIssuer, type BaseCall } from './fake-base.js';
 
 export const TOPIC_ROBOT = '/v1.0/im/bot/messages/get';
 export const TOPIC_CARD = '/v1.0/card/instances/callback';
@@ -110,7 +110,7 @@ export async function startFakeDingTalk(opts: FakeDingTalkOptions = {}) {
   const faults = new FaultRules<Failure>();
   const limiter = new SlidingWindowLimiter(undefined, opts.groupPerMinute ?? 20, 60_000);
   const tickets = new Set<string>();
-  const tokens = new Map<string, boolean>();
+  const tokens = new TokenIssuer('at-', now);
   const sessions = new Map<string, { to: DingTalkSent['to']; expiresAt: number }>();
   const pending = new Map<string, { frame: string; left: number; timer?: NodeJS.Timeout }>();
   const sent: DingTalkSent[] = [];
@@ -193,8 +193,7 @@ export async function startFakeDingTalk(opts: FakeDingTalkOptions = {}) {
     }
     if (method === 'oauth2.accessToken') {
       if (body.appKey !== clientId || body.appSecret !== clientSecret) return answer(res, call, 400, { code: 'invalidClientIdOrSecret', message: '无效的clientId或者clientSecret' });
-      const accessToken = `at-${randomUUID()}`;
-      tokens.set(accessToken, true);
+      const accessToken = tokens.issue(7200);
       return answer(res, call, 200, { accessToken, expireIn: 7200 });
     }
     if (method === 'sessionWebhook') {
@@ -208,7 +207,7 @@ export async function startFakeDingTalk(opts: FakeDingTalkOptions = {}) {
       return answer(res, call, 200, { errcode: 0, errmsg: 'ok' });
     }
     if (method === 'cardSend' || method === 'cardUpdate') {
-      if (!token || !tokens.get(token)) return answer(res, call, 401, { code: 'InvalidAuthentication', message: '不合法的access_token' });
+      if (!tokens.valid(token)) return answer(res, call, 401, { code: 'InvalidAuthentication', message: '不合法的access_token' });
       let data: FakeCard['data'] | undefined;
       try {
         data = JSON.parse(String(body.cardData)) as FakeCard['data'];
@@ -237,7 +236,7 @@ export async function startFakeDingTalk(opts: FakeDingTalkOptions = {}) {
       return answer(res, call, 200, { processQueryKey: randomUUID() });
     }
     if (method === 'batchSend' || method === 'groupSend') {
-      if (!token || !tokens.get(token)) return answer(res, call, 401, { code: 'InvalidAuthentication', message: '不合法的access_token' });
+      if (!tokens.valid(token)) return answer(res, call, 401, { code: 'InvalidAuthentication', message: '不合法的access_token' });
       if (body.robotCode !== robotCode) return answer(res, call, 400, { code: 'invalidParameter.robotCode', message: 'robot 不存在' });
       const fields = SAMPLE_FIELDS[String(body.msgKey)];
       let param: Record<string, string> | undefined;
@@ -306,7 +305,7 @@ export async function startFakeDingTalk(opts: FakeDingTalkOptions = {}) {
     callsTo: (m: string) => log.callsTo(m),
     waitFor: (m: string, n = 1, ms?: number) => log.waitFor(m, n, ms),
     failNext: (method: string, failure: Failure, o: { times?: number; key?: string } = {}) => faults.add(method, failure, o),
-    invalidateTokens: () => void [...tokens.keys()].forEach((t) => tokens.set(t, false)),
+    invalidateTokens: () => tokens.invalidateAll(),
     get connected() {
       return socket !== undefined;
     },

@@ -29,7 +29,7 @@ import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import protobuf from 'protobufjs';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CallLog, FaultRules, listenLoopback, readBody, sendJson, SlidingWindowLimiter, type BaseCall } from './fake-base.js';
+import { CallLog, FaultRules, listenLoopback, readBody, sendJson, SlidingWindowLimiter, TokenIssuer, type BaseCall } from './fake-base.js';
 
 export const APP_ID = 'cli_a1b2c3d4e5f60718'; // the WSClient refuses ids not shaped cli_ + 16 hex
 export const APP_SECRET = 'fake-feishu-app-secret';
@@ -85,7 +85,7 @@ export async function startFakeFeishu(o: FakeFeishuOptions = {}) {
   const now = o.now ?? Date.now;
   const log = new CallLog<FeishuCall>('fake Feishu');
   const faults = new FaultRules<FeishuFailure>();
-  const tokens = new Map<string, number>(); // token → expires at
+  const tokens = new TokenIssuer('t-', now);
   const messages = new Map<string, FakeMessage>();
   const removedChats = new Set<string>();
   const names = new Map<string, string>();
@@ -137,9 +137,8 @@ export async function startFakeFeishu(o: FakeFeishuOptions = {}) {
       if (injected) return fail(res, call, injected);
       if (method === 'token') {
         if (body.app_id !== APP_ID || body.app_secret !== APP_SECRET) return fail(res, call, { status: 400, code: 10014, msg: 'app secret invalid' });
-        const token = `t-${++seq}`;
         const ttl = o.tokenTtlSeconds ?? 7200;
-        tokens.set(token, now() + ttl * 1000);
+        const token = tokens.issue(ttl);
         call.response = { code: 0, msg: 'ok', tenant_access_token: token, expire: ttl };
         return sendJson(res, 200, call.response);
       }
@@ -150,9 +149,8 @@ export async function startFakeFeishu(o: FakeFeishuOptions = {}) {
         return sendJson(res, 200, call.response);
       }
       if (method.startsWith('unknown')) return fail(res, call, { status: 404, code: 404, msg: 'not found' });
-      const exp = bearer ? tokens.get(bearer) : undefined;
       if (!bearer) return fail(res, call, { status: 400, code: 99991661, msg: 'Missing access token for authorization' });
-      if (exp === undefined || exp <= now()) return fail(res, call, { status: 400, code: 99991663, msg: 'Invalid access token for authorization' });
+      if (!tokens.valid(bearer)) return fail(res, call, { status: 400, code: 99991663, msg: 'Invalid access token for authorization' });
       if (method === 'bot.info') {
         call.response = { code: 0, msg: 'ok', bot: { activate_status: 2, app_name: 'patent-bridge', open_id: BOT_OPEN_ID } };
         return sendJson(res, 200, call.response);
@@ -247,7 +245,7 @@ export async function startFakeFeishu(o: FakeFeishuOptions = {}) {
     waitFor: (m: string, n?: number, ms?: number) => log.waitFor(m, n, ms),
     failNext: (method: string, failure: FeishuFailure, opts?: { times?: number; key?: string }) => faults.add(method, failure, opts),
     /** Every token issued so far answers 99991663 from now on (what a long-running process meets). */
-    invalidateTokens: () => tokens.clear(),
+    invalidateTokens: () => tokens.invalidateAll(),
     /** open_id → the name the contact API answers. */
     names,
     /** Set contactScope false to answer every contact lookup 99991672. */
