@@ -2,6 +2,7 @@
  * The composition root: the one place that opens the database and the search engine and wires
  * every service. Nothing is started on import; `createServices` does it and `close` undoes it.
  */
+import { EmailStore } from './services/email-store.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createMeiliClient } from '../search/client.js';
@@ -58,6 +59,8 @@ export interface Services {
   registrations: RegistrationStore;
   expos: ExpoCalendar;
   notifier: Notifier;
+  /** Web users' e-mail addresses, when SMTP_URL turns e-mail delivery on (the sending lives in serve). */
+  emails?: EmailStore;
   staff: StaffStore;
   leads: LeadService;
   broadcasts: BroadcastService;
@@ -121,6 +124,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
     const clock = opts.clock ?? (() => new Date());
     const registrations = new RegistrationStore(database.db);
     const notifier = new Notifier(database.db);
+    const emails = config.SMTP_URL ? new EmailStore(database.db) : undefined;
     const metrics = opts.metrics ?? createMetrics();
     metrics.setQueueSource(async () => {
       const ours = await database.rows<{ queue: string; state: string; n: number }>(sql`
@@ -195,6 +199,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       classify,
       consoleLink: async (staffId: number) => new URL(`/console/link/${await consoleAuth.createLink(staffId)}`, consoleBase).toString(),
       rateLimiter,
+      ...(emails ? { emails } : {}),
       ...(llm ? { llm } : {}),
       ...(hybrid ? { understand: (text: string, offline: NluResult, userId: number, deadline?: LlmDeadline) => hybrid.understand(text, offline, userId, deadline) } : {}),
     });
@@ -212,6 +217,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       registrations,
       expos: content.expos,
       notifier,
+      ...(emails ? { emails } : {}),
       staff,
       leads,
       broadcasts,

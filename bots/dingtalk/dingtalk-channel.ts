@@ -6,6 +6,8 @@
  * that cannot be recorded is not acknowledged, so DingTalk delivers it again. Malformed frames are
  * dropped and counted (errors_total{platform="dingtalk",kind="malformed_frame"}), never a crash.
  * The SDK's own reconnect (a fixed 1 s loop that can run twice) is off; we reconnect with back-off.
+ * Taps on our interactive cards in groups (dingtalk-card.ts) arrive the same way on the card
+ * callback topic and go through the inbox like messages; lead notices in groups are updated in place.
  */
 import { DWClient, type DWClientDownStream } from 'dingtalk-stream';
 import type { WebSocket } from 'ws';
@@ -18,6 +20,7 @@ import { OutletError, type Outlet } from '../../src/services/outlet.js';
 import type { Logger } from '../../src/util/log.js';
 import type { Metrics } from '../../src/util/metrics.js';
 import { dingtalkChatId, dingtalkUpdateId, isGroupChat, mapDingTalk, type DingTalkTarget } from './dingtalk-map.js';
+import { cardChatId, cardConversation, cardUpdateId, mapCardCallback, newCardBizId, TOPIC_CARD } from './dingtalk-card.js';
 import { renderDingTalk, type DingTalkOut } from './dingtalk-render.js';
 import { DingTalkSender, type DingTalkSenderOptions } from './dingtalk-sender.js';
 import { answerUpdate } from '../../src/core/answer-update.js';
@@ -40,8 +43,9 @@ export interface DingTalkChannelOptions {
   reconnectMs?: { min: number; max: number };
 }
 
-type Row = InboxRow & { payload: { data: Record<string, unknown> } };
-type Planned = { target: DingTalkTarget; out: DingTalkOut };
+/** `data`: a robot message; `card`: a card callback (its inbox id in `id`). */
+type Row = InboxRow & { payload: { data?: Record<string, unknown>; card?: Record<string, unknown>; id?: string } };
+type Planned = { target: DingTalkTarget; out: DingTalkOut; cardBizId?: string };
 
 /**
  * DWClient with the gateway URL taken from our configuration (2.1.5 hard-codes api.dingtalk.com and
@@ -120,6 +124,7 @@ export class DingTalkChannel {
   constructor(private readonly o: DingTalkChannelOptions) {
     this.client = new StreamClient({ clientId: o.clientId, clientSecret: o.clientSecret }, o.apiUrl, (why) => this.malformed(why));
     this.client.registerCallbackListener(TOPIC_ROBOT, (frame) => void this.onCallback(frame));
+    this.client.registerCallbackListener(TOPIC_CARD, (frame) => void this.onCardCallback(frame));
     this.sender = new DingTalkSender({ apiUrl: o.apiUrl, clientId: o.clientId, clientSecret: o.clientSecret, robotCode: o.robotCode, log: o.log, ...o.sender });
     this.worker = new InboxWorker(o.inbox, 'dingtalk', (row) => this.handleRow(row as Row), o.log, o.concurrency);
   }
@@ -179,24 +184,51 @@ export class DingTalkChannel {
     this.o.log.warn('dingtalk frame dropped', { why: why.slice(0, 100) });
   }
 
+  /** A callback frame's data; a malformed one is counted and acknowledged (pushing it again would not help). */
+  private frameData(frame: DWClientDownStream, what: string): Record<string, unknown> | undefined {
+    try {
+      const data = JSON.parse(frame.data) as Record<string, unknown>;
+      if (!data || typeof data !== 'object') throw new Error('data is not an object');
+      return data;
+    } catch (err) {
+      this.malformed(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+      if (frame.headers?.messageId) this.client.socketCallBackResponse(frame.headers.messageId, {});
+      return undefined;
+    }
+  }
+
   /** Record, then acknowledge; a frame we cannot record stays unacknowledged so DingTalk re-pushes it. */
   private async onCallback(frame: DWClientDownStream): Promise<void> {
     const messageId = frame.headers?.messageId;
-    let data: Record<string, unknown>;
-    try {
-      data = JSON.parse(frame.data) as Record<string, unknown>;
-      if (!data || typeof data !== 'object') throw new Error('data is not an object');
-    } catch (err) {
-      this.malformed(`callback data: ${err instanceof Error ? err.message : String(err)}`);
-      if (messageId) this.client.socketCallBackResponse(messageId, {});
-      return;
-    }
+    const data = this.frameData(frame, 'callback data');
+    if (!data) return;
     const id = dingtalkUpdateId(data) ?? (messageId ? `frame:${messageId}` : undefined);
     if (!id) return this.malformed('callback without msgId or messageId');
     try {
       await this.o.inbox.accept('dingtalk', id, dingtalkChatId(data) ?? null, { data: { ...data, msgId: id } });
     } catch (err) {
       this.o.log.error('dingtalk message not recorded; DingTalk will re-push it', { err });
+      return;
+    }
+    if (messageId) this.client.socketCallBackResponse(messageId, {});
+    this.worker.kick();
+  }
+
+  /** A tap on one of our group cards: recorded, then acknowledged (an empty answer leaves the card as it is). */
+  private async onCardCallback(frame: DWClientDownStream): Promise<void> {
+    const messageId = frame.headers?.messageId;
+    const data = this.frameData(frame, 'card callback data');
+    if (!data) return;
+    const id = cardUpdateId(data, messageId);
+    if (!id) {
+      this.malformed('card callback without our card, a user or an action');
+      if (messageId) this.client.socketCallBackResponse(messageId, {});
+      return;
+    }
+    try {
+      await this.o.inbox.accept('dingtalk', id, cardChatId(data) ?? null, { card: data, id });
+    } catch (err) {
+      this.o.log.error('dingtalk card tap not recorded; DingTalk will re-push it', { err });
       return;
     }
     if (messageId) this.client.socketCallBackResponse(messageId, {});
@@ -214,10 +246,10 @@ export class DingTalkChannel {
     return isGroupChat(chatId) ? { kind: 'group', conversationId: chatId } : { kind: 'user', staffId: chatId };
   }
 
-  /** Sends every message of a reply; the first result that is not 'sent' wins. */
-  private async sendAll(chatId: string, reply: Reply): Promise<'sent' | 'unreachable' | 'rejected'> {
+  /** Sends every message of a reply (a card among them named `cardBizId`); the first result that is not 'sent' wins. */
+  private async sendAll(chatId: string, reply: Reply, cardBizId?: string): Promise<'sent' | 'unreachable' | 'rejected'> {
     for (const out of renderDingTalk([reply])) {
-      const result = await this.sender.send(this.target(chatId), out);
+      const result = await this.sender.send(this.target(chatId), out, cardBizId);
       this.o.metrics?.deliveries.inc({ platform: 'dingtalk', result });
       if (result !== 'sent') return result;
     }
@@ -225,21 +257,30 @@ export class DingTalkChannel {
   }
 
   /**
-   * Lead notices and broadcast progress. DingTalk robot messages cannot be edited, so an "edit" is a
-   * follow-up message, posted only when the buttons change (claimed, passed, finished): progress
-   * ticks that only change counts are not repeated into the group.
+   * Lead notices and broadcast progress. In a group a notice is an interactive card, updated in place
+   * when claimed or passed. Elsewhere (and if the update is refused) DingTalk robot messages cannot be
+   * edited, so an "edit" is a follow-up message, posted only when the buttons change (claimed,
+   * passed, finished): progress ticks that only change counts are not repeated into the chat.
    */
   readonly outlet: Outlet = {
     send: async (chatId, reply) => {
-      const result = await this.sendAll(chatId, reply).catch((err: unknown) => {
+      const cardBizId = isGroupChat(chatId) ? newCardBizId(chatId) : undefined;
+      const result = await this.sendAll(chatId, reply, cardBizId).catch((err: unknown) => {
         throw new OutletError(`DingTalk did not take the message: ${err instanceof Error ? err.message : String(err)}`, false, { cause: err });
       });
       if (result !== 'sent') throw new OutletError(`DingTalk ${result} the message`, true);
-      const id = `dt-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      const id = cardBizId && renderDingTalk([reply]).some((o) => o.kind !== 'text' && o.interactive) ? cardBizId : `dt-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
       this.lastButtons.set(id, buttonSet(reply));
       return id;
     },
     edit: async (chatId, messageId, reply) => {
+      const card = cardConversation(messageId) === chatId ? renderDingTalk([reply]).findLast((o) => o.kind !== 'text' && o.interactive) : undefined;
+      if (card) {
+        const result = await this.sender.updateCard(chatId, messageId, card);
+        this.o.metrics?.deliveries.inc({ platform: 'dingtalk', result });
+        if (result === 'sent') return void this.lastButtons.set(messageId, buttonSet(reply));
+        this.o.log.warn('dingtalk card update refused; posting a follow-up', { result });
+      }
       const buttons = buttonSet(reply);
       if (this.lastButtons.get(messageId) === buttons) return;
       this.lastButtons.set(messageId, buttons);
@@ -262,19 +303,22 @@ export class DingTalkChannel {
   }
 
   private async answer(row: Row): Promise<void> {
-    const mapped = mapDingTalk(row.payload.data);
+    const { data, card, id } = row.payload;
+    const mapped = card && id ? mapCardCallback(card, id) : mapDingTalk(data ?? {});
     if (mapped.kind === 'ignore') return;
     let replies: Reply[];
     if (mapped.kind === 'expired-button') replies = [{ text: `${t('zh', 'buttonExpired')} / ${t('en', 'buttonExpired')}` }];
     else replies = (await answerUpdate(this.o.pipeline, mapped.msg, row.attempts)).replies;
-    const planned = renderDingTalk(replies).map((out) => ({ target: mapped.target, out }));
+    const { target } = mapped;
+    // A group card's id is fixed before the first attempt, so a retried send does not post it twice.
+    const planned: Planned[] = renderDingTalk(replies).map((out) => ({ target, out, ...(target.kind === 'group' && out.kind !== 'text' && out.interactive ? { cardBizId: newCardBizId(target.conversationId) } : {}) }));
     await this.o.inbox.saveReplies(row, planned);
     await this.deliver({ ...row, sent: 0 }, planned);
   }
 
   private async deliver(row: Row, planned: Planned[]): Promise<void> {
     for (let i = row.sent; i < planned.length; i++) {
-      const result = await this.sender.send(planned[i]!.target, planned[i]!.out);
+      const result = await this.sender.send(planned[i]!.target, planned[i]!.out, planned[i]!.cardBizId);
       this.o.metrics?.deliveries.inc({ platform: 'dingtalk', result });
       await this.o.inbox.markSent(row, i + 1);
       if (result === 'unreachable') break;

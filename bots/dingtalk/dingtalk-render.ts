@@ -6,12 +6,14 @@
  * <font>). ActionCards carry at most 5 buttons on the robot OpenAPI (sampleActionCard…5); list items'
  * buttons are inline links instead (see renderDingTalk).
  *
- * Buttons are text-back buttons: `dtmd://dingtalkclient/sendMessage?content=<label> (#<code>)` makes
- * the person's client send that text into the chat as them, which reaches us as an ordinary robot
- * message carrying our encoded action (dingtalk-map.ts). This needs no card template, callback
- * registration or extra permission, and the round trip is ordinary message delivery (acked,
- * deduplicated). Interactive cards could be updated in place but need a template built in DingTalk's
- * card platform and a STREAM callback route; not used. Links open as normal URLs.
+ * In private chats buttons are text-back buttons: `dtmd://dingtalkclient/sendMessage?content=<label>
+ * (#<code>)` makes the person's client send that text into the chat as them, which reaches us as an
+ * ordinary robot message carrying our encoded action (dingtalk-map.ts). In a group that message does
+ * not @-mention the robot, so DingTalk never delivers it: every reply with buttons therefore also
+ * carries `interactive`, the same content as a robot interactive card (互动卡片普通版, the built-in
+ * `StandardCard` template: no template to build in the card platform) whose buttons are "request"
+ * buttons with our action code as their id; the sender uses it for groups, and a tap comes back as
+ * a card callback over the Stream connection (dingtalk-card.ts). Links open as normal URLs.
  */
 import { encodeAction } from '../../src/core/actions.js';
 import type { Button, Reply } from '../../src/core/types.js';
@@ -24,10 +26,18 @@ export interface DingTalkButton {
   title: string;
   url: string;
 }
+/** A card button: an action (its code comes back in the card callback) or a link. */
+export type CardAction = { title: string; code: string } | { title: string; url: string };
+/** The reply as an interactive card: markdown without text-back links, every button an action. */
+export interface InteractiveOut {
+  title: string;
+  markdown: string;
+  actions: CardAction[];
+}
 export type DingTalkOut =
   | { kind: 'text'; text: string }
-  | { kind: 'markdown'; title: string; markdown: string }
-  | { kind: 'card'; title: string; markdown: string; buttons: DingTalkButton[] };
+  | { kind: 'markdown'; title: string; markdown: string; interactive?: InteractiveOut }
+  | { kind: 'card'; title: string; markdown: string; buttons: DingTalkButton[]; interactive?: InteractiveOut };
 
 export function escapeMarkdown(s: string): string {
   return s
@@ -82,16 +92,24 @@ export function renderDingTalk(replies: Reply[]): DingTalkOut[] {
     const head = chunkText(r.text);
     for (const text of head.slice(0, -1)) out.push({ kind: 'text', text });
     const md: string[] = (head.at(-1) ?? '').split('\n').map(escapeMarkdown);
+    const plainMd = [...md];
+    const actions: CardAction[] = [];
     r.items?.forEach((item, i) => {
-      md.push('', `**${escapeMarkdown(`${i + 1}. ${item.title}`)}**`, ...item.lines.map(escapeMarkdown));
+      const lines = ['', `**${escapeMarkdown(`${i + 1}. ${item.title}`)}**`, ...item.lines.map(escapeMarkdown)];
+      md.push(...lines);
+      plainMd.push(...lines);
       if (item.buttons?.length) md.push(item.buttons.map((b) => link(button(b, `${i + 1}. `))).join(' · '));
+      for (const b of item.buttons ?? []) actions.push({ title: `${i + 1}. ${b.label}`.slice(0, 30), code: encodeAction(b.action) });
     });
+    for (const b of (r.buttons ?? []).flat()) actions.push({ title: b.label.slice(0, 30), code: encodeAction(b.action) });
+    if (r.link) actions.push({ title: r.link.label.slice(0, 30), url: r.link.url });
     const extra = buttons.slice(MAX_BUTTONS);
     if (extra.length) md.push('', extra.map(link).join(' · '));
     const markdown = md.join('  \n');
     const title = [...(r.text.split('\n')[0] ?? '')].slice(0, 20).join('') || '⋯';
+    const interactive = { title, markdown: plainMd.join('  \n'), actions };
     const cardButtons = buttons.slice(0, MAX_BUTTONS);
-    out.push(cardButtons.length ? { kind: 'card', title, markdown, buttons: cardButtons } : { kind: 'markdown', title, markdown });
+    out.push(cardButtons.length ? { kind: 'card', title, markdown, buttons: cardButtons, interactive } : { kind: 'markdown', title, markdown, interactive });
   }
   return out;
 }

@@ -6,11 +6,14 @@
  * 20), spaced evenly (20/min → one per 3 s), and `perSecond` API calls overall (20 QPS per app on the
  * standard edition), shared across replicas through the send clock. The access token is cached
  * until shortly before it expires and fetched again once when DingTalk calls it invalid.
+ * Replies with buttons go to a group as robot interactive cards (dingtalk-card.ts), which can be
+ * updated in place; the session webhook cannot carry them, so they always take the OpenAPI.
  * Answers: 'sent'; 'unreachable' (the person is outside the app's scope, the robot left the group);
  * 'rejected' (DingTalk refused this message); thrown DingTalkDeliveryError when a retry can help.
  */
 import { SendSlots, type SlotOptions } from '../../src/services/send-slots.js';
 import type { Logger } from '../../src/util/log.js';
+import { newCardBizId, standardCardData } from './dingtalk-card.js';
 import type { DingTalkOut } from './dingtalk-render.js';
 import type { DingTalkTarget } from './dingtalk-map.js';
 
@@ -60,9 +63,14 @@ export class DingTalkSender {
     this.origins = new Set([...WEBHOOK_ORIGINS, new URL(o.apiUrl).origin]);
   }
 
-  async send(target: DingTalkTarget, out: DingTalkOut): Promise<DingTalkSendResult> {
+  /** `cardBizId` names the interactive card a group reply with buttons becomes (a retry reuses it). */
+  async send(target: DingTalkTarget, out: DingTalkOut, cardBizId?: string): Promise<DingTalkSendResult> {
     await this.app.take('app');
     if (target.kind === 'group') await this.groups.take(target.conversationId);
+    if (target.kind === 'group' && out.kind !== 'text' && out.interactive) {
+      const card = { cardTemplateId: 'StandardCard', cardBizId: cardBizId ?? newCardBizId(target.conversationId), openConversationId: target.conversationId, cardData: standardCardData(out.interactive), callbackType: 'STREAM' };
+      return this.api('/v1.0/im/v1.0/robot/interactiveCards/send', card, target);
+    }
     const hook = target.webhook;
     if (hook && hook.expiresAt - WEBHOOK_MARGIN_MS > this.now() && this.origins.has(originOf(hook.url))) {
       const r = await this.viaWebhook(hook.url, out, target);
@@ -74,6 +82,13 @@ export class DingTalkSender {
       return 'unreachable';
     }
     return this.api('/v1.0/robot/oToMessages/batchSend', { userIds: [target.staffId], ...sample(out) }, target);
+  }
+
+  /** Replaces an interactive card's content and buttons (a claimed lead notice). */
+  async updateCard(conversationId: string, cardBizId: string, out: DingTalkOut): Promise<DingTalkSendResult> {
+    if (out.kind === 'text' || !out.interactive) return 'rejected';
+    await this.app.take('app');
+    return this.api('/v1.0/im/robots/interactiveCards', { cardBizId, cardData: standardCardData(out.interactive), updateOptions: { updateCardDataByKey: false } }, { kind: 'group', conversationId }, false, 'PUT');
   }
 
   private async viaWebhook(url: string, out: DingTalkOut, target: DingTalkTarget): Promise<DingTalkSendResult | 'expired'> {
@@ -88,9 +103,9 @@ export class DingTalkSender {
     return 'expired';
   }
 
-  private async api(path: string, body: Record<string, unknown>, target: DingTalkTarget, retried = false): Promise<DingTalkSendResult> {
+  private async api(path: string, body: Record<string, unknown>, target: DingTalkTarget, retried = false, method = 'POST'): Promise<DingTalkSendResult> {
     const token = await this.accessToken();
-    const res = await this.post(`${this.o.apiUrl}${path}`, { robotCode: this.o.robotCode, ...body }, { 'x-acs-dingtalk-access-token': token });
+    const res = await this.post(`${this.o.apiUrl}${path}`, { robotCode: this.o.robotCode, ...body }, { 'x-acs-dingtalk-access-token': token }, method);
     const code = String(res.body.code ?? '');
     if (res.status === 200) {
       const invalid = (res.body.invalidStaffIdList as string[] | undefined) ?? [];
@@ -104,7 +119,7 @@ export class DingTalkSender {
     }
     if (res.status === 401 || /InvalidAuthentication|accessToken|access_token/i.test(code)) {
       this.token = undefined;
-      if (!retried) return this.api(path, body, target, true);
+      if (!retried) return this.api(path, body, target, true, method);
       throw new DingTalkDeliveryError(`DingTalk refused a fresh access token (${code || res.status}); check DINGTALK_CLIENT_ID/SECRET`);
     }
     if (res.status === 429 || /QpsLimit|Throttl|FlowControl/i.test(code)) return this.throttled(target, code || String(res.status));
@@ -140,10 +155,10 @@ export class DingTalkSender {
     return this.tokenFetch;
   }
 
-  private async post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
+  private async post(url: string, body: unknown, headers: Record<string, string> = {}, method = 'POST'): Promise<ApiAnswer> {
     let res: Response;
     try {
-      res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? 20_000) });
+      res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? 20_000) });
     } catch (cause) {
       throw new DingTalkDeliveryError(`DingTalk is unreachable (${originOf(url)})`, { cause });
     }

@@ -18,6 +18,7 @@ import type { Metrics } from '../../src/util/metrics.js';
 import { renderFeishu, type FeishuOut } from './feishu-card.js';
 import { feishuChatId, feishuUpdateId, mapFeishu, type FeishuEnvelope } from './feishu-map.js';
 import { FeishuSender, type FeishuSenderOptions } from './feishu-sender.js';
+import { FeishuNames } from './feishu-names.js';
 import { FeishuTokenCache } from './feishu-token-cache.js';
 import { decryptFeishu, sameSecret, verifyFeishuSignature } from './feishu-verify.js';
 import { answerUpdate } from '../../src/core/answer-update.js';
@@ -59,6 +60,7 @@ export class FeishuChannel {
   readonly client: lark.Client;
   readonly tokens = new FeishuTokenCache();
   private readonly sender: FeishuSender;
+  private readonly names: FeishuNames;
   private readonly worker: InboxWorker;
   private ws?: lark.WSClient;
   private botOpenId = '';
@@ -69,6 +71,7 @@ export class FeishuChannel {
     if (o.mode === 'http' && (!o.encryptKey || !o.verificationToken)) throw new Error('Feishu HTTP events need an encrypt key and a verification token');
     this.client = new lark.Client({ appId: o.appId, appSecret: o.appSecret, domain: o.domain, cache: this.tokens, logger: sdkLogger(o.log), loggerLevel: lark.LoggerLevel.warn });
     this.sender = new FeishuSender(this.client, this.tokens, o.log, o.sender);
+    this.names = new FeishuNames(this.client, o.log);
     this.worker = new InboxWorker(o.inbox, 'feishu', (row) => this.handleRow(row as Row), o.log, o.concurrency);
   }
 
@@ -218,7 +221,10 @@ export class FeishuChannel {
           replies = [{ text: `${t('zh', 'buttonExpired')} / ${t('en', 'buttonExpired')}` }];
         } else {
           to = mapped.msg.chatId;
-          replies = (await answerUpdate(this.o.pipeline, mapped.msg, row.attempts)).replies;
+          // Events carry no names; staff joining and claiming are named from the contact API.
+          const displayName = await this.names.of(mapped.msg.userId);
+          const msg = displayName ? { ...mapped.msg, displayName } : mapped.msg;
+          replies = (await answerUpdate(this.o.pipeline, msg, row.attempts)).replies;
         }
         planned = renderFeishu(replies).map((out) => ({ to, out }));
         await inbox.saveReplies(row, planned);

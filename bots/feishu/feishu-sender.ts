@@ -8,7 +8,10 @@
  *  - 99991400 or HTTP 429 (the app's frequency limit): everyone waits `x-ogw-ratelimit-reset`
  *    seconds (default 1), then retry — like Telegram's 429 retry_after;
  *  - 230002 (the bot is not in the chat), 230013 (the person is outside the app's availability
- *    scope), 230006 (bot capability off): unreachable, not thrown;
+ *    scope, or has left the company), 230006 (bot capability off), 230029 (the person has
+ *    resigned), 230053 (the person stopped the bot from messaging them): unreachable, not thrown.
+ *    Codes and meanings as in the error table of open.feishu.cn "发送消息" (im/v1/messages create),
+ *    all HTTP 400; 230020 and 230025 from the same table;
  *  - any other 4xx with a Feishu code: rejected (the message itself is wrong), logged with the code;
  *  - 5xx, timeouts, network: retried with back-off, then thrown.
  */
@@ -30,7 +33,7 @@ export interface FeishuSenderOptions {
 }
 
 const TOKEN = new Set([99991663, 99991661]);
-const UNREACHABLE = new Set([230002, 230013, 230006]);
+const UNREACHABLE = new Set([230002, 230013, 230006, 230029, 230053]);
 const CHAT_LIMIT = 230020;
 const APP_LIMIT = 99991400;
 

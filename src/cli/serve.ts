@@ -1,4 +1,6 @@
 /** `patent-bridge serve`: HTTP server and adapters until SIGTERM/SIGINT, then a clean drain. */
+import { emailUnsubscribe } from '../http/email-unsubscribe.js';
+import { EmailOutlet, linkSecret } from '../services/email-outlet.js';
 import { serve as serveHttp } from '@hono/node-server';
 import { DingTalkChannel } from '../../bots/dingtalk/dingtalk-channel.js';
 import { FeishuChannel } from '../../bots/feishu/feishu-channel.js';
@@ -103,6 +105,21 @@ export async function serve(config: Config, log: Logger): Promise<void> {
           sender: { perSecond: config.FEISHU_MAX_PER_SECOND, perChatPerSecond: config.FEISHU_CHAT_PER_SECOND, shared: { clock: rateClock, key: 'feishu' } },
         })
       : undefined;
+  // E-mail for web-only subscribers: an outlet and a push, not a chat channel.
+  const mail = services.emails && config.SMTP_URL && config.MAIL_FROM ? { store: services.emails, secret: linkSecret({ ...config, SMTP_URL: config.SMTP_URL, MAIL_FROM: config.MAIL_FROM }) } : undefined;
+  const email = mail
+    ? new EmailOutlet({
+        smtpUrl: config.SMTP_URL!,
+        from: config.MAIL_FROM!,
+        baseUrl: config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`,
+        secret: mail.secret,
+        store: mail.store,
+        log: log.child({ channel: 'email' }),
+        metrics: services.metrics,
+        perMinute: config.MAIL_PER_MINUTE,
+        shared: { clock: rateClock, key: 'email' },
+      })
+    : undefined;
   // The channels that run, each with the words start-up uses when it cannot reach its platform.
   const channels: { platform: PushPlatform; channel: RunningChannel; failure: string; pushes?: boolean; leadInbox?: boolean }[] = [
     ...(slack ? [{ platform: 'slack' as const, channel: slack, failure: `Slack did not answer at SLACK_API_URL (check SLACK_BOT_TOKEN${config.SLACK_APP_TOKEN ? ' and SLACK_APP_TOKEN' : ''})` }] : []),
@@ -124,6 +141,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     ...(slack && config.SLACK_SIGNING_SECRET ? { slackEvents: (req: Request) => slack.handleRequest(req) } : {}),
     ...(feishu?.mode === 'http' ? { feishuEvents: (req: Request) => feishu.handleRequest(req) } : {}),
     ...(wecom ? { wecomCallback: (req: Request) => wecom.channel.handleRequest(req) } : {}),
+    ...(mail ? { emailUnsubscribe: emailUnsubscribe(mail.store, mail.secret) } : {}),
     console: createConsole({
       auth: services.consoleAuth,
       log: log.child({ component: 'console' }),
@@ -173,6 +191,11 @@ export async function serve(config: Config, log: Logger): Promise<void> {
       if (c.leadInbox !== false) services.leads.registerOutlet(c.platform, c.channel.outlet);
       services.broadcasts.registerOutlet(c.platform, c.channel.outlet);
     }
+    if (email) {
+      // Web users are reached by mail when they gave an address; reminders and lead news address them by web id.
+      services.notifier.register('web', email.push);
+      services.broadcasts.registerOutlet('email', email.outlet);
+    }
     services.leads.start();
     services.broadcasts.start();
     await jobs.start();
@@ -184,6 +207,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     await services.leads.stop();
     await jobs.stop().catch(() => {});
     for (const c of [...channels].reverse()) await c.channel.stop();
+    email?.close();
     server.close();
     await services.close();
     throw err;
@@ -224,6 +248,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
   await services.leads.stop();
   await jobs.stop();
   for (const c of [...channels].reverse()) await c.channel.stop();
+  email?.close();
   await services.close();
   log.info('stopped');
 }

@@ -60,6 +60,13 @@ const schema = z.object({
   WECOM_MEMBER_PER_MINUTE: z.coerce.number().int().min(1).max(30).default(30),
   /** The published 微信客服 contact link (kf/add_contact_way with a scene), shown on the web chat page. */
   WECOM_KF_URL: optional(url(['https:'])),
+  /** E-mail delivery for web-only subscribers (announcements, reminders, lead news): off unless SMTP_URL is set. */
+  SMTP_URL: optional(url(['smtp:', 'smtps:'])),
+  MAIL_FROM: optional(z.string().regex(/^[^\r\n]*<?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/, 'must be an address, optionally with a name: Alliance <noreply@example.org>')),
+  /** Mails per minute over all replicas (the mail provider's sending limit). */
+  MAIL_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Key of the unsubscribe links' signatures; default derived from SMTP_URL and MAIL_FROM (links then change with them). */
+  MAIL_LINK_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
   OPENAI_API_KEY: optional(z.string().min(1)),
   OPENAI_BASE_URL: optional(url(['http:', 'https:'])),
   OPENAI_MODEL: optional(z.string().min(1)),
@@ -156,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.DINGTALK_CLIENT_ID && !e.DINGTALK_CLIENT_SECRET) throw new ConfigError('DINGTALK_CLIENT_SECRET', 'is required when DINGTALK_CLIENT_ID is set');
   if (e.DINGTALK_CLIENT_SECRET && !e.DINGTALK_CLIENT_ID) throw new ConfigError('DINGTALK_CLIENT_ID', 'is required when DINGTALK_CLIENT_SECRET is set');
   if (e.FEISHU_APP_ID && !e.FEISHU_APP_SECRET) throw new ConfigError('FEISHU_APP_SECRET', 'is required when FEISHU_APP_ID is set');
+  if (e.SMTP_URL && !e.MAIL_FROM) throw new ConfigError('MAIL_FROM', 'is required when SMTP_URL is set (the sender of every mail)');
   // With PUBLIC_URL Feishu posts events to us: they must be encrypted and carry our token.
   if (e.FEISHU_APP_ID && e.PUBLIC_URL && !e.FEISHU_ENCRYPT_KEY) throw new ConfigError('FEISHU_ENCRYPT_KEY', 'is required when FEISHU_APP_ID and PUBLIC_URL are set (HTTP events)');
   if (e.FEISHU_APP_ID && e.PUBLIC_URL && !e.FEISHU_VERIFICATION_TOKEN) throw new ConfigError('FEISHU_VERIFICATION_TOKEN', 'is required when FEISHU_APP_ID and PUBLIC_URL are set (HTTP events)');

@@ -18,6 +18,7 @@ import { RateLimiter } from './rate-limiter.js';
 import { intentLabel, type Metrics } from '../util/metrics.js';
 import { clearLocale, detectLocale, languageRequest } from './language.js';
 import { LlmDeadline } from '../llm/llm-deadline.js';
+import { emailOfferOpen, giveEmail, looksLikeAddress } from '../handlers/email.js';
 
 export const MAX_TEXT = 4000;
 
@@ -116,6 +117,7 @@ export class Pipeline {
       return { replies: [{ text: t(locale, 'rateLimited') }], duplicate: false, locale };
     }
     const before = JSON.stringify(state);
+    const offered = state.emailOffer;
     // One model budget for everything this message asks of the model (understanding, rewrite, policy).
     const llmDeadline = this.deps.llm ? new LlmDeadline(this.deps.llm.messageBudgetMs) : undefined;
     const ctx: HandlerContext = { msg, user, locale, state, services: { ...this.deps, log }, ...(llmDeadline ? { llmDeadline } : {}) };
@@ -163,6 +165,10 @@ export class Pipeline {
           intent = `dialogue:lead-${ctx.state.lead!.step}`;
           ctx.msg = { ...msg, text: checked.text };
           replies = await continueLead(ctx, checked.text);
+        } else if (emailOfferOpen(ctx.state, this.deps.clock()) && looksLikeAddress(checked.text)) {
+          // The web chat just asked for an address (a subscribe sub-case): the reply is the answer.
+          intent = 'dialogue:email';
+          replies = await giveEmail(ctx, checked.text);
         } else if (languageRequest(checked.text)) {
           intent = 'language';
           replies = await dispatchAction(ctx, { type: 'lang', locale: languageRequest(checked.text)! });
@@ -180,6 +186,8 @@ export class Pipeline {
       if (ctx.state.registration && !inDialogue(ctx.state, this.deps.clock())) delete ctx.state.registration;
       if (ctx.state.lead && !inLeadDialogue(ctx.state, this.deps.clock())) delete ctx.state.lead;
       if (ctx.state.broadcast && !inBroadcastDialogue(ctx.state, this.deps.clock())) delete ctx.state.broadcast;
+      // The e-mail offer ends with any other message than the answer to it.
+      if (offered && ctx.state.emailOffer === offered && intent !== 'dialogue:email') delete ctx.state.emailOffer;
       if (!ctx.forgotten && JSON.stringify(ctx.state) !== before) await users.setState(user.id, ctx.state);
       // Notices that arose elsewhere (a waitlist promotion) come with the next reply, on whatever channel.
       if (!ctx.forgotten) for (const n of await this.deps.registrations.takeNotices(user.id)) replies = [{ text: n[locale] }, ...replies];

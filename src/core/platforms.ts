@@ -5,7 +5,7 @@
  */
 import type { Locale, Platform } from './types.js';
 
-export const PUSH_PLATFORMS = ['telegram', 'slack', 'dingtalk', 'feishu', 'wecom', 'wechat'] as const satisfies readonly Platform[];
+export const PUSH_PLATFORMS = ['telegram', 'slack', 'dingtalk', 'feishu', 'wecom', 'wechat', 'email'] as const satisfies readonly Platform[];
 export type PushPlatform = (typeof PUSH_PLATFORMS)[number];
 
 export const PLATFORM_NAMES: Record<PushPlatform, Record<Locale, string>> = {
@@ -17,6 +17,8 @@ export const PLATFORM_NAMES: Record<PushPlatform, Record<Locale, string>> = {
   wecom: { zh: '企业微信', en: 'WeCom' },
   /** 微信客服: ordinary WeChat users; reachable only within 48 h of their last message. */
   wechat: { zh: '微信', en: 'WeChat' },
+  /** Web-chat users who gave an e-mail address and consented (broadcasts address them by user id). */
+  email: { zh: '电子邮件', en: 'E-mail' },
 };
 
 export function isPushPlatform(p: string): p is PushPlatform {

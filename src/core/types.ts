@@ -5,7 +5,8 @@
 import type { Action } from './actions.js';
 import type { Command } from './commands.js';
 
-export type Platform = 'web' | 'telegram' | 'slack' | 'dingtalk' | 'feishu' | 'wecom' | 'wechat' | 'cli';
+/** Where people are; 'email' is a push target only (web users who gave an address), never a chat. */
+export type Platform = 'web' | 'telegram' | 'slack' | 'dingtalk' | 'feishu' | 'wecom' | 'wechat' | 'cli' | 'email';
 export type Locale = 'zh' | 'en';
 
 export interface InboundMessage {

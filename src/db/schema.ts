@@ -157,6 +157,23 @@ export const registrations = pgTable(
   ],
 );
 
+/**
+ * E-mail addresses web users gave, with their consent, to receive announcements, reminders and
+ * lead-status news (they have no chat to push to). One per person; deleted with the person
+ * (forget_me) and on unsubscribe. `permanentFailures` counts SMTP refusals (5xx) since the last
+ * accepted mail; `bouncedAt` is set after repeated ones, and nothing is sent there any more.
+ */
+export const emailAddresses = pgTable('email_addresses', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  address: text('address').notNull(),
+  consentedAt: timestamp('consented_at', { withTimezone: true }).notNull(),
+  permanentFailures: integer('permanent_failures').notNull().default(0),
+  bouncedAt: timestamp('bounced_at', { withTimezone: true }),
+  updatedAt: updatedAt(),
+});
+
 /** Messages for a person that arise outside their own conversation (a waitlist promotion); shown with their next reply. */
 export const notices = pgTable(
   'notices',

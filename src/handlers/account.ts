@@ -2,10 +2,11 @@
 import { t } from '../core/strings.js';
 import type { Locale, Reply } from '../core/types.js';
 import type { Handler, HandlerContext } from './context.js';
+import { emailOffer } from './email.js';
 
 export const subscribe: Handler = async (ctx) => {
   const changed = await ctx.services.users.setSubscribed(ctx.user.id, true);
-  return [{ text: t(ctx.locale, changed ? 'subscribed' : 'alreadySubscribed') }];
+  return [{ text: t(ctx.locale, changed ? 'subscribed' : 'alreadySubscribed') }, ...(await emailOffer(ctx))];
 };
 
 export const unsubscribe: Handler = async (ctx) => {

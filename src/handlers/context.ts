@@ -1,3 +1,4 @@
+import type { EmailStore } from '../services/email-store.js';
 import type { PatentSearch } from '../../search/patent-search.js';
 import type { NluResult } from '../core/intents.js';
 import type { InboundMessage, Locale, Reply } from '../core/types.js';
@@ -34,6 +35,8 @@ export interface HandlerServices {
    */
   llm?: { client: LlmClient; budget: LlmBudget; messageBudgetMs: number };
   metrics?: Metrics;
+  /** Web users' e-mail addresses, when e-mail delivery is on (SMTP_URL). */
+  emails?: EmailStore;
   /** One-time console sign-in links (`/console`), when the console is served. */
   consoleLink?: (staffId: number) => Promise<string>;
   log: Logger;

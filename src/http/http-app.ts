@@ -41,6 +41,8 @@ export interface HttpDeps {
   feishuEvents?: (req: Request) => Promise<Response>;
   /** WeCom callbacks (self-built app and 微信客服): GET URL check and POST messages, when WECOM_CORP_ID is set. */
   wecomCallback?: (req: Request) => Promise<Response>;
+  /** The unsubscribe link of every e-mail (GET: a page with a button; POST: unsubscribes), when e-mail delivery is on. */
+  emailUnsubscribe?: (req: Request) => Promise<Response>;
   /** The operator console (/console), a Hono app of its own. */
   console?: Hono;
   /** Paths that take a larger body than the default (the console's patent upload); the route must refuse an unauthorised request before it reads the body. */
@@ -193,6 +195,12 @@ export function createHttpApp(deps: HttpDeps): Hono {
     const wecom = deps.wecomCallback;
     app.get('/wecom/callback', (c) => wecom(c.req.raw));
     app.post('/wecom/callback', (c) => wecom(c.req.raw));
+  }
+
+  if (deps.emailUnsubscribe) {
+    const unsubscribe = deps.emailUnsubscribe;
+    app.get('/email/unsubscribe', (c) => unsubscribe(c.req.raw));
+    app.post('/email/unsubscribe', (c) => unsubscribe(c.req.raw));
   }
 
   if (deps.admin) {

@@ -69,12 +69,19 @@ export type AudienceCounts = Record<PushPlatform, number> & WechatClosed & {
 const BROADCAST_COLUMNS = sql`id, audience, text_zh as "textZh", text_en as "textEn", link_url as "linkUrl", created_by as "createdBy", progress_platform as "progressPlatform",
   progress_chat as "progressChat", progress_message_id as "progressMessageId", progress_locale as "progressLocale", status, total, created_at as "createdAt", finished_at as "finishedAt"`;
 
-/** The audience's people: id, platform, chat id, unsubscribed. Values only from the validated audience. */
+/**
+ * The audience's people: id, platform, chat id, unsubscribed. Values only from the validated audience.
+ * A web user with a usable e-mail address (src/services/email-store.ts) counts as platform 'email'
+ * with their user id as the chat: the address itself stays in one table.
+ */
+const PERSON = sql`u.id, case when u.platform = 'web' and e.user_id is not null then 'email' else u.platform end as platform,
+  case when u.platform = 'web' and e.user_id is not null then u.id::text else u.platform_user_id end as chat, u.unsubscribed_at is not null as unsub`;
+const MAIL = sql`left join email_addresses e on e.user_id = u.id and e.bounced_at is null`;
 function audienceQuery(a: Audience) {
-  if (a.kind === 'subscribers') return sql`select u.id, u.platform, u.platform_user_id as chat, u.unsubscribed_at is not null as unsub from users u where u.subscribed`;
+  if (a.kind === 'subscribers') return sql`select ${PERSON} from users u ${MAIL} where u.subscribed`;
   const status = a.status === 'active' ? sql`r.status in ('confirmed', 'waitlisted')` : sql`r.status = ${a.status}`;
-  return sql`select distinct u.id, u.platform, u.platform_user_id as chat, u.unsubscribed_at is not null as unsub
-    from registrations r join users u on u.id = r.user_id
+  return sql`select distinct ${PERSON}
+    from registrations r join users u on u.id = r.user_id ${MAIL}
     where r.expo_slug = ${a.expo} and ${status} ${a.role ? sql`and r.role = ${a.role}` : sql``}`;
 }
 

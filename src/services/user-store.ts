@@ -22,6 +22,8 @@ export interface ConversationState {
   /** `rewrite`: the model's Chinese terms, when the text itself found nothing (paging reuses them). */
   lastSearch?: { text: string; page: number; at: string; rewrite?: string[] };
   pendingForget?: boolean;
+  /** When the web chat asked for an e-mail address after a subscribe (see handlers/email.ts). */
+  emailOffer?: string;
   /** An expo registration dialogue in progress (see handlers/register.ts). */
   registration?: {
     step: 'expo' | 'name' | 'org' | 'role' | 'contact' | 'consent' | 'confirm';

@@ -49,6 +49,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...app, PUBLIC_URL: 'https://bot.example.cn', FEISHU_ENCRYPT_KEY: 'k', FEISHU_VERIFICATION_TOKEN: 'v' }).FEISHU_ENCRYPT_KEY).toBe('k');
   });
 
+  it('e-mail delivery: SMTP_URL needs MAIL_FROM; off without SMTP_URL; the secret in the URL is never echoed', () => {
+    expect(loadConfig({}).SMTP_URL).toBeUndefined();
+    expect(() => loadConfig({ SMTP_URL: 'smtp://user:hunter2@mail.example:587' })).toThrow(/^MAIL_FROM: /);
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.example', MAIL_FROM: 'a@b.example' })).toThrow(/^SMTP_URL: /);
+    expect(() => loadConfig({ SMTP_URL: 'http://u:hunter2@mail.example', MAIL_FROM: 'a@b.example' })).not.toThrow(/hunter2/);
+    expect(() => loadConfig({ SMTP_URL: 'smtps://mail.example', MAIL_FROM: 'not an address' })).toThrow(/^MAIL_FROM: /);
+    const c = loadConfig({ SMTP_URL: 'smtps://mail.example', MAIL_FROM: 'Alliance <noreply@alliance.example>', MAIL_PER_MINUTE: '10' });
+    expect([c.MAIL_FROM, c.MAIL_PER_MINUTE]).toEqual(['Alliance <noreply@alliance.example>', 10]);
+  });
+
   it('switches to server mode when URLs are given', () => {
     const c = loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1:5432/test', MEILI_URL: 'http://127.0.0.1:7700', MEILI_MASTER_KEY: 'x'.repeat(16) });
     expect(c.embeddedDb).toBe(false);

@@ -102,6 +102,15 @@ describe('dingtalk channel', () => {
     expect(fake.pendingAcks()).not.toContain('bad-1');
   });
 
+  it('drops and counts card taps that are not on our cards, acknowledging them', async () => {
+    const count = async () => (await metrics.errors.get()).values.find((v) => v.labels.kind === 'malformed_frame')?.value ?? 0;
+    const before = await count();
+    const frame = fake.pushCardCallback({ cardBizId: 'someone-elses-card', userId: 'u1', actionId: 'h' });
+    await expect.poll(() => fake.callsTo('ack').some((a) => a.key === frame), { timeout: 5000 }).toBe(true);
+    expect((await count()) - before).toBe(1);
+    expect(fake.pendingAcks()).not.toContain(frame);
+  });
+
   it('answers a group @-mention in the group, without the mention', async () => {
     fake.pushCallback(fake.robotMessage({ text: '/help', conversationType: '2', conversationId: 'cidHelpGroup', senderStaffId: 'g1' }));
     await expect.poll(() => sentTo('cidHelpGroup').length, { timeout: 10_000 }).toBe(1);

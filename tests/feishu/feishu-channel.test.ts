@@ -104,6 +104,13 @@ describe('Feishu over HTTP callbacks', () => {
     fake.removeBotFrom('oc_gone');
     expect(await ch.outlet.post('oc_gone', { text: 'hello' })).toBe('unreachable');
     await expect(ch.outlet.send('oc_gone', { text: 'lead' })).rejects.toMatchObject({ name: 'OutletError', permanent: true });
+    // A person who resigned (230029) or stopped the bot (230053): unreachable once, not retried.
+    for (const code of [230029, 230053]) {
+      const who = `ou_gone${code}`;
+      fake.failNext('message.create', { status: 400, code }, { key: who });
+      expect(await ch.outlet.post(who, { text: 'hello' })).toBe('unreachable');
+      expect(fake.callsTo('message.create').filter((c) => c.body.receive_id === who)).toHaveLength(1);
+    }
   });
 
   it('holds 5 messages per second per chat', async () => {

@@ -1,9 +1,10 @@
 /**
  * Leads with a DingTalk group as the agency inbox and an author in the web chat: staff join in a
  * private chat with their invite code, `/inbox` in the group binds it, the notice arrives there as
- * an ActionCard with Claim / Pass, a press from someone else is refused, the staff member's press
- * claims it, a follow-up says who claimed (DingTalk robot messages cannot be edited), and the author
- * hears about it. Then a broadcast reaching DingTalk users by private message. Real dingtalk-stream
+ * a robot interactive card with Claim / Pass request buttons (text-back buttons would post a message
+ * that does not @ the robot, which DingTalk never delivers from a group), a tap from someone else
+ * (a card callback over the Stream connection) is refused, the staff member's tap claims it, the card
+ * is updated in place naming them, and the author hears about it. Then a broadcast reaching DingTalk users by private message. Real dingtalk-stream
  * against the loopback fake, real services.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -89,26 +90,38 @@ describe('leads with a DingTalk group inbox', () => {
     await expect.poll(() => inGroup().length, { timeout: 10_000 }).toBe(3);
     const notice = inGroup()[2]!;
     expect(notice.via).toBe('openapi');
-    expect(notice.kind).toBe('sampleActionCard2');
+    expect(notice.kind).toBe('interactiveCard');
     expect(plain(notice)).toContain(ref!);
     expect(plain(notice)).toContain('carol@example.com');
     expect(notice.buttons.map((b) => b.title)).toEqual(['认领', '转给其他机构']);
-    const claim = content(notice.buttons[0]!.url);
-    expect(claim).toMatch(/^认领 \(#lc:\d+\)$/);
+    const claim = notice.buttons[0]!.url.replace(/^request:/, '');
+    expect(claim).toMatch(/^lc:\d+$/);
+    const card = fake.cards.get(notice.cardBizId!)!;
+    expect(card.openConversationId).toBe(GROUP);
 
-    // Someone who is not staff of this agency presses Claim: refused, nothing changes.
-    say1(claim, 'outsider1', true);
+    // Someone who is not staff of this agency taps Claim: refused in the group, nothing changes.
+    const acks = fake.callsTo('ack').length;
+    const tap1 = fake.pushCardCallback({ cardBizId: notice.cardBizId!, userId: 'outsider1', actionId: claim });
     await expect.poll(() => inGroup().length, { timeout: 10_000 }).toBe(4);
+    expect(fake.callsTo('ack').slice(acks).some((a) => a.key === tap1)).toBe(true);
     expect(plain(inGroup()[3]!)).toMatch(/只有“荆楚技术转移服务社（示例）”的工作人员/);
     expect((await services.leads.store.byRef(ref!))!.status).toBe('notified');
 
-    say1(claim, 'staff500', true);
+    // The staff member's tap, delivered twice (a re-push of the same frame): claimed once, card updated in place.
+    const frame = fake.pushCardCallback({ cardBizId: notice.cardBizId!, userId: 'staff500', actionId: claim });
+    fake.pushCardCallback({ cardBizId: notice.cardBizId!, userId: 'staff500', actionId: claim }, frame);
     await expect.poll(async () => (await services.leads.store.byRef(ref!))!.status, { timeout: 10_000 }).toBe('claimed');
-    await expect.poll(() => inGroup().length, { timeout: 10_000 }).toBe(5);
-    const followUp = inGroup()[4]!;
-    expect(plain(followUp)).toContain(ref!);
-    expect(plain(followUp)).toMatch(/✔ 已由 员工staff500 认领/);
-    expect(followUp.buttons.map((b) => content(b.url))).toEqual(expect.arrayContaining([expect.stringMatching(/\(#ls:\d+\.c\)$/)]));
+    await expect.poll(() => card.updates.length, { timeout: 10_000 }).toBe(1);
+    const updated = card.updates[0]!.contents;
+    const text = updated.filter((c) => c.type === 'markdown').map((c) => markdownToPlain(c.text ?? '')).join('\n');
+    expect(text).toContain(ref!);
+    expect(text).toMatch(/✔ 已由 员工staff500 认领/);
+    const ids = updated.flatMap((c) => c.actions ?? []).map((a) => a.id);
+    expect(ids).not.toContain(claim);
+    expect(ids).toEqual(expect.arrayContaining([expect.stringMatching(/^ls:\d+\.c$/)]));
+    await services.leads.idle();
+    // No second notice: the group saw the card change, not a new card.
+    expect(inGroup().filter((m) => m.kind === 'interactiveCard' && plain(m).includes(ref!))).toHaveLength(1);
     // The web author has no push channel: the news comes with their next reply, once.
     const replies = async () => ((await (await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json', ...sessionHeader('web-dt-1') }, body: JSON.stringify({ text: 'hello' }) })).json()) as { replies: R[] }).replies;
     expect((await replies())[0]!.text).toBe(`Your request ${ref} has been taken on by Jingchu Technology Transfer Service (sample); they will contact you soon.`);

@@ -56,6 +56,8 @@ afterAll(async () => {
 describe('leads with a Feishu group inbox', () => {
   it('notifies the group, a claim from the card updates it in place, and the web author is told', async () => {
     const { code } = await services.staff.createInvite('staff', 'jingchu-tech-transfer');
+    // Feishu events carry no names: the channel asks the contact API for the staff member's.
+    fake.names.set('ou_staff500', '王芳');
     await event(messageEvent({ text: `/join ${code}`, openId: 'ou_staff500', chatId: 'oc_p2p_staff500' }));
     await expect.poll(() => fake.messages('oc_p2p_staff500').length, { timeout: 10_000 }).toBe(1);
     await event(messageEvent({ text: '/inbox', chatType: 'group', chatId: 'oc_group500', openId: 'ou_staff500' }));
@@ -91,7 +93,8 @@ describe('leads with a Feishu group inbox', () => {
     const patch = fake.callsTo('message.patch')[0]!;
     expect(patch.code).toBe(0);
     expect(patch.path).toBe(`/open-apis/im/v1/messages/${notice.message_id}`);
-    expect(visible(notice.updates[0]!)).toMatch(/✔ 已由 .+ 认领/);
+    expect(visible(notice.updates[0]!)).toMatch(/✔ 已由 王芳 认领/);
+    expect(fake.callsTo('contact.user').filter((c) => c.path.endsWith('/ou_staff500'))).toHaveLength(1); // cached after the first message
     expect(buttons(notice.updates[0]!).some((b) => b.value === claim.value)).toBe(false);
     expect((await services.leads.store.byRef(ref!))!.status).toBe('claimed');
     // The web author has no push channel: the news comes with their next reply.

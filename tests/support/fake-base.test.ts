@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CallLog, FaultRules, listenLoopback, readBody, sendJson, SlidingWindowLimiter } from './fake-base.js';
+import { CallLog, FaultRules, listenLoopback, readBody, sendJson, SlidingWindowLimiter, TokenIssuer } from './fake-base.js';
 
 describe('fake base', () => {
   it('serves on loopback, reads raw bytes, and close() drops held connections', async () => {
@@ -55,5 +55,18 @@ describe('fake base', () => {
     expect([0, 100, 200, 300].map((t) => overall.tryAccept(undefined, t) !== undefined)).toEqual([true, true, true, false]);
     expect(overall.max).toBe(3);
     expect(() => new SlidingWindowLimiter(-1, undefined)).toThrow(RangeError);
+  });
+
+  it('tokens expire on the fake clock and can all be made stale at once', () => {
+    let t = 1_000_000;
+    const tokens = new TokenIssuer('tk-', () => t);
+    const a = tokens.issue(60);
+    const b = tokens.issue(3600);
+    expect(a).not.toBe(b);
+    expect([tokens.valid(a), tokens.valid(b), tokens.valid(undefined), tokens.valid('tk-forged')]).toEqual([true, true, false, false]);
+    t += 60_000;
+    expect([tokens.valid(a), tokens.valid(b)]).toEqual([false, true]);
+    tokens.invalidateAll();
+    expect(tokens.valid(b)).toBe(false);
   });
 });

@@ -304,3 +304,34 @@ export function checkRateLimitOptions(opts: Record<string, number | undefined>):
     }
   }
 }
+
+/**
+ * Access tokens as the platforms hand them out: `issue()` a fresh one valid for `ttlSeconds` on the
+ * fake's clock, `valid()` checks one, `invalidateAll()` makes every token issued so far stale (what a
+ * long-running process meets when the platform drops its tokens early). The token endpoints' request
+ * and answer shapes differ per platform and stay in each fake.
+ */
+export class TokenIssuer {
+  private readonly tokens = new Map<string, number>(); // token → expires at (ms)
+  private seq = 0;
+
+  constructor(
+    private readonly prefix: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  issue(ttlSeconds: number): string {
+    const token = `${this.prefix}${++this.seq}-${Math.random().toString(36).slice(2, 10)}`;
+    this.tokens.set(token, this.now() + ttlSeconds * 1000);
+    return token;
+  }
+
+  valid(token: string | undefined): boolean {
+    const exp = token === undefined ? undefined : this.tokens.get(token);
+    return exp !== undefined && exp > this.now();
+  }
+
+  invalidateAll(): void {
+    this.tokens.clear();
+  }
+}

@@ -22,14 +22,32 @@
  *    windowMs 60 000). Beyond it the webhook answers errcode 130101 "send too fast, exceed 20 times
  *    per minute" and the OpenAPI 403 Forbidden.AccessDenied.QpsLimitForApi (inferred from the
  *    app-level QpsLimitForAppkeyAndApi family).
+ *  - Robot interactive cards: `POST /v1.0/im/v1.0/robot/interactiveCards/send` (cardSend) with
+ *    cardTemplateId 'StandardCard', cardBizId, robotCode, openConversationId, callbackType 'STREAM' and
+ *    cardData a JSON string with `contents` (checked); a repeated cardBizId posts nothing new
+ *    (DingTalk calls it the card's idempotent id). `PUT /v1.0/im/robots/interactiveCards` (cardUpdate)
+ *    replaces a known card's data; an unknown cardBizId answers 400 (code invented here). Sent cards
+ *    are in `sent` (kind 'interactiveCard', buttons as {title, url: 'request:<id>' | the link}) and in
+ *    `cards`. `pushCardCallback({cardBizId, userId, actionId})` sends the tap as a CALLBACK frame on
+ *    `/v1.0/card/instances/callback` (data shaped like open-dingtalk's CardCallbackMessage), acked
+ *    and re-pushed like robot messages.
  *  - `failNext(method, {status, body})` answers the next matching calls with that instead.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CallLog, FaultRules, listenLoopback, readBody, sendJson, SlidingWindowLimiter, type BaseCall } from './fake-base.js';
+import { CallLog, FaultRules, listenLoopback, readBody, sendJson, SlidingWindowLimiter, TokenIssuer, type BaseCall } from './fake-base.js';
 
 export const TOPIC_ROBOT = '/v1.0/im/bot/messages/get';
+export const TOPIC_CARD = '/v1.0/card/instances/callback';
+
+/** A robot interactive card as the fake holds it. */
+export interface FakeCard {
+  cardBizId: string;
+  openConversationId: string;
+  data: { header?: { title?: { text?: string } }; contents: { type: string; text?: string; actions?: { id: string; actionType: string; label: { text: string }; url?: { all?: string } }[] }[] };
+  updates: FakeCard['data'][];
+}
 
 export interface DingTalkCall extends BaseCall {
   /** gateway.open, oauth2.accessToken, batchSend, groupSend, sessionWebhook, ws.connect, ack, pong. */
@@ -47,13 +65,15 @@ export interface DingTalkCall extends BaseCall {
 export interface DingTalkSent {
   via: 'webhook' | 'openapi';
   to: { kind: 'group' | 'user'; id: string };
-  /** sampleText … or the webhook msgtype. */
+  /** sampleText …, the webhook msgtype, or interactiveCard. */
   kind: string;
   title?: string;
   text: string;
   buttons: { title: string; url: string }[];
   /** Markdown links in the text ([label](url)), which DingTalk shows as tappable. */
   links: { title: string; url: string }[];
+  /** Interactive cards: the id to update it by and to tap it with. */
+  cardBizId?: string;
 }
 
 export interface FakeDingTalkOptions {
@@ -90,12 +110,13 @@ export async function startFakeDingTalk(opts: FakeDingTalkOptions = {}) {
   const faults = new FaultRules<Failure>();
   const limiter = new SlidingWindowLimiter(undefined, opts.groupPerMinute ?? 20, 60_000);
   const tickets = new Set<string>();
-  const tokens = new Map<string, boolean>();
+  const tokens = new TokenIssuer('at-', now);
   const sessions = new Map<string, { to: DingTalkSent['to']; expiresAt: number }>();
   const pending = new Map<string, { frame: string; left: number; timer?: NodeJS.Timeout }>();
   const sent: DingTalkSent[] = [];
   const unknownUsers = new Set<string>();
   const removedGroups = new Set<string>();
+  const cards = new Map<string, FakeCard>();
   const wss = new WebSocketServer({ noServer: true });
   let socket: WebSocket | undefined;
   let msgSeq = 0;
@@ -156,8 +177,10 @@ export async function startFakeDingTalk(opts: FakeDingTalkOptions = {}) {
       : path === '/v1.0/robot/oToMessages/batchSend' ? 'batchSend'
       : path === '/v1.0/robot/groupMessages/send' ? 'groupSend'
       : path === '/robot/sendBySession' ? 'sessionWebhook'
+      : path === '/v1.0/im/v1.0/robot/interactiveCards/send' && req.method === 'POST' ? 'cardSend'
+      : path === '/v1.0/im/robots/interactiveCards' && req.method === 'PUT' ? 'cardUpdate'
       : path;
-    const key = method === 'groupSend' ? String(body.openConversationId ?? '') : method === 'batchSend' ? String((body.userIds as string[] | undefined)?.[0] ?? '') : undefined;
+    const key = method === 'groupSend' || method === 'cardSend' ? String(body.openConversationId ?? '') : method === 'batchSend' ? String((body.userIds as string[] | undefined)?.[0] ?? '') : undefined;
     const call = record({ method, body, ...(token ? { token } : {}), ...(key ? { key } : {}) });
     const fault = faults.take(method, key);
     if (fault) return answer(res, call, fault.status, fault.body);
@@ -170,8 +193,7 @@ export async function startFakeDingTalk(opts: FakeDingTalkOptions = {}) {
     }
     if (method === 'oauth2.accessToken') {
       if (body.appKey !== clientId || body.appSecret !== clientSecret) return answer(res, call, 400, { code: 'invalidClientIdOrSecret', message: '无效的clientId或者clientSecret' });
-      const accessToken = `at-${randomUUID()}`;
-      tokens.set(accessToken, true);
+      const accessToken = tokens.issue(7200);
       return answer(res, call, 200, { accessToken, expireIn: 7200 });
     }
     if (method === 'sessionWebhook') {
@@ -184,8 +206,37 @@ export async function startFakeDingTalk(opts: FakeDingTalkOptions = {}) {
       sent.push({ via: 'webhook', to: s.to, ...out });
       return answer(res, call, 200, { errcode: 0, errmsg: 'ok' });
     }
+    if (method === 'cardSend' || method === 'cardUpdate') {
+      if (!tokens.valid(token)) return answer(res, call, 401, { code: 'InvalidAuthentication', message: '不合法的access_token' });
+      let data: FakeCard['data'] | undefined;
+      try {
+        data = JSON.parse(String(body.cardData)) as FakeCard['data'];
+      } catch {
+        data = undefined;
+      }
+      if (!data || !Array.isArray(data.contents)) return answer(res, call, 400, { code: 'param.error', message: 'cardData must be a JSON string with contents' });
+      const bizId = String(body.cardBizId ?? '');
+      if (method === 'cardUpdate') {
+        const card = cards.get(bizId);
+        if (!card) return answer(res, call, 400, { code: 'param.cardNotExist', message: '卡片不存在' });
+        card.updates.push(data);
+        card.data = data;
+        return answer(res, call, 200, { success: true, result: { processQueryKey: randomUUID() } });
+      }
+      const group = String(body.openConversationId ?? '');
+      if (body.robotCode !== robotCode) return answer(res, call, 400, { code: 'invalidParameter.robotCode', message: 'robot 不存在' });
+      if (body.cardTemplateId !== 'StandardCard' || !bizId || !group || body.callbackType !== 'STREAM') return answer(res, call, 400, { code: 'param.error', message: 'cardTemplateId StandardCard, cardBizId, openConversationId and callbackType STREAM are required' });
+      if (removedGroups.has(group)) return answer(res, call, 400, { code: 'invalidParameter.openConversationId', message: '机器人不在该群中' });
+      if (cards.has(bizId)) return answer(res, call, 200, { processQueryKey: randomUUID() });
+      if (limiter.tryAccept(group, now()) === undefined) return answer(res, call, 403, { code: 'Forbidden.AccessDenied.QpsLimitForApi', message: '群消息发送过快' });
+      cards.set(bizId, { cardBizId: bizId, openConversationId: group, data, updates: [] });
+      const actions = data.contents.flatMap((c) => c.actions ?? []);
+      const text = data.contents.filter((c) => c.type === 'markdown').map((c) => c.text ?? '').join('\n');
+      sent.push({ via: 'openapi', to: { kind: 'group', id: group }, kind: 'interactiveCard', title: data.header?.title?.text ?? '', text, buttons: actions.map((a) => ({ title: a.label.text, url: a.actionType === 'request' ? `request:${a.id}` : (a.url?.all ?? '') })), links: linksOf(text), cardBizId: bizId });
+      return answer(res, call, 200, { processQueryKey: randomUUID() });
+    }
     if (method === 'batchSend' || method === 'groupSend') {
-      if (!token || !tokens.get(token)) return answer(res, call, 401, { code: 'InvalidAuthentication', message: '不合法的access_token' });
+      if (!tokens.valid(token)) return answer(res, call, 401, { code: 'InvalidAuthentication', message: '不合法的access_token' });
       if (body.robotCode !== robotCode) return answer(res, call, 400, { code: 'invalidParameter.robotCode', message: 'robot 不存在' });
       const fields = SAMPLE_FIELDS[String(body.msgKey)];
       let param: Record<string, string> | undefined;
@@ -254,7 +305,7 @@ export async function startFakeDingTalk(opts: FakeDingTalkOptions = {}) {
     callsTo: (m: string) => log.callsTo(m),
     waitFor: (m: string, n = 1, ms?: number) => log.waitFor(m, n, ms),
     failNext: (method: string, failure: Failure, o: { times?: number; key?: string } = {}) => faults.add(method, failure, o),
-    invalidateTokens: () => void [...tokens.keys()].forEach((t) => tokens.set(t, false)),
+    invalidateTokens: () => tokens.invalidateAll(),
     get connected() {
       return socket !== undefined;
     },
@@ -289,6 +340,16 @@ export async function startFakeDingTalk(opts: FakeDingTalkOptions = {}) {
     /** Pushes a robot message as a CALLBACK frame; resolves with its frame messageId. */
     pushCallback(data: unknown, messageId: string = randomUUID()): string {
       const frame = frameOf('CALLBACK', TOPIC_ROBOT, messageId, data);
+      if (!pending.has(messageId)) pending.set(messageId, { frame, left: opts.maxRedeliveries ?? 3 });
+      if (socket) pushFrame(messageId, frame);
+      return messageId;
+    },
+    cards,
+    /** A tap on a button of one of our interactive cards, as DingTalk pushes it; resolves with its frame messageId. */
+    pushCardCallback(o: { cardBizId: string; userId: string; actionId: string }, messageId: string = randomUUID()): string {
+      const value = JSON.stringify({ cardPrivateData: { actionIds: [o.actionId], params: {} } });
+      const data = { extension: '{}', corpId: 'dingcorp', spaceType: 'IM', userIdType: 1, type: 'actionCallback', userId: o.userId, content: value, spaceId: '', outTrackId: o.cardBizId, value };
+      const frame = frameOf('CALLBACK', TOPIC_CARD, messageId, data);
       if (!pending.has(messageId)) pending.set(messageId, { frame, left: opts.maxRedeliveries ?? 3 });
       if (socket) pushFrame(messageId, frame);
       return messageId;

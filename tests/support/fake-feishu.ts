@@ -16,6 +16,9 @@
  *  - PATCH /open-apis/im/v1/messages/:id: card update; only cards this fake sent, with
  *    `config.update_multi: true` (230099 otherwise, the fake's choice of code), within 14 days of
  *    sending on the fake's clock (230031), 5 per second per message (230020).
+ *  - GET /open-apis/contact/v3/users/:open_id?user_id_type=open_id → `data.user.name` from `names`
+ *    (set by the test); someone not in it → 41050 (outside the app's contact range);
+ *    `contactScope = false` → 99991672 (the app lacks contact:user.base:readonly), both HTTP 400.
  *  - POST /callback/ws/endpoint → a ws:// URL on this server; the socket speaks the SDK's pbbp2
  *    protobuf frames: `pushWs(envelope)` sends an event frame and resolves with the client's ACK.
  * `failNext(method, failure, { times, key })` (key: receive_id, or message id for patch) injects
@@ -26,7 +29,7 @@ import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import protobuf from 'protobufjs';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CallLog, FaultRules, listenLoopback, readBody, sendJson, SlidingWindowLimiter, type BaseCall } from './fake-base.js';
+import { CallLog, FaultRules, listenLoopback, readBody, sendJson, SlidingWindowLimiter, TokenIssuer, type BaseCall } from './fake-base.js';
 
 export const APP_ID = 'cli_a1b2c3d4e5f60718'; // the WSClient refuses ids not shaped cli_ + 16 hex
 export const APP_SECRET = 'fake-feishu-app-secret';
@@ -82,9 +85,11 @@ export async function startFakeFeishu(o: FakeFeishuOptions = {}) {
   const now = o.now ?? Date.now;
   const log = new CallLog<FeishuCall>('fake Feishu');
   const faults = new FaultRules<FeishuFailure>();
-  const tokens = new Map<string, number>(); // token → expires at
+  const tokens = new TokenIssuer('t-', now);
   const messages = new Map<string, FakeMessage>();
   const removedChats = new Set<string>();
+  const names = new Map<string, string>();
+  const state = { contactScope: true };
   const outOfScope = new Set<string>();
   const chatLimiter = new SlidingWindowLimiter(undefined, o.perChatPerSecond ?? 5);
   const appLimiter = new SlidingWindowLimiter(o.perAppPerSecond ?? 50, undefined);
@@ -113,11 +118,13 @@ export async function startFakeFeishu(o: FakeFeishuOptions = {}) {
       return sendJson(res, 400, { code: 9499, msg: 'body is not JSON' });
     }
     const p = url.pathname;
+    const userPath = /^\/open-apis\/contact\/v3\/users\/([^/]+)$/.exec(p);
     const msgPath = /^\/open-apis\/im\/v1\/messages\/([^/]+)(\/reply)?$/.exec(p);
     const method =
       p === '/open-apis/auth/v3/tenant_access_token/internal' ? 'token'
       : p === '/open-apis/bot/v3/info' ? 'bot.info'
       : p === '/callback/ws/endpoint' ? 'ws.endpoint'
+      : userPath && req.method === 'GET' ? 'contact.user'
       : p === '/open-apis/im/v1/messages' && req.method === 'POST' ? 'message.create'
       : msgPath?.[2] && req.method === 'POST' ? 'message.reply'
       : msgPath && req.method === 'PATCH' ? 'message.patch'
@@ -130,9 +137,8 @@ export async function startFakeFeishu(o: FakeFeishuOptions = {}) {
       if (injected) return fail(res, call, injected);
       if (method === 'token') {
         if (body.app_id !== APP_ID || body.app_secret !== APP_SECRET) return fail(res, call, { status: 400, code: 10014, msg: 'app secret invalid' });
-        const token = `t-${++seq}`;
         const ttl = o.tokenTtlSeconds ?? 7200;
-        tokens.set(token, now() + ttl * 1000);
+        const token = tokens.issue(ttl);
         call.response = { code: 0, msg: 'ok', tenant_access_token: token, expire: ttl };
         return sendJson(res, 200, call.response);
       }
@@ -143,11 +149,17 @@ export async function startFakeFeishu(o: FakeFeishuOptions = {}) {
         return sendJson(res, 200, call.response);
       }
       if (method.startsWith('unknown')) return fail(res, call, { status: 404, code: 404, msg: 'not found' });
-      const exp = bearer ? tokens.get(bearer) : undefined;
       if (!bearer) return fail(res, call, { status: 400, code: 99991661, msg: 'Missing access token for authorization' });
-      if (exp === undefined || exp <= now()) return fail(res, call, { status: 400, code: 99991663, msg: 'Invalid access token for authorization' });
+      if (!tokens.valid(bearer)) return fail(res, call, { status: 400, code: 99991663, msg: 'Invalid access token for authorization' });
       if (method === 'bot.info') {
         call.response = { code: 0, msg: 'ok', bot: { activate_status: 2, app_name: 'patent-bridge', open_id: BOT_OPEN_ID } };
+        return sendJson(res, 200, call.response);
+      }
+      if (method === 'contact.user') {
+        if (!state.contactScope) return fail(res, call, { status: 400, code: 99991672, msg: 'Access denied. One of the following scopes is required: [contact:user.base:readonly]' });
+        const name = call.query.user_id_type === 'open_id' ? names.get(decodeURIComponent(userPath![1]!)) : undefined;
+        if (name === undefined) return fail(res, call, { status: 400, code: 41050, msg: 'no user authority error' });
+        call.response = { code: 0, msg: 'success', data: { user: { open_id: userPath![1], name, en_name: '' } } };
         return sendJson(res, 200, call.response);
       }
       if (method === 'message.patch') return patch(res, call, msgPath![1]!);
@@ -233,7 +245,11 @@ export async function startFakeFeishu(o: FakeFeishuOptions = {}) {
     waitFor: (m: string, n?: number, ms?: number) => log.waitFor(m, n, ms),
     failNext: (method: string, failure: FeishuFailure, opts?: { times?: number; key?: string }) => faults.add(method, failure, opts),
     /** Every token issued so far answers 99991663 from now on (what a long-running process meets). */
-    invalidateTokens: () => tokens.clear(),
+    invalidateTokens: () => tokens.invalidateAll(),
+    /** open_id → the name the contact API answers. */
+    names,
+    /** Set contactScope false to answer every contact lookup 99991672. */
+    state,
     removeBotFrom: (chatId: string) => removedChats.add(chatId),
     outOfScope: (openId: string) => outOfScope.add(openId),
     messages: (chatId?: string) => [...messages.values()].filter((m) => chatId === undefined || m.chat_id === chatId || m.receive_id === chatId),
