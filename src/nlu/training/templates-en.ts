@@ -63,6 +63,10 @@ export const EN_SETS: TemplateSet[] = [
     '[how much money|how much] can [i|we] get for [a|an|each] {y}',
     '[policies|subsidies|grants] [in|for] {o}',
     'cross-[province|regional] [conversion|commercialization] [benefits|policies|support]',
+    // Policy documents by name (plans, awards, insurance, open licences) are policy questions.
+    '[what are|what is|tell me] the [targets|goals|measures|main points] of the {c} [action plan|implementation plan|ip plan|patent conversion plan][?|]',
+    '{c} [patent award|patent prize|ip award|patent gold award] [- how much|amount|rules|how to apply|]',
+    '{c} [patent insurance|ip insurance|open licensing|open licence] [rules|subsidy|policy|]',
   ] },
   { intent: 'expo_info', lang: 'en', n: 90, templates: [
     '[when|where] is the [expo|fair|exhibition|trade fair|patent expo][ this year| held|]',
