@@ -138,6 +138,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     ...(config.TRUSTED_PROXY ? { trustedProxy: config.TRUSTED_PROXY } : {}),
     addressLimit: { burst: config.ADDRESS_RATE_LIMIT_BURST, perMinute: config.ADDRESS_RATE_LIMIT_PER_MINUTE, ...(config.embeddedDb ? {} : { database: services.database }) },
     secureCookies: (config.PUBLIC_URL ?? '').startsWith('https:'),
+    ...(config.ICP_FILING ? { icpFiling: config.ICP_FILING } : {}),
     ...(config.ADMIN_TOKEN
       ? {
           admin: {

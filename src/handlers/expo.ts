@@ -1,4 +1,4 @@
-/** expo_info: the next edition (and what follows) from content/expos.yaml. Registration is the next slice of #5. */
+/** expo_info: the next edition (and what follows) from content/expos.yaml, with a Register button while its registration is open. */
 import { t } from '../core/strings.js';
 import type { Locale } from '../core/types.js';
 import { nextExpo, registrationState, type Expo } from '../domain/expo.js';
@@ -27,5 +27,7 @@ export const expoInfo: Handler = async (ctx) => {
   const lines = [expoText(next, locale, now)];
   if (later.length) lines.push('', t(locale, 'expoLater'), ...later.map((e) => `• ${e.name[locale]} · ${e.city[locale]} · ${e.starts}`));
   if (cal.sample) lines.push('', t(locale, 'expoSample'));
-  return [{ text: lines.join('\n') }];
+  // Registration open: the card offers it (the same dialogue as "我要报名").
+  const open = registrationState(next, now) === 'open';
+  return [{ text: lines.join('\n'), ...(open ? { buttons: [[{ label: t(locale, 'btnRegister'), action: { type: 'reg_expo', slug: next.slug } }]] } : {}) }];
 };
