@@ -25,12 +25,14 @@ const LABELS = new Set(
   [...Object.values(STRINGS), ...Object.values(LEAD_STRINGS)].flatMap((p) => [p.zh, p.en]).filter((v): v is string => typeof v === 'string').map((v) => v.toLowerCase()),
 );
 
+/** The quoted examples of the README's "Talking to the bot" section and of every paragraph about what people say "in chat". */
 function readmeExamples(): string[] {
   const readme = readFileSync(path.join(PACKAGE_ROOT, 'README.md'), 'utf8');
+  const talking = /\n## Talking to the bot\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? '';
   return readme
     .split(/\n\s*\n/)
     .map((p) => p.replace(/\s+/g, ' '))
-    .filter((p) => /\bin chat\b/.test(p))
+    .filter((p) => /\bin chat\b/.test(p) || talking.replace(/\s+/g, ' ').includes(p.trim()))
     .flatMap(quoted)
     .filter((q) => !LABELS.has(q.toLowerCase()));
 }
@@ -46,6 +48,7 @@ const SOURCES: Record<string, string[]> = {
   'help (en)': quoted(STRINGS.help.en),
   welcome: [...quoted(STRINGS.welcome.zh), ...quoted(STRINGS.welcome.en)],
   'web page': pageExamples(),
+  'README, Talking to the bot': quoted(/\n## Talking to the bot\n([\s\S]*?)\n## /.exec(readFileSync(path.join(PACKAGE_ROOT, 'README.md'), 'utf8'))?.[1] ?? ''),
   README: readmeExamples(),
 };
 
@@ -94,6 +97,9 @@ const EXPECT: Record<string, Check> = {
   专利转让流程是什么: says(/著录项目变更/, /来源/),
   'how does a patent transfer work?': says(/CNIPA/, /Sources/),
   人工客服: says(/服务联盟的工作人员/),
+  怎么联系你们: says(/人工客服/, /来源/),
+  我的需求: says(/您提交的需求|还没有提交过需求/),
+  'my leads': says(/requests/i),
   'talk to a person': says(/alliance's staff/),
   删除我的信息: says(/确认删除/),
   'forget me': says(/Delete all your personal data/),
@@ -107,6 +113,7 @@ const EXPECT: Record<string, Check> = {
  * runs as soon as that is merged (remove it here then).
  */
 const WAITS_FOR: Record<string, string> = {
+  怎么联系你们: 'src/nlu (#21 item 3): platform FAQ questions classify as alliance_info',
   '湖南 工程机械 发明专利': 'search (#21 item 2): "工程机械" finds Changsha\'s cranes, concrete pumps and tunnel-boring machines',
   'construction machinery invention patents in Hunan': 'search (#21 item 2): "construction machinery" finds Changsha\'s cranes, concrete pumps and tunnel-boring machines',
   专利转让流程是什么: 'src/nlu (#21 item 3): platform FAQ questions classify as alliance_info',
