@@ -14,8 +14,8 @@ export const TALK_STRINGS = {
   faqChecked: { zh: '核对日期', en: 'Last checked' },
   faqSample: { zh: '（示例数据，运营方将替换为真实信息）', en: '(sample data; the operator replaces it with the real details)' },
   handover: {
-    zh: '好的，我把您转给服务联盟的工作人员（联盟协调员或其指派的成员机构），并附上本次对话的摘要。还需要几项信息，以便他们联系您：',
-    en: "Certainly: I will hand you over to the alliance's staff (the coordinator or a member agency they assign), with a short summary of this conversation. A few details so they can reach you:",
+    zh: '好的，我把您转给服务联盟的工作人员（一家成员机构，无人接手时由联盟协调员处理），并附上本次对话的摘要。还需要几项信息，以便他们联系您：',
+    en: "Certainly: I will hand you over to the alliance's staff (a member agency, or the alliance coordinator when none takes it on), with a short summary of this conversation. A few details so they can reach you:",
   },
   handoverSummary: { zh: '转人工客服', en: 'Asked to talk to a person' },
   handoverLastSearch: { zh: '最近检索', en: 'Last search' },
