@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { calendarCovers } from '../src/domain/china-calendar.js';
 import { chinaDay } from '../src/domain/expo.js';
+import { FaqError, loadFaq } from '../src/domain/faq.js';
 import { ContentError, loadContent } from '../src/domain/policy.js';
 import { staleValidityWarnings } from '../src/domain/policy-validity.js';
 import { parsePatentInput } from '../src/domain/patent-input.js';
@@ -29,6 +30,13 @@ try {
   console.log(`expo editions: ${c.expos.expos.length}${c.expos.sample ? ' (sample data)' : ''}`);
 } catch (err) {
   if (!(err instanceof ContentError)) throw err;
+  problems.push(...err.problems);
+}
+try {
+  const faq = loadFaq(dir);
+  console.log(`faq: ${faq.entries.length} entries${faq.sample ? ' (sample contact details)' : ''}`);
+} catch (err) {
+  if (!(err instanceof FaqError)) throw err;
   problems.push(...err.problems);
 }
 const demo = path.join(dir, 'demo-patents.jsonl');

@@ -15,6 +15,7 @@ import { PolicyIndex } from '../search/policy-index.js';
 import { calendarCovers, oncePerYear } from './domain/china-calendar.js';
 import { chinaDay, type ExpoCalendar } from './domain/expo.js';
 import { chinaOfficeHours } from './domain/working-hours.js';
+import { loadFaq } from './domain/faq.js';
 import { loadContent, type Content } from './domain/policy.js';
 import { PolicyService } from './services/policy-service.js';
 import { Notifier } from './services/notifier.js';
@@ -118,6 +119,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
     const policyIndex = new PolicyIndex(client);
     await policyIndex.rebuild(content.policies);
     const policies = new PolicyService(content.policies, content.agencies, policyIndex);
+    const faq = loadFaq(config.contentDir);
 
     const users = new UserStore(database.db);
     const search = new PatentSearch(client, loadGlossary(), semantic);
@@ -193,6 +195,8 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
       staff,
       leads,
       broadcasts,
+      faq,
+      privacyUrl: new URL('/privacy', consoleBase).toString(),
       metrics,
       log,
       clock,

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { decodeAction, encodeAction, type Action } from '../../src/core/actions.js';
+import { isCommandName, type Command } from '../../src/core/commands.js';
 import type { InboundMessage, Reply } from '../../src/core/types.js';
 
 export const chatRequestSchema = z
@@ -28,10 +29,19 @@ export interface WebReply {
   text: string;
   items?: { title: string; lines: string[]; buttons?: WebButton[] }[];
   buttons?: WebButton[][];
+  link?: { label: string; url: string };
+  emphasis?: string[];
 }
 
 export class BadActionError extends Error {
   readonly code = 'BAD_ACTION';
+}
+
+/** `/language en`, `/help`: the bot's slash commands work in the web chat as in Telegram; any other `/word` stays text. */
+function webCommand(text: string): Command | undefined {
+  const m = /^\/([A-Za-z]{2,20})(?:\s+([\s\S]*))?$/.exec(text.trim());
+  const name = m?.[1]?.toLowerCase();
+  return name && isCommandName(name) ? { name, args: (m![2] ?? '').trim() } : undefined;
 }
 
 export function toInbound(req: ChatRequest, sessionId: string, now: Date): InboundMessage {
@@ -46,11 +56,16 @@ export function toInbound(req: ChatRequest, sessionId: string, now: Date): Inbou
     updateId: req.messageId ? `${sessionId}:${req.messageId}` : randomUUID(),
     userId: sessionId,
     chatId: sessionId,
-    ...(req.text !== undefined && action === undefined ? { text: req.text } : {}),
+    ...(req.text !== undefined && action === undefined ? webText(req.text) : {}),
     ...(action ? { action } : {}),
     receivedAt: now,
     raw: req,
   };
+}
+
+function webText(text: string): Pick<InboundMessage, 'text' | 'command'> {
+  const command = text.length <= 4000 ? webCommand(text) : undefined;
+  return command ? { text: command.args, command } : { text };
 }
 
 const button = (b: { label: string; action: Action }): WebButton => ({ label: b.label, action: encodeAction(b.action) });
@@ -60,5 +75,7 @@ export function renderWeb(replies: Reply[]): WebReply[] {
     text: r.text,
     ...(r.items ? { items: r.items.map((i) => ({ title: i.title, lines: i.lines, ...(i.buttons ? { buttons: i.buttons.map(button) } : {}) })) } : {}),
     ...(r.buttons ? { buttons: r.buttons.map((row) => row.map(button)) } : {}),
+    ...(r.link && /^https?:\/\//.test(r.link.url) ? { link: r.link } : {}),
+    ...(r.emphasis?.length ? { emphasis: r.emphasis } : {}),
   }));
 }

@@ -159,6 +159,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     addressLimit: { burst: config.ADDRESS_RATE_LIMIT_BURST, perMinute: config.ADDRESS_RATE_LIMIT_PER_MINUTE, ...(config.embeddedDb ? {} : { database: services.database }) },
     secureCookies: (config.PUBLIC_URL ?? '').startsWith('https:'),
     ...(config.WECOM_KF_URL ? { wechatKfUrl: config.WECOM_KF_URL } : {}),
+    ...(config.ICP_FILING ? { icpFiling: config.ICP_FILING } : {}),
     ...(config.ADMIN_TOKEN
       ? {
           admin: {

@@ -31,6 +31,8 @@ const schema = z.object({
   TELEGRAM_API_ROOT: url(['http:', 'https:']).default('https://api.telegram.org'),
   TELEGRAM_WEBHOOK_SECRET: optional(z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'may only contain A-Z a-z 0-9 _ -')),
   PUBLIC_URL: optional(url(['https:', 'http:'])),
+  /** The site's ICP filing number (e.g. 湘ICP备12345678号-1), shown in the web chat's footer, linked to the MIIT filing system; unset: no line. */
+  ICP_FILING: optional(z.string().trim().min(4).max(60).regex(/^[^<>&"']+$/, 'may not contain < > & " \'')),
   SLACK_BOT_TOKEN: optional(z.string().min(1)),
   SLACK_SIGNING_SECRET: optional(z.string().min(1)),
   /** An app-level token with connections:write: Slack payloads over Socket Mode (no public URL needed). */

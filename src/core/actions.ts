@@ -12,6 +12,7 @@ export type Action =
   | { type: 'unsubscribe' }
   | { type: 'forget_confirm' }
   | { type: 'forget_cancel' }
+  | { type: 'new_chat' }
   | { type: 'lang'; locale: 'zh' | 'en' }
   | { type: 'policy_topics'; province: Province }
   | { type: 'policy'; id: string }
@@ -67,6 +68,8 @@ export function encodeAction(a: Action): string {
       return 'fy';
     case 'forget_cancel':
       return 'fn';
+    case 'new_chat':
+      return 'nc';
     case 'lang':
       return `l:${a.locale}`;
     case 'policy_topics':
@@ -145,6 +148,8 @@ export function decodeAction(s: string): Action | undefined {
       return arg === undefined ? { type: 'forget_confirm' } : undefined;
     case 'fn':
       return arg === undefined ? { type: 'forget_cancel' } : undefined;
+    case 'nc':
+      return arg === undefined ? { type: 'new_chat' } : undefined;
     case 'l':
       return arg === 'zh' || arg === 'en' ? { type: 'lang', locale: arg } : undefined;
     case 'pt':

@@ -14,6 +14,7 @@ import { COMMAND_INTENT } from './commands.js';
 import type { HandlerContext, HandlerServices } from '../handlers/context.js';
 import type { UserStore } from '../services/user-store.js';
 import { continueRegistration, inDialogue } from '../handlers/register.js';
+import { leaveDialogue } from '../handlers/dialogue-exit.js';
 import { RateLimiter } from './rate-limiter.js';
 import { intentLabel, type Metrics } from '../util/metrics.js';
 import { clearLocale, detectLocale, languageRequest } from './language.js';
@@ -36,6 +37,8 @@ export interface HandleResult {
   duplicate: boolean;
   locale: Locale;
   intent?: string;
+  /** The person's data was deleted (forget_me): a channel with a session of its own (the web) ends it. */
+  forgotten?: boolean;
 }
 
 export class PipelineError extends Error {
@@ -150,6 +153,8 @@ export class Pipeline {
         }
       } else {
         const checked = checkText(msg.text ?? '');
+        // A clear new request leaves an open dialogue (the note goes before its answer) instead of being taken as the answer.
+        const left = checked.ok ? leaveDialogue(ctx, checked.text, this.deps.classify, this.deps.clock()) : undefined;
         if (!checked.ok) {
           intent = `invalid:${checked.reason}`;
           replies = [{ text: checked.reason === 'tooLong' ? t(locale, 'tooLong')(MAX_TEXT) : t(locale, checked.reason) }];
@@ -181,6 +186,7 @@ export class Pipeline {
           if (ctx.nlu.intent !== 'forget_me') delete ctx.state.pendingForget;
           replies = await INTENT_HANDLERS[ctx.nlu.intent](ctx);
         }
+        if (left) replies = [left, ...replies];
       }
       // An abandoned dialogue expires quietly: it no longer captures messages and is dropped here.
       if (ctx.state.registration && !inDialogue(ctx.state, this.deps.clock())) delete ctx.state.registration;
@@ -198,6 +204,6 @@ export class Pipeline {
     }
     await users.saveUpdateReplies(msg.platform, msg.updateId, replies);
     log.debug('handled', { platform: msg.platform, intent, replies: replies.length });
-    return { replies, duplicate: false, locale, ...(intent ? { intent } : {}) };
+    return { replies, duplicate: false, locale, ...(intent ? { intent } : {}), ...(ctx.forgotten ? { forgotten: true } : {}) };
   }
 }

@@ -61,4 +61,6 @@ export interface Reply {
   buttons?: Button[][];
   /** A link button (http/https only; checked where it is composed). */
   link?: { label: string; url: string };
+  /** Parts of `text` to stand out (a confirmation code); plain text, each adapter shows it its own way or not at all. */
+  emphasis?: string[];
 }

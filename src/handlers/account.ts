@@ -1,5 +1,6 @@
 /** subscribe, unsubscribe, forget_me and the language switch. */
 import { t } from '../core/strings.js';
+import { tt } from '../core/talk-strings.js';
 import type { Locale, Reply } from '../core/types.js';
 import type { Handler, HandlerContext } from './context.js';
 import { emailOffer } from './email.js';
@@ -45,4 +46,14 @@ export async function forgetCancel(ctx: HandlerContext): Promise<Reply[]> {
 export async function setLanguage(ctx: HandlerContext, locale: Locale): Promise<Reply[]> {
   await ctx.services.users.setLocale(ctx.user.id, locale, true);
   return [{ text: t(locale, 'languageSet') }];
+}
+
+/**
+ * "新对话 New chat" on the web page: a new conversation for the same person. Open dialogues, the
+ * last search and pending questions go; the person, their registrations, leads, subscription and
+ * language stay (forget_me is the way to go).
+ */
+export async function newChat(ctx: HandlerContext): Promise<Reply[]> {
+  for (const key of Object.keys(ctx.state) as (keyof typeof ctx.state)[]) delete ctx.state[key];
+  return [{ text: tt(ctx.locale, 'newChat') }];
 }

@@ -3,6 +3,7 @@ import type { PatentSearch } from '../../search/patent-search.js';
 import type { NluResult } from '../core/intents.js';
 import type { InboundMessage, Locale, Reply } from '../core/types.js';
 import type { ExpoCalendar } from '../domain/expo.js';
+import type { Faq } from '../domain/faq.js';
 import type { PatentStore } from '../services/patent-store.js';
 import type { Notifier } from '../services/notifier.js';
 import type { RegistrationStore } from '../services/registration-store.js';
@@ -29,6 +30,10 @@ export interface HandlerServices {
   staff: StaffStore;
   leads: LeadService;
   broadcasts: BroadcastService;
+  /** content/faq.yaml: short sourced answers about the platform (how to reach it, how a transfer works). */
+  faq?: Faq;
+  /** Absolute address of the privacy notice (the web app's /privacy), linked next to every consent question. */
+  privacyUrl?: string;
   /**
    * Present when a model is configured; every call takes one from the person's daily budget, and all
    * calls for one message share `messageBudgetMs` (the pipeline's LlmDeadline).

@@ -1,6 +1,7 @@
 /**
- * expo_info: the next edition (and what follows) from content/expos.yaml. A question about one detail
- * (deadline, check-in, capacity, venue, fee: nlu/expo-question.ts) gets that line first, then the card.
+ * expo_info: the next edition (and what follows) from content/expos.yaml, with a Register button while
+ * its registration is open. A question about one detail (deadline, check-in, capacity, venue, fee:
+ * nlu/expo-question.ts) gets that line first, then the card.
  */
 import { t } from '../core/strings.js';
 import type { Locale } from '../core/types.js';
@@ -52,5 +53,7 @@ export const expoInfo: Handler = async (ctx) => {
   const lines = [...(sub ? [expoAnswer(next, sub, locale, now), ''] : []), expoText(next, locale, now)];
   if (later.length) lines.push('', t(locale, 'expoLater'), ...later.map((e) => `• ${e.name[locale]} · ${e.city[locale]} · ${e.starts}`));
   if (cal.sample) lines.push('', t(locale, 'expoSample'));
-  return [{ text: lines.join('\n') }];
+  // Registration open: the card offers it (the same dialogue as "我要报名").
+  const open = registrationState(next, now) === 'open';
+  return [{ text: lines.join('\n'), ...(open ? { buttons: [[{ label: t(locale, 'btnRegister'), action: { type: 'reg_expo', slug: next.slug } }]] } : {}) }];
 };

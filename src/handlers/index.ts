@@ -5,7 +5,8 @@
 import type { Action } from '../core/actions.js';
 import type { Intent } from '../core/intents.js';
 import type { Reply } from '../core/types.js';
-import { forgetCancel, forgetConfirm, forgetMe, setLanguage, subscribe, unsubscribe } from './account.js';
+import { forgetCancel, forgetConfirm, forgetMe, newChat, setLanguage, subscribe, unsubscribe } from './account.js';
+import { allianceQuestion } from './alliance.js';
 import { greet, help, unknown } from './basic.js';
 import { consultLead, demandLead, interestLead, leadButton, submitLead } from './lead.js';
 import { claimLead, leadStatusButton, passLead } from './staff.js';
@@ -14,7 +15,7 @@ import { t } from '../core/strings.js';
 import type { Handler, HandlerContext } from './context.js';
 import { expoInfo } from './expo.js';
 import { answerNo, answerYes, askCancel, cancelRegistration, chooseExpo, chooseRole, confirmCancel, myRegistrations, registerExpo } from './register.js';
-import { allianceInfo, explainPolicy, policyTopics, showPolicy } from './policy.js';
+import { explainPolicy, policyTopics, showPolicy } from './policy.js';
 import { nextPage, patentDetail, searchPatents, showPatent } from './search.js';
 import { looksLikePolicyQuestion } from '../services/policy-topics.js';
 
@@ -30,7 +31,7 @@ export const INTENT_HANDLERS: Record<Intent, Handler> = {
   cancel_registration: cancelRegistration,
   my_registrations: myRegistrations,
   submit_lead: submitLead,
-  alliance_info: allianceInfo,
+  alliance_info: allianceQuestion,
   subscribe,
   unsubscribe,
   forget_me: forgetMe,
@@ -47,6 +48,7 @@ export const ACTION_HANDLERS: { [T in Action['type']]: (ctx: HandlerContext, a: 
   unsubscribe: (ctx) => unsubscribe(ctx),
   forget_confirm: (ctx) => forgetConfirm(ctx),
   forget_cancel: (ctx) => forgetCancel(ctx),
+  new_chat: (ctx) => newChat(ctx),
   lang: (ctx, a) => setLanguage(ctx, a.locale),
   policy_topics: (ctx, a) => policyTopics(ctx, a.province),
   policy: (ctx, a) => showPolicy(ctx, a.id),

@@ -10,6 +10,7 @@ import type { Action } from '../core/actions.js';
 import { LEAD_TYPES, PROVINCES, type LeadType, type Province } from '../core/intents.js';
 import { LEAD_TYPE_LABEL, lt } from '../core/lead-strings.js';
 import { t } from '../core/strings.js';
+import { tt } from '../core/talk-strings.js';
 import type { Button, Locale, Reply } from '../core/types.js';
 import { LEAVE, NO, parseContact, YES } from '../domain/contact.js';
 import { findProvince, PROVINCE_INFO } from '../domain/geo.js';
@@ -17,6 +18,8 @@ import { findPatentNumber } from '../domain/patent-number.js';
 import { findLeadType } from '../nlu/entities.js';
 import { normalize } from '../nlu/normalize.js';
 import type { LeadDraft } from '../services/user-store.js';
+import { privacyLink } from './privacy-link.js';
+import { ASKS_FOR_MINE, myRegistrations } from './register.js';
 import type { Handler, HandlerContext } from './context.js';
 
 export const LEAD_TTL_MS = 30 * 60_000;
@@ -61,7 +64,7 @@ function ask(ctx: HandlerContext, d: LeadDraft): Reply[] {
   if (!d.province) return step('province', { text: lt(locale, 'askProvince'), buttons: provinceButtons(locale) });
   if (!d.phone && !d.email) return step('contact', { text: lt(locale, 'askContact') });
   if (!d.notesAsked) return step('notes', { text: lt(locale, 'askNotes'), buttons: [[{ label: lt(locale, 'btnSkip'), action: { type: 'lead_skip' } }]] });
-  if (!d.consent) return step('consent', { text: lt(locale, 'askConsent'), buttons: yesNo(lt(locale, 'btnAgree'), lt(locale, 'btnDisagree')) });
+  if (!d.consent) return step('consent', { text: lt(locale, 'askConsent'), buttons: yesNo(lt(locale, 'btnAgree'), lt(locale, 'btnDisagree')), ...privacyLink(ctx) });
   d.step = 'confirm';
   const what = [d.patentId, d.need].filter(Boolean).join(' · ');
   const province = d.province === 'any' ? lt(locale, 'anyProvince') : PROVINCE_INFO[d.province][locale === 'zh' ? 'zh' : 'en'];
@@ -92,6 +95,7 @@ async function begin(ctx: HandlerContext, known: Partial<LeadDraft>): Promise<Re
 export const submitLead: Handler = async (ctx) => {
   const e = ctx.nlu?.entities ?? {};
   const text = ctx.msg.text?.trim() ?? '';
+  if (ASKS_FOR_MINE.test(text)) return myRegistrations(ctx);
   const known: Partial<LeadDraft> = {};
   if (e.leadType && e.leadType !== 'consult') known.type = e.leadType;
   if (e.patentNumber) known.patentId = (await ctx.services.search.byNumber(e.patentNumber).catch(() => []))[0]?.id ?? e.patentNumber;
@@ -113,6 +117,25 @@ export async function interestLead(ctx: HandlerContext, patentId: string): Promi
 export async function demandLead(ctx: HandlerContext): Promise<Reply[]> {
   const need = ctx.state.lastFailedSearch;
   return begin(ctx, { type: 'demand', ...(need ? { need } : {}) });
+}
+
+/**
+ * "人工客服", "talk to a person": a consult lead whose request is a summary of this conversation —
+ * only what the person wrote to the bot (this message, the last search, an unanswered policy
+ * question); the contact is asked for, with consent, by the dialogue as for any lead.
+ */
+export async function handOver(ctx: HandlerContext): Promise<Reply[]> {
+  const { locale, state } = ctx;
+  const summary = [
+    `${tt(locale, 'handoverSummary')}: ${ctx.msg.text?.trim() ?? ''}`,
+    state.lastSearch || state.lastFailedSearch ? `${tt(locale, 'handoverLastSearch')}: ${state.lastFailedSearch ?? state.lastSearch!.text}` : '',
+    state.lastPolicyQuestion ? `${tt(locale, 'handoverPolicy')}: ${state.lastPolicyQuestion}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+  const replies = await begin(ctx, { type: 'consult', need: [...summary].slice(0, 500).join('') });
+  // The daily limit answers alone; otherwise say what happens before the first question.
+  return ctx.state.lead ? [{ text: tt(locale, 'handover') }, ...replies] : replies;
 }
 
 export async function consultLead(ctx: HandlerContext): Promise<Reply[]> {

@@ -5,10 +5,15 @@
  * Also my_registrations and cancel_registration.
  */
 import type { ROLES } from '../core/actions.js';
+import type { LeadType } from '../core/intents.js';
+import { LEAD_STATUS_LABEL, LEAD_TYPE_LABEL } from '../core/lead-strings.js';
 import { ROLE_LABEL, t } from '../core/strings.js';
+import { tt } from '../core/talk-strings.js';
 import type { Locale, Reply } from '../core/types.js';
 import { LEAVE, parseContact } from '../domain/contact.js';
-import { registrationState, type Expo } from '../domain/expo.js';
+import { chinaDay, registrationState, type Expo } from '../domain/expo.js';
+import { privacyLink } from './privacy-link.js';
+import { truncate } from './render-patent.js';
 import type { Registration } from '../services/registration-store.js';
 import type { ConversationState } from '../services/user-store.js';
 import type { Handler, HandlerContext } from './context.js';
@@ -24,6 +29,9 @@ const ROLE_WORDS: [Role, RegExp][] = [
   ['exhibitor', /参展|展商|exhibitor/i],
   ['visitor', /观众|参观|个人|visitor|attendee/i],
 ];
+
+/** Whether the text names one of the roles (the role step's typed answer). */
+export const namesRole = (text: string): boolean => ROLE_WORDS.some(([, re]) => re.test(text));
 
 const openExpos = (ctx: HandlerContext) => ctx.services.expos.expos.filter((e) => registrationState(e, ctx.services.clock()) === 'open');
 const expoBySlug = (ctx: HandlerContext, slug?: string) => ctx.services.expos.expos.find((e) => e.slug === slug);
@@ -102,21 +110,22 @@ export async function continueRegistration(ctx: HandlerContext, raw: string): Pr
       if (!contact) return [{ text: t(locale, 'regBadContact') }];
       Object.assign(d, { phone: contact.phone, email: contact.email });
       d.step = 'consent';
-      return [consentQuestion(locale)];
+      return [consentQuestion(ctx)];
     }
     case 'consent':
       if (/^(?:同意|好的?|可以|是|yes|y|ok|agree|i agree)[.!。！]?$/i.test(text)) return answerYes(ctx);
       if (/^(?:不同意|不|否|no|n|disagree)[.!。！]?$/i.test(text)) return answerNo(ctx);
-      return [consentQuestion(locale)];
+      return [consentQuestion(ctx)];
     case 'confirm':
       if (/^(?:确认|确定|是|yes|y|ok|confirm)[.!。！]?$/i.test(text)) return answerYes(ctx);
       return [{ text: t(locale, 'regUseButtons'), buttons: confirmButtons(locale) }];
   }
 }
 
-const consentQuestion = (locale: Locale): Reply => ({
-  text: t(locale, 'regAskConsent'),
-  buttons: [[{ label: t(locale, 'btnAgree'), action: { type: 'reg_yes' } }, { label: t(locale, 'btnDisagree'), action: { type: 'reg_no' } }]],
+const consentQuestion = (ctx: HandlerContext): Reply => ({
+  text: t(ctx.locale, 'regAskConsent'),
+  buttons: [[{ label: t(ctx.locale, 'btnAgree'), action: { type: 'reg_yes' } }, { label: t(ctx.locale, 'btnDisagree'), action: { type: 'reg_no' } }]],
+  ...privacyLink(ctx),
 });
 const confirmButtons = (locale: Locale) => [[{ label: t(locale, 'btnConfirm'), action: { type: 'reg_yes' as const } }, { label: t(locale, 'btnCancel'), action: { type: 'reg_no' as const } }]];
 
@@ -157,15 +166,21 @@ export async function answerYes(ctx: HandlerContext): Promise<Reply[]> {
     ...(d.email ? { email: d.email } : {}),
   });
   const name = expo.name[locale];
-  if (res.kind === 'confirmed') return [{ text: t(locale, 'regConfirmed')(name, res.registration.code) }];
-  if (res.kind === 'waitlisted') return [{ text: t(locale, 'regWaitlisted')(name, res.position, res.registration.code) }];
+  const emphasis = [res.registration.code];
+  if (res.kind === 'confirmed') return [{ text: t(locale, 'regConfirmed')(name, res.registration.code), emphasis }];
+  if (res.kind === 'waitlisted') return [{ text: t(locale, 'regWaitlisted')(name, res.position, res.registration.code), emphasis }];
   return [{ text: t(locale, 'regExists')(name, statusLabel({ ...res.registration, ...(res.position ? { position: res.position } : {}) }, locale), res.registration.code) }];
 }
 
+/** "我的需求", "my leads": the person's own requests (answered by my_registrations, whichever intent the classifier chose). */
+export const ASKS_FOR_MINE = /^(?:查看|查询|看看)?我(?:的|提交的|发布的)(?:交易)?(?:需求|线索|咨询)(?:列表|状态|进度)?[?？。.!！]?$|^(?:show\s+)?my\s+(?:leads|requests|trade requests)\??$/i;
+
+/** my_registrations: the person's expo registrations, then the status of the requests (leads) they submitted. */
 export const myRegistrations: Handler = async (ctx) => {
   const { locale } = ctx;
   const mine = await ctx.services.registrations.mine(ctx.user.id);
-  if (mine.length === 0) return [{ text: t(locale, 'regMineNone') }];
+  const leads = await myLeads(ctx);
+  if (mine.length === 0) return [{ text: t(locale, 'regMineNone') }, leads];
   return [
     {
       text: t(locale, 'regMine'),
@@ -178,8 +193,30 @@ export const myRegistrations: Handler = async (ctx) => {
         };
       }),
     },
+    leads,
   ];
 };
+
+async function myLeads(ctx: HandlerContext): Promise<Reply> {
+  const { locale } = ctx;
+  const leads = await ctx.services.leads.store.mine(ctx.user.id);
+  if (leads.length === 0) return { text: tt(locale, 'myLeadsNone') };
+  const agencies = ctx.services.policies.agencies.agencies;
+  return {
+    text: tt(locale, 'myLeads'),
+    items: leads.map((l) => {
+      const agency = l.agencySlug && l.status !== 'new' && l.status !== 'notified' ? agencies.find((a) => a.slug === l.agencySlug)?.name[locale] : undefined;
+      const what = [l.patentId, l.need ? truncate(l.need.replace(/\s+/g, ' '), 60) : ''].filter(Boolean).join(' · ');
+      return {
+        title: `${l.ref} · ${LEAD_TYPE_LABEL[l.type as LeadType]?.[locale] ?? l.type}`,
+        lines: [
+          `${LEAD_STATUS_LABEL[l.status]?.[locale] ?? l.status}${agency ? ` · ${agency}` : ''} · ${chinaDay(l.createdAt)}`,
+          ...(what ? [what] : []),
+        ],
+      };
+    }),
+  };
+}
 
 export const cancelRegistration: Handler = async (ctx) => {
   const { locale } = ctx;

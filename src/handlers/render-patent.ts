@@ -1,10 +1,12 @@
 /** Patent → reply pieces, in the user's language. Plain text only: adapters escape. */
 import type { PatentHit } from '../../search/patent-search.js';
 import type { PatentRecord } from '../domain/patent.js';
+import { cityName } from '../domain/city-names.js';
 import { PROVINCE_INFO } from '../domain/geo.js';
 import type { Province } from '../core/intents.js';
 import { legalStatusLabel, t, TRADE_LABEL, TYPE_LABEL } from '../core/strings.js';
-import type { Locale, ReplyItem } from '../core/types.js';
+import { tt } from '../core/talk-strings.js';
+import type { Locale, Reply, ReplyItem } from '../core/types.js';
 
 export function provinceLabel(h: Pick<PatentHit, 'province' | 'provinceRaw'>, locale: Locale): string {
   if (h.province) {
@@ -52,7 +54,7 @@ export function detailText(h: PatentRecord, locale: Locale): string {
     locale === 'en' && h.titleEn ? h.title : '',
     applicantsLine(h, locale),
     h.inventors.length ? `${t(locale, 'fInventors')}: ${list(h.inventors, 6)}` : '',
-    `${t(locale, 'fProvince')}: ${provinceLabel(h, locale)}${h.city ? ` · ${h.city}` : ''}`,
+    `${t(locale, 'fProvince')}: ${provinceLabel(h, locale)}${h.city ? ` · ${cityName(h.city, locale)}` : ''}`,
     `${t(locale, 'fType')}: ${typeLabel(h.patentType, locale)}`,
     `${t(locale, 'fStatus')}: ${legalStatusLabel(h.legalStatus, locale)}`,
     h.applicationNumber ? `${t(locale, 'fApplication')}: ${h.applicationNumber}${h.applicationDate ? ` (${h.applicationDate})` : ''}` : '',
@@ -63,6 +65,20 @@ export function detailText(h: PatentRecord, locale: Locale): string {
     h.abstract ? `${t(locale, 'fAbstract')}${locale === 'en' ? ' ' + t(locale, 'zhOnly') : ''}: ${truncate(h.abstract, 600)}` : '',
   ];
   return lines.filter(Boolean).join('\n');
+}
+
+/**
+ * The patent's record at CNIPA (中国专利公布公告, epub.cnipa.gov.cn). The site answers
+ * `/patent/<publication number>` with that publication's page (the form its own result links use;
+ * CNIPA documents no deep-link format, so this may change), and only for numbers CNIPA published
+ * (CN + digits + kind code). Anything else — a demo record, an application number only — links the
+ * public search page instead, where the number can be typed. The site guards itself with a script
+ * challenge: a browser passes it, a bot fetching the link does not, which is fine for a link button.
+ */
+export const CNIPA_SEARCH = 'https://epub.cnipa.gov.cn/';
+export function cnipaLink(h: Pick<PatentRecord, 'id' | 'demo'>, locale: Locale): NonNullable<Reply['link']> {
+  const published = !h.demo && /^CN\d{7,9}[A-Z]\d?$/.test(h.id);
+  return { label: tt(locale, 'cnipaLink'), url: published ? `https://epub.cnipa.gov.cn/patent/${h.id}` : CNIPA_SEARCH };
 }
 
 export function truncate(s: string, max: number): string {

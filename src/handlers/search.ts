@@ -8,7 +8,7 @@ import { PROVINCE_INFO } from '../domain/geo.js';
 import { t, TRADE_LABEL, TYPE_LABEL } from '../core/strings.js';
 import type { Locale, Reply } from '../core/types.js';
 import type { Handler, HandlerContext } from './context.js';
-import { detailText, hitItem, truncate } from './render-patent.js';
+import { cnipaLink, detailText, hitItem, truncate } from './render-patent.js';
 import { rewriteQuery } from '../llm/query-rewrite.js';
 import { referencedResult, rememberResults } from './result-reference.js';
 
@@ -137,7 +137,7 @@ export async function showPatent(ctx: HandlerContext, number: string): Promise<R
     const hit = await ctx.services.search.get(number);
     const record = hit ? await ctx.services.patents.get(hit.id) : undefined;
     if (!record) return [{ text: t(locale, 'patentNotFound')(number) }];
-    return [{ text: detailText(record, locale), buttons: [[{ label: t(locale, 'btnInterest'), action: { type: 'interest', patentId: record.id } }]] }];
+    return [{ text: detailText(record, locale), link: cnipaLink(record, locale), buttons: [[{ label: t(locale, 'btnInterest'), action: { type: 'interest', patentId: record.id } }]] }];
   });
 }
 

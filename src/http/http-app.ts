@@ -56,6 +56,8 @@ export interface HttpDeps {
   secureCookies?: boolean;
   /** The published 微信客服 link (WECOM_KF_URL): the page offers to continue the chat in WeChat. */
   wechatKfUrl?: string;
+  /** The operator's ICP filing number, shown in the chat page's footer (linked to the MIIT filing system); unset: no line. */
+  icpFiling?: string;
 }
 
 /** Any request body, unless its path has its own limit (console forms: MAX_FORM_BYTES). Large enough that a 100 KB message (300 KB of UTF-8 Chinese) gets a polite "too long" reply. */
@@ -74,8 +76,17 @@ function withKfLink(page: string, kfUrl: string | undefined): string {
   return page.replace('<!--wechat-kf-link-->', link);
 }
 
+/** The chat page with the operator's ICP filing line in its footer (linked to the MIIT filing system, as the rules ask), or without one. */
+function chatPage(html: string, icp: string | undefined): string {
+  const text = escapeHtml(icp ?? '');
+  const line = icp ? ` · <a class="icp" href="https://beian.miit.gov.cn/" target="_blank" rel="noopener">${text}</a>` : '';
+  return html.replace('<!--ICP-->', line);
+}
+
 export function createHttpApp(deps: HttpDeps): Hono {
-  const page = withKfLink(readFileSync(path.join(PACKAGE_ROOT, 'src/web/index.html'), 'utf8'), deps.wechatKfUrl);
+  const page = withKfLink(chatPage(readFileSync(path.join(PACKAGE_ROOT, 'src/web/index.html'), 'utf8'), deps.icpFiling), deps.wechatKfUrl);
+  const privacy = readFileSync(path.join(PACKAGE_ROOT, 'src/web/privacy.html'), 'utf8');
+  const favicon = readFileSync(path.join(PACKAGE_ROOT, 'src/web/favicon.svg'), 'utf8');
   const app = new Hono<AddressEnv>();
   const requestIds = new WeakMap<Request, string>();
   const resolveAddress = clientAddressResolver(deps.trustedProxy);
@@ -117,6 +128,10 @@ export function createHttpApp(deps: HttpDeps): Hono {
     const body = readFileSync(path.join(PACKAGE_ROOT, 'src/web', file), 'utf8');
     app.get(`/web/${file}`, (c) => c.body(body, 200, { 'content-type': type, 'cache-control': 'no-cache' }));
   }
+
+  app.get('/privacy', (c) => c.html(privacy, 200, { 'cache-control': 'no-cache' }));
+  app.get('/favicon.svg', (c) => c.body(favicon, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=86400' }));
+  app.get('/favicon.ico', (c) => c.redirect('/favicon.svg', 301));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
@@ -163,19 +178,15 @@ export function createHttpApp(deps: HttpDeps): Hono {
     }
     try {
       const res = await deps.pipeline.handle(msg);
-      return c.json({ replies: renderWeb(res.replies), ...(res.duplicate ? { duplicate: true } : {}) });
+      // After "forget me" this browser's session ends too: writing again starts as someone new, and the page clears itself.
+      if (res.forgotten) sessions.end(c);
+      return c.json({ replies: renderWeb(res.replies), ...(res.duplicate ? { duplicate: true } : {}), ...(res.forgotten ? { forgotten: true } : {}) });
     } catch (err) {
       if (err instanceof PipelineError)
         return c.json(error('INTERNAL', err.locale === 'en' ? 'Something went wrong; please try again.' : '处理消息时出错了，请稍后再试。'), 500);
       throw err;
     }
   });
-  // "New chat" on the page: the next message starts a new web user.
-  app.delete('/api/chat/session', (c) => {
-    sessions.end(c);
-    return c.body(null, 204);
-  });
-
   if (deps.telegramWebhook) {
     const hook = deps.telegramWebhook;
     app.post('/telegram/webhook', (c) => hook(c.req.raw));

@@ -31,7 +31,7 @@ export class WebSessions {
     return webUserId(id);
   }
 
-  /** Ends the session in this browser: the next message starts a new one. */
+  /** Ends the session in this browser after "forget me": the next message starts as someone new ("New chat" keeps it). */
   end(c: Context): void {
     deleteCookie(c, WEB_COOKIE, { path: PATH, secure: this.o.secure });
   }

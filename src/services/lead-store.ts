@@ -317,6 +317,11 @@ export class LeadStore {
     return l;
   }
 
+  /** A person's own leads, newest first ("my leads" in chat). */
+  async mine(userId: number, limit = 10): Promise<Lead[]> {
+    return this.db.select().from(leads).where(eq(leads.userId, userId)).orderBy(desc(leads.createdAt), desc(leads.id)).limit(limit);
+  }
+
   async offer(id: number): Promise<LeadOffer | undefined> {
     const [o] = await this.db.select().from(leadOffers).where(eq(leadOffers.id, id));
     return o;

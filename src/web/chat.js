@@ -8,7 +8,6 @@
   'use strict';
 
   var API_URL = '/api/chat';
-  var SESSION_URL = '/api/chat/session';
   var OLD_SID_KEY = 'patent-bridge.sessionId';
   var HISTORY_KEY = 'patent-bridge.history';
   var HISTORY_MAX = 80;
@@ -23,6 +22,7 @@
   var sendBtn = document.getElementById('send');
   var typing = document.getElementById('typing');
   var counter = document.getElementById('counter');
+  var cutNote = document.getElementById('cut');
   var newChatBtn = document.getElementById('new-chat');
 
   var busy = false;
@@ -49,8 +49,6 @@
   } catch (e) { /* storage disabled */ }
 
   var history = [];
-  // The end of the previous session ("New chat") is awaited before the next message goes out.
-  var ending = Promise.resolve();
 
   function readHistory() {
     try {
@@ -83,11 +81,17 @@
       buttons: normButtons(it.buttons)
     };
   }
+  function normLink(l) {
+    if (!l || typeof l !== 'object' || typeof l.url !== 'string' || !/^https?:\/\//i.test(l.url)) return null;
+    return { label: str(l.label) || l.url, url: l.url };
+  }
   function normReply(r) {
-    if (typeof r === 'string') return { text: r, items: [], buttons: [] };
+    if (typeof r === 'string') return { text: r, items: [], buttons: [], link: null, emphasis: [] };
     if (!r || typeof r !== 'object') return null;
     return {
       text: str(r.text),
+      link: normLink(r.link),
+      emphasis: Array.isArray(r.emphasis) ? r.emphasis.map(str).filter(Boolean) : [],
       items: Array.isArray(r.items) ? r.items.map(normItem).filter(Boolean) : [],
       buttons: Array.isArray(r.buttons)
         ? r.buttons.map(normButtons).filter(function (row) { return row.length > 0; })
@@ -105,8 +109,8 @@
   }
 
   /* Text with its http(s) links as <a> (sources of policy answers); every piece goes in via textContent. */
-  function linked(tag, className, text) {
-    var node = el(tag, className);
+  // Text with its http(s) addresses as links, appended to node; text nodes only (nothing is parsed as markup).
+  function appendLinked(node, text) {
     var re = /https?:\/\/[^\s<>"'，。；）)】]+/g;
     var last = 0, m;
     while ((m = re.exec(text)) !== null) {
@@ -120,6 +124,10 @@
     }
     node.appendChild(document.createTextNode(text.slice(last)));
     return node;
+  }
+
+  function linked(tag, className, text) {
+    return appendLinked(el(tag, className), text);
   }
 
   function message(kind, who) {
@@ -152,9 +160,27 @@
     return m.row;
   }
 
+  // The text with its emphasised parts (a confirmation code) in <mark> and its addresses as links; text nodes only.
+  function textWithEmphasis(text, emphasis) {
+    var p = el('p', 'text');
+    var rest = text;
+    while (rest) {
+      var at = -1, hit = '';
+      emphasis.forEach(function (e) {
+        var i = rest.indexOf(e);
+        if (i >= 0 && (at < 0 || i < at)) { at = i; hit = e; }
+      });
+      if (at < 0) { appendLinked(p, rest); break; }
+      if (at > 0) appendLinked(p, rest.slice(0, at));
+      p.appendChild(el('mark', 'code', hit));
+      rest = rest.slice(at + hit.length);
+    }
+    return p;
+  }
+
   function renderBot(reply) {
     var m = message('bot', '助手 Assistant: ');
-    if (reply.text) m.bubble.appendChild(linked('p', 'text', reply.text));
+    if (reply.text) m.bubble.appendChild(reply.emphasis && reply.emphasis.length ? textWithEmphasis(reply.text, reply.emphasis) : linked('p', 'text', reply.text));
     if (reply.items.length) {
       var list = el('ul', 'cards');
       reply.items.forEach(function (item) {
@@ -167,6 +193,15 @@
       m.bubble.appendChild(list);
     }
     reply.buttons.forEach(function (row) { m.bubble.appendChild(buttonRow(row, false)); });
+    if (reply.link) {
+      var linkRow = el('div', 'row');
+      var a = el('a', 'btn link', reply.link.label);
+      a.href = reply.link.url;
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      linkRow.appendChild(a);
+      m.bubble.appendChild(linkRow);
+    }
     log.appendChild(m.row);
     return m.row;
   }
@@ -266,6 +301,14 @@
     return Array.prototype.map.call(a, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
   }
 
+  // "Forget me" went through: nothing of this conversation stays on the page or in the browser.
+  function clearConversation() {
+    history = [];
+    retries = {};
+    save(HISTORY_KEY, null);
+    log.textContent = '';
+  }
+
   function send(payload, echo, fromInput) {
     if (busy) return;
     var firstNew = null;
@@ -286,13 +329,13 @@
     var timer = controller ? setTimeout(function () { controller.abort(); }, TIMEOUT_MS) : null;
     var status = 0;
 
-    ending.then(function () { return fetch(API_URL, {
+    fetch(API_URL, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
       body: JSON.stringify(body),
       credentials: 'same-origin',
       signal: controller ? controller.signal : undefined
-    }); }).then(function (res) {
+    }).then(function (res) {
       status = res.status;
       return res.text().then(function (raw) {
         var data = null;
@@ -311,12 +354,14 @@
         shown = renderSystem(odd);
         remember({ role: 'system', text: odd });
       } else {
+        var forgotten = data.forgotten === true;
+        if (forgotten) clearConversation();
         data.replies.forEach(function (r) {
           var reply = normReply(r);
           if (!reply) return;
           var node = renderBot(reply);
           if (!shown) shown = node;
-          remember({ role: 'bot', reply: reply });
+          if (!forgotten) remember({ role: 'bot', reply: reply });
         });
       }
       return shown;
@@ -338,6 +383,18 @@
 
   /* ---------- composer ---------- */
 
+  // A longer paste is cut to what the bot accepts, and the person is told so.
+  function enforceLimit() {
+    if (input.value.length > MAX_LEN) {
+      var over = input.value.length;
+      input.value = input.value.slice(0, MAX_LEN);
+      cutNote.textContent = '内容过长，已截断为 ' + MAX_LEN + ' 字（原 ' + over + ' 字）/ Too long: cut to ' + MAX_LEN + ' characters (was ' + over + ')';
+      cutNote.hidden = false;
+    } else if (input.value.length < MAX_LEN) {
+      cutNote.hidden = true;
+    }
+  }
+
   function autosize() {
     input.style.height = '';
     if (input.value) {
@@ -357,6 +414,7 @@
     var value = String(text).slice(0, MAX_LEN);
     if (busy || !value.trim()) return;
     input.value = '';
+    cutNote.hidden = true;
     autosize();
     send({ text: value.trim() }, value.trim(), true);
   }
@@ -373,7 +431,17 @@
       submitText(input.value);
     }
   });
-  input.addEventListener('input', autosize);
+  input.addEventListener('input', function () { enforceLimit(); autosize(); });
+
+  // What a pressed button says in the conversation: on a result card, the card's patent too ("详情 · CN… 一种…").
+  function echoOf(btn, action) {
+    var label = btn.textContent || action;
+    var card = btn.closest('.card');
+    var title = card && card.querySelector('.card-title');
+    if (!title || !title.textContent) return label;
+    var t = title.textContent.replace(/\s+/g, ' ').trim();
+    return label + ' · ' + (t.length > 48 ? t.slice(0, 47) + '…' : t);
+  }
 
   log.addEventListener('click', function (e) {
     var target = e.target;
@@ -388,7 +456,7 @@
       autosize();
       submitText(example);
     } else if (action !== null) {
-      send({ action: action }, btn.textContent || action, false);
+      send({ action: action }, echoOf(btn, action), false);
     } else if (retry !== null && retries[retry]) {
       var p = retries[retry];
       delete retries[retry];
@@ -398,19 +466,17 @@
     }
   });
 
+  // A new conversation for the same person: the page and the tab's history are cleared and the
+  // server drops open dialogues; registrations and requests stay listable and cancellable.
   newChatBtn.addEventListener('click', function () {
     if (busy) return;
-    history = [];
-    retries = {};
-    save(HISTORY_KEY, null);
-    // The server ends the session cookie; the next message starts a new conversation.
-    ending = fetch(SESSION_URL, { method: 'DELETE', credentials: 'same-origin' }).then(function () {}, function () { /* offline: the old session goes on */ });
-    log.textContent = '';
+    clearConversation();
     renderWelcome();
     input.value = '';
+    cutNote.hidden = true;
     autosize();
     window.scrollTo(0, 0);
-    if (finePointer) input.focus();
+    send({ action: 'nc' }, null, true);
   });
 
   /* ---------- start ---------- */

@@ -58,7 +58,7 @@ describe('patent rendering', () => {
     expect(d).toContain('一种锂电池隔膜');
     expect(d).toContain('Application no.: 202110000001.5 (2021-01-05)');
     expect(d).toContain('Granted: 2023-02-01 (CN119900001B)');
-    expect(d).toContain('Province: Hubei · 武汉市');
+    expect(d).toContain('Province: Hubei · Wuhan');
   });
 
   it('keeps the detail short enough for one chat message', () => {

@@ -262,10 +262,8 @@ describe('limits a client cannot sidestep', () => {
     const chosen = await fetch(`${base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId: 'victim-session-1', text: 'forget me' }) });
     expect(chosen.status).toBe(400);
     expect((await json(chosen)).error?.code).toBe('SESSION_NOT_ACCEPTED');
-    // "New chat" ends the cookie.
-    const ended = await fetch(`${base}/api/chat/session`, { method: 'DELETE', headers: { cookie } });
-    expect(ended.status).toBe(204);
-    expect(ended.headers.get('set-cookie')).toMatch(new RegExp(`^${WEB_COOKIE}=;.*Max-Age=0`));
+    // There is no way to end a session by hand: "New chat" keeps the person (forget me ends it; tests/integration/talk.test.ts).
+    expect((await fetch(`${base}/api/chat/session`, { method: 'DELETE', headers: { cookie } })).status).toBe(404);
     const web = await services.database.rows<{ n: number }>(sql`select count(*)::int as n from users where platform = 'web' and platform_user_id like 'w-%'`);
     expect(web[0]!.n).toBeGreaterThanOrEqual(2);
   });

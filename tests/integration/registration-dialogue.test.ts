@@ -40,11 +40,11 @@ afterAll(async () => {
 describe('expo registration dialogue', () => {
   it('registers in Chinese with buttons, gives a code, and refuses a second registration', async () => {
     const s = 'zh-happy-path-1';
-    expect(last(await say(s, { text: '我要报名参加博览会' })).text).toMatch(/第 1 步/);
-    expect(last(await say(s, { text: '张三' })).text).toMatch(/第 2 步/);
+    expect(last(await say(s, { text: '我要报名参加博览会' })).text).toMatch(/第 1\/5 步/);
+    expect(last(await say(s, { text: '张三' })).text).toMatch(/第 2\/5 步/);
     const role = last(await say(s, { text: '武汉某某科技有限公司' }));
     expect(role.buttons!.flat().map((b) => b.action)).toContain('rr:buyer');
-    expect(last(await say(s, { action: 'rr:buyer' })).text).toMatch(/第 4 步/);
+    expect(last(await say(s, { action: 'rr:buyer' })).text).toMatch(/第 4\/5 步/);
     const consent = last(await say(s, { text: '138 1234 5678' }));
     expect(consent.buttons![0]!.map((b) => b.action)).toEqual(['ry', 'rn']);
     const summary = last(await say(s, { action: 'ry' }));
@@ -53,7 +53,8 @@ describe('expo registration dialogue', () => {
     expect(done.text).toMatch(/报名成功！.*确认码：[2-9A-HJ-NP-Z]{6}/);
     expect(await count(sql`phone = '13812345678' and status = 'confirmed'`)).toBe(1);
     expect(last(await say(s, { text: '我要报名博览会' })).text).toMatch(/无需重复报名/);
-    const mine = last(await say(s, { text: '我的报名' }));
+    // The registrations first; the requests the person submitted follow.
+    const mine = (await say(s, { text: '我的报名' }))[0]!;
     expect(mine.items![0]!.lines[0]).toBe('已确认');
     expect(mine.items![0]!.buttons![0]!.action).toMatch(/^rc:\d+$/);
   });
@@ -106,11 +107,11 @@ describe('expo registration dialogue', () => {
 
   it('cancels after confirmation and hands a waiting notice to the promoted person with their next reply', async () => {
     const s = 'zh-happy-path-1';
-    const mine = last(await say(s, { text: '我的报名' }));
+    const mine = (await say(s, { text: '我的报名' }))[0]!;
     const ask = last(await say(s, { action: mine.items![0]!.buttons![0]!.action }));
     expect(ask.buttons![0]![0]!.action).toMatch(/^rk:\d+$/);
     expect(last(await say(s, { action: ask.buttons![0]![0]!.action })).text).toMatch(/已取消/);
-    expect(last(await say(s, { text: '我的报名' })).items![0]!.lines[0]).toBe('已取消');
+    expect((await say(s, { text: '我的报名' }))[0]!.items![0]!.lines[0]).toBe('已取消');
     // A promotion notice waiting for someone arrives ahead of their next reply.
     await say('notice-user-1', { text: '你好' });
     const [u] = await services.database.rows<{ id: number }>(sql`select id from users where platform_user_id = ${webUser('notice-user-1')}`);
@@ -161,7 +162,7 @@ describe('the language of a dialogue', () => {
     await say(s, { text: '王五' });
     await say(s, { text: '长沙某某科技有限公司' });
     await say(s, { action: 'rr:buyer' });
-    expect(last(await say(s, { text: 'wang.wu@example.com' })).text).toMatch(/^第 5 步/);
+    expect(last(await say(s, { text: 'wang.wu@example.com' })).text).toMatch(/^第 5\/5 步/);
     expect(last(await say(s, { action: 'ry' })).text).toMatch(/请确认/);
     expect(last(await say(s, { text: 'CN218751475U' })).text).toMatch(/[\u4e00-\u9fff]/);
     expect(last(await say(s, { text: 'https://example.com/a OK' })).text).toMatch(/[\u4e00-\u9fff]/);
