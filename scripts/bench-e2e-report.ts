@@ -27,7 +27,7 @@ export interface ProbeReport {
   heapUsed: number;
   peakRss?: number;
   transactions: number;
-  statements: { sql: string; n: number }[];
+  statements: { sql: string; n: number; ms: number }[];
 }
 
 export const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN);
@@ -40,8 +40,8 @@ export const throughput = (r: RunResult) => r.answered / (r.ms / 1000);
 export function explainStatements(p: ProbeReport, r: RunResult): string {
   const per = (x: number) => (x / Math.max(1, r.answered)).toFixed(2);
   const total = p.statements.reduce((a, s) => a + s.n, 0);
-  const lines = [`\n  ${r.run}: ${per(total)} SQL statements and ${per(total + 2 * p.transactions)} round trips per update (${total} statements, ${p.transactions} transactions for ${r.answered} updates); per update:`];
-  for (const s of [...p.statements].sort((a, b) => b.n - a.n).slice(0, 16)) lines.push(`    ${per(s.n).padStart(6)}  ${s.sql}`);
+  const lines = [`\n  ${r.run}: ${per(total)} SQL statements and ${per(total + 2 * p.transactions)} round trips per update (${total} statements, ${p.transactions} transactions for ${r.answered} updates); per update (count, wall ms: connection wait + round trip + server):`];
+  for (const s of [...p.statements].sort((a, b) => b.n - a.n).slice(0, 16)) lines.push(`    ${per(s.n).padStart(6)} ${per(s.ms).padStart(8)}  ${s.sql}`);
   return lines.join('\n');
 }
 

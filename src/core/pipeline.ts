@@ -113,7 +113,8 @@ export class Pipeline {
       if (claim.kind === 'busy') return { replies: [], duplicate: true, locale: guessed ?? 'zh' };
       if (claim.kind === 'stale') log.warn('handling an update again after an attempt that did not finish');
     } else if (takeOver) log.warn('handling an inbox row again after an attempt that did not finish');
-    const entered = await users.enter(msg.platform, msg.userId, guessed ?? 'zh');
+    // The rate limit's token and the person's row are independent: one round trip's wait for both.
+    const [entered, allowed] = await Promise.all([users.enter(msg.platform, msg.userId, guessed ?? 'zh'), this.limiter.take(`${msg.platform}:${msg.userId}`)]);
     let user = entered.user;
     const state = entered.state;
     // An organiser typing the English version of an announcement has not switched language.
@@ -124,7 +125,7 @@ export class Pipeline {
       user = { ...user, locale: clear };
     }
     const locale = user.locale;
-    if (!(await this.limiter.take(`${msg.platform}:${msg.userId}`))) {
+    if (!allowed) {
       return { replies: [{ text: t(locale, 'rateLimited') }], duplicate: false, locale };
     }
     const before = JSON.stringify(state);

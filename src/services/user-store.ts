@@ -124,15 +124,26 @@ export class UserStore {
 
   /**
    * What every message needs before it is handled, in one statement: the person (created, or marked
-   * reachable again, as `upsert`), their dialogue state, and whether notices wait for them (so only
-   * those few messages pay for taking them).
+   * reachable again — writing to us means they unblocked the bot), their dialogue state, and whether
+   * notices wait for them (so only those few messages pay for taking them).
    */
   async enter(platform: Platform, platformUserId: string, locale: Locale): Promise<{ user: User; state: ConversationState; notices: boolean }> {
+    // Reads only, for someone known and reachable (nearly every message): no write, no commit to wait for.
     const res = (await this.db.execute(sql`
-      with u as (
-        insert into ${users} (platform, platform_user_id, locale) values (${platform}, ${platformUserId}, ${locale})
+      with found as (
+        select * from ${users} where platform = ${platform} and platform_user_id = ${platformUserId}
+      ), ins as (
+        insert into ${users} (platform, platform_user_id, locale)
+        select ${platform}, ${platformUserId}, ${locale} where not exists (select 1 from found)
         on conflict (platform, platform_user_id) do update set updated_at = now(), unreachable_at = null
-        returning *)
+        returning *
+      ), back as (
+        update ${users} set updated_at = now(), unreachable_at = null
+        where id in (select id from found where unreachable_at is not null)
+        returning *
+      ), u as (
+        select * from ins union all select * from back union all select * from found where unreachable_at is null
+      )
       select u.*,
         (select c.state from ${conversations} c where c.user_id = u.id) as "entered_state",
         exists (select 1 from ${notices} n where n.user_id = u.id and n.delivered_at is null) as "entered_notices"
