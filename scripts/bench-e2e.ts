@@ -7,31 +7,42 @@
  * the next. Every update comes from its own chat. Latency is from sending the POST to the fake
  * receiving the first sendMessage for that chat; throughput is answered updates per second.
  *
- * The same load then goes to the framework floor (scripts/bench-e2e-floor.mjs: a telegraf bot that
- * only echoes, also a child, against a second fake), and the ratio of the two throughputs is printed.
+ * The same load then goes to two floors, each a child against its own fake:
+ *  - the durable floor (scripts/bench-e2e-durable.mjs): telegraf + one dedupe insert + one raw
+ *    Meilisearch query + the reply + one update, on the same database server (or PGlite) and the same
+ *    Meilisearch process as ours — the least a durable search bot does. Targets: ours ÷ durable
+ *    ≥ 0.6 and our p95 ≤ 1.5 × its p95 (Postgres server); with PGlite our p99 under 1 s.
+ *  - the framework floor (scripts/bench-e2e-floor.mjs): a telegraf bot that only echoes.
  *
- * Telegram's own limits (30 messages/s overall, 1/s per chat) are lifted for the run
+ * Ours runs the measured load twice back to back (a new set of chats each time). The counting probe
+ * (scripts/bench-e2e-probe.mjs, preloaded) prints SQL statements and round trips per update for the
+ * first run, and the service's memory: peak RSS, and RSS / heap after each run after a GC — the leak
+ * check fails when the heap grew by more than LEAK_MB from the first run to the second.
+ *
+ * One Meilisearch process (the shipped binary) serves ours and the durable floor (ours gets it as
+ * MEILI_URL). Telegram's own limits (30 messages/s overall, 1/s per chat) are lifted for the run
  * (TELEGRAM_MAX_PER_SECOND=1000, the configuration's maximum, and TELEGRAM_CHAT_INTERVAL_MS=0): the
  * bench measures our pipeline, not Telegram's limits. With --db postgres a fresh database is created
- * on the server named by DATABASE_URL (else TEST_DATABASE_URL), the demo patents are imported into
- * it, and it is dropped afterwards. The CPU line under the table says how busy the machine was
- * with other work: figures from a busy machine are not comparable. Exits 1 when a target is missed.
+ * on the server named by DATABASE_URL (else TEST_DATABASE_URL), the patents are imported into it,
+ * and it is dropped afterwards. The CPU line under the table says how busy the machine was with
+ * other work: figures from a busy machine are not comparable. Exits 1 when a target is missed.
  *
  * Other options:
+ *   --corpus FILE     patents imported before serving (default: the demo patents; e.g.
+ *                     ../shared/data/patents/patents.jsonl, 20k) — prints the import's peak RSS too
  *   --rate R          open loop instead: R updates per second however many are unanswered (e.g. 30,
  *                     Telegram's overall limit for one bot)
  *   --warmup 50       updates sent first, not measured
  *   --timeout 15000   ms to wait for one answer before counting it missing
- *   --only ours|floor one of the two runs
+ *   --only ours|durable|floor   one of the three runs
+ *   --no-leak-check   ours runs the load once
  *   --trace           preloads scripts/bench-e2e-trace.mjs into the server and prints where an
  *                     update's time goes, stage by stage, and the costliest statements (the tracing
  *                     itself slows the server a little)
  *   --cpu-prof DIR    V8 CPU profile of the server child, written when it exits
  *   --env KEY=VALUE   repeatable: extra environment for the server child (NODE_OPTIONS, a setting to compare)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +50,9 @@ import postgres from 'postgres';
 import { PACKAGE_ROOT } from '../src/util/paths.js';
 import { startFakeTelegram, textUpdate, type FakeCall, type FakeTelegram } from '../tests/support/fake-telegram.js';
 import { mix } from './bench-e2e-mix.js';
+import { cpuMeter, freePort, mb, memoryOf, startChild, stopChild, watchPeak, type Child } from './bench-e2e-procs.js';
+import { explainStatements, explainTrace, pct, throughput, type ProbeReport, type RunResult, type Trace } from './bench-e2e-report.js';
+import { MeiliProcess } from './faults/harness.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -46,9 +60,11 @@ const { values: opt } = parseArgs({
     concurrency: { type: 'string', default: '50' },
     rate: { type: 'string' },
     db: { type: 'string', default: 'pglite' },
+    corpus: { type: 'string' },
     warmup: { type: 'string', default: '50' },
     timeout: { type: 'string', default: '15000' },
     only: { type: 'string' },
+    'no-leak-check': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     trace: { type: 'boolean', default: false },
     env: { type: 'string', multiple: true, default: [] },
@@ -61,141 +77,28 @@ const WARMUP = Number(opt.warmup);
 const RATE = opt.rate === undefined ? undefined : Number(opt.rate);
 const TIMEOUT_MS = Number(opt.timeout);
 const DB = opt.db as 'pglite' | 'postgres';
-if (!(N > 0) || !(CONCURRENCY > 0) || !(WARMUP >= 0) || !(TIMEOUT_MS > 0) || (DB !== 'pglite' && DB !== 'postgres') || (RATE !== undefined && !(RATE > 0)) || (opt.only !== undefined && opt.only !== 'ours' && opt.only !== 'floor')) {
-  console.error('usage: bench:e2e [--n 2000] [--concurrency 50 | --rate R] [--db pglite|postgres] [--warmup 50] [--timeout ms] [--only ours|floor] [--trace] [--cpu-prof DIR] [--env K=V]');
+const ONLY = opt.only as 'ours' | 'durable' | 'floor' | undefined;
+const CORPUS = opt.corpus ? path.resolve(opt.corpus) : path.join(PACKAGE_ROOT, 'content', 'demo-patents.jsonl');
+if (!(N > 0) || !(CONCURRENCY > 0) || !(WARMUP >= 0) || !(TIMEOUT_MS > 0) || (DB !== 'pglite' && DB !== 'postgres') || (RATE !== undefined && !(RATE > 0)) || (ONLY !== undefined && !['ours', 'durable', 'floor'].includes(ONLY)) || !existsSync(CORPUS)) {
+  console.error('usage: bench:e2e [--n 2000] [--concurrency 50 | --rate R] [--db pglite|postgres] [--corpus file.jsonl] [--warmup 50] [--timeout ms] [--only ours|durable|floor] [--no-leak-check] [--trace] [--cpu-prof DIR] [--env K=V]');
   process.exit(2);
 }
-const TARGET_P95_MS = 100;
-const TARGET_RATIO = 0.5;
+/** Targets (issue #18): against the durable floor, on a Postgres server; PGlite: p99. */
+const TARGET_RATIO = 0.6;
+const TARGET_P95_FACTOR = 1.5;
+const TARGET_PGLITE_P99_MS = 1000;
+/** Heap growth from the first measured run to the second (after a GC each) that counts as a leak. */
+const LEAK_MB = 16;
 const SECRET = 'bench_e2e_secret';
 const WEBHOOK = '/telegram/webhook';
 const BIN = path.join(PACKAGE_ROOT, 'bin', 'patent-bridge.mjs');
 const FLOOR = path.join(PACKAGE_ROOT, 'scripts', 'bench-e2e-floor.mjs');
+const DURABLE = path.join(PACKAGE_ROOT, 'scripts', 'bench-e2e-durable.mjs');
 const TRACE = path.join(PACKAGE_ROOT, 'scripts', 'bench-e2e-trace.mjs');
+const PROBE = path.join(PACKAGE_ROOT, 'scripts', 'bench-e2e-probe.mjs');
 /** Wall-clock milliseconds comparable across processes on this machine. */
 const wall = (perfNow: number) => performance.timeOrigin + perfNow;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-// ------------------------------------------------------------------------------------------------
-// Children
-// ------------------------------------------------------------------------------------------------
-
-interface Child {
-  proc: ChildProcess;
-  out: string;
-  exited: Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-/** Spawns in its own process group (the server's Meilisearch goes with it) and waits for `ready` in its output. */
-async function startChild(args: string[], env: Record<string, string>, ready: RegExp, what: string, ms = 90_000): Promise<Child> {
-  const proc = spawn(process.execPath, args, {
-    cwd: PACKAGE_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(), ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const child: Child = { proc, out: '', exited: new Promise<void>((r) => proc.once('exit', () => r())) };
-  const keep = (b: Buffer) => (child.out = (child.out + b.toString()).slice(-20_000));
-  proc.stdout!.on('data', keep);
-  proc.stderr!.on('data', keep);
-  let exited = false;
-  void child.exited.then(() => (exited = true));
-  const end = Date.now() + ms;
-  while (!ready.test(child.out)) {
-    if (exited || Date.now() > end) {
-      await stopChild(child, 0);
-      throw new Error(`${what} ${exited ? `exited (code ${proc.exitCode})` : 'was not ready in time'}; its output:\n${child.out}`);
-    }
-    await sleep(50);
-  }
-  return child;
-}
-
-/** SIGTERM (a clean drain, so --cpu-prof is written), then SIGKILL to the whole group. */
-async function stopChild(child: Child, graceMs = 20_000): Promise<void> {
-  if (child.proc.exitCode === null && child.proc.signalCode === null) {
-    child.proc.kill('SIGTERM');
-    await Promise.race([child.exited, sleep(graceMs)]);
-  }
-  try {
-    process.kill(-child.proc.pid!, 'SIGKILL');
-  } catch {
-    // the group is gone already
-  }
-}
-
-// ------------------------------------------------------------------------------------------------
-// CPU accounting (Linux /proc; zeros elsewhere)
-// ------------------------------------------------------------------------------------------------
-
-/** CPU seconds used so far by the processes of a process group (the server and its Meilisearch), Meilisearch apart. */
-function groupCpuSeconds(pgid: number): { all: number; meili: number } {
-  let ticks = 0;
-  let meili = 0;
-  try {
-    for (const pid of readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        if (Number(f[2]) !== pgid) continue;
-        const t = Number(f[11]) + Number(f[12]);
-        ticks += t;
-        if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith('meili')) meili += t;
-      } catch {
-        // gone meanwhile
-      }
-    }
-  } catch {
-    return { all: 0, meili: 0 };
-  }
-  return { all: ticks / 100, meili: meili / 100 };
-}
-
-/** Busy and total CPU seconds of the whole machine. */
-function machineCpuSeconds(): { busy: number; total: number } {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const total = f.reduce((a, b) => a + b, 0);
-    return { busy: (total - f[3]! - (f[4] ?? 0)) / 100, total: total / 100 };
-  } catch {
-    return { busy: 0, total: 0 };
-  }
-}
-
-interface CpuShare {
-  server: number;
-  meili: number;
-  bench: number;
-  machine: number;
-}
-
-function cpuMeter(pgid: number): () => CpuShare {
-  const t0 = performance.now();
-  const server0 = groupCpuSeconds(pgid);
-  const bench0 = process.cpuUsage();
-  const machine0 = machineCpuSeconds();
-  return () => {
-    const secs = (performance.now() - t0) / 1000;
-    const bench = process.cpuUsage(bench0);
-    const machine = machineCpuSeconds();
-    const server = groupCpuSeconds(pgid);
-    return {
-      server: (server.all - server0.all) / secs,
-      meili: (server.meili - server0.meili) / secs,
-      bench: (bench.user + bench.system) / 1e6 / secs,
-      machine: machine.total > machine0.total ? ((machine.busy - machine0.busy) / (machine.total - machine0.total)) * os.cpus().length : 0,
-    };
-  };
-}
 
 // ------------------------------------------------------------------------------------------------
 // Load
@@ -224,22 +127,6 @@ function watchReplies(fake: FakeTelegram): Map<string, (at: number) => void> {
     return n;
   };
   return pending;
-}
-
-interface RunResult {
-  run: string;
-  n: number;
-  concurrency: number;
-  ms: number;
-  answered: number;
-  lat: number[];
-  ack: number[];
-  httpErrors: number;
-  missing: number;
-  byKind: Map<string, number[]>;
-  /** update id → wall-clock ms of the POST, its answer and the first sendMessage. */
-  times: Map<string, { post: number; ack: number; reply?: number }>;
-  cpu?: CpuShare;
 }
 
 /**
@@ -315,42 +202,25 @@ async function load(run: string, port: number, pending: Map<string, (at: number)
   return res;
 }
 
-const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN);
-const throughput = (r: RunResult) => r.answered / (r.ms / 1000);
 
 // ------------------------------------------------------------------------------------------------
-// The two systems
+// Shared parts: one Meilisearch, one database (server mode), for ours and the durable floor
 // ------------------------------------------------------------------------------------------------
 
-interface System {
-  port: number;
-  fake: FakeTelegram;
-  pending: Map<string, (at: number) => void>;
-  child: Child;
-  cleanup: () => Promise<void>;
-  traceFile?: string;
+interface Shared {
+  meili: MeiliProcess;
+  /** The bench database on the Postgres server (--db postgres). */
+  dbUrl?: string;
+  dir: string;
+  close: () => Promise<void>;
 }
 
-async function startOurs(): Promise<System> {
-  const fake = await startFakeTelegram();
-  const pending = watchReplies(fake);
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pb-bench-e2e-'));
-  const port = await freePort();
+async function startShared(): Promise<Shared> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pb-bench-e2e-'));
+  const meili = new MeiliProcess(path.join(dir, 'meili'), await freePort());
+  await meili.launch();
+  let dbUrl: string | undefined;
   let dropDb: (() => Promise<void>) | undefined;
-  const env: Record<string, string> = {
-    DATA_DIR: dataDir,
-    CONTENT_DIR: path.join(PACKAGE_ROOT, 'content'),
-    TELEGRAM_BOT_TOKEN: fake.token,
-    TELEGRAM_API_ROOT: fake.url,
-    PUBLIC_URL: 'https://bench.example.org',
-    TELEGRAM_WEBHOOK_SECRET: SECRET,
-    TELEGRAM_MAX_PER_SECOND: '1000',
-    TELEGRAM_CHAT_INTERVAL_MS: '0',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    ...Object.fromEntries(opt.env.filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
-  };
   if (DB === 'postgres') {
     const admin = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL;
     if (!admin) throw new Error('--db postgres needs DATABASE_URL or TEST_DATABASE_URL (a server where a database can be created)');
@@ -363,12 +233,76 @@ async function startOurs(): Promise<System> {
     };
     const u = new URL(admin);
     u.pathname = `/${name}`;
-    env.DATABASE_URL = u.toString();
-    // With a Postgres server the demo patents are not loaded by serve: import them first (same DATA_DIR, same Meilisearch data).
-    const imp = await startChild([BIN, 'import', path.join(PACKAGE_ROOT, 'content', 'demo-patents.jsonl')], env, /imported .*rejected in/, 'patent-bridge import');
-    await imp.exited;
+    dbUrl = u.toString();
   }
-  const execArgv = opt['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opt['cpu-prof'])}`] : [];
+  return {
+    meili,
+    dir,
+    ...(dbUrl ? { dbUrl } : {}),
+    close: async () => {
+      await meili.kill();
+      await dropDb?.();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// The three systems
+// ------------------------------------------------------------------------------------------------
+
+interface System {
+  port: number;
+  fake: FakeTelegram;
+  pending: Map<string, (at: number) => void>;
+  child: Child;
+  /** Process groups whose CPU counts as the system's (the child's, the Meilisearch it uses). */
+  groups: number[];
+  cleanup: () => Promise<void>;
+  traceFile?: string;
+  probe?: (path: '/reset' | '/report') => Promise<ProbeReport>;
+}
+
+let importLine: string | undefined;
+
+/** Our server's environment; `import` (before any run) and `serve` share it. */
+function oursEnv(shared: Shared, fake?: FakeTelegram): Record<string, string> {
+  return {
+    DATA_DIR: path.join(shared.dir, 'ours'),
+    CONTENT_DIR: path.join(PACKAGE_ROOT, 'content'),
+    MEILI_URL: shared.meili.url,
+    MEILI_MASTER_KEY: shared.meili.masterKey,
+    ...(fake ? { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url } : {}),
+    PUBLIC_URL: 'https://bench.example.org',
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    TELEGRAM_MAX_PER_SECOND: '1000',
+    TELEGRAM_CHAT_INTERVAL_MS: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ...(shared.dbUrl ? { DATABASE_URL: shared.dbUrl } : {}),
+    ...Object.fromEntries(opt.env.filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+  };
+}
+
+/** The patents go in first (our DATA_DIR, the shared Meilisearch), so serve finds them and loads no demo; the durable floor searches the same index. */
+async function importCorpus(shared: Shared): Promise<void> {
+  const t = performance.now();
+  const imp = await startChild([BIN, 'import', CORPUS], oursEnv(shared), /./, 'patent-bridge import', 600_000);
+  const peak = watchPeak(imp.proc.pid!);
+  await imp.exited;
+  const done = /imported[^\n]*/.exec(imp.out)?.[0];
+  if (!done) throw new Error(`patent-bridge import failed:\n${imp.out}`);
+  importLine = `import of ${path.basename(CORPUS)} before serving: ${done.trim()} (${((performance.now() - t) / 1000).toFixed(1)} s), import process peak RSS ${mb(peak())}`;
+}
+
+async function startOurs(shared: Shared): Promise<System> {
+  const fake = await startFakeTelegram();
+  const pending = watchReplies(fake);
+  const dataDir = path.join(shared.dir, 'ours');
+  const port = await freePort();
+  const probePort = await freePort();
+  const env: Record<string, string> = { ...oursEnv(shared, fake), PORT: String(port), BENCH_PROBE_PORT: String(probePort) };
+  const execArgv = ['--expose-gc', '--import', PROBE, ...(opt['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opt['cpu-prof'])}`] : [])];
   const traceFile = opt.trace ? path.join(dataDir, 'trace.json') : undefined;
   if (traceFile) {
     execArgv.push('--import', TRACE);
@@ -378,9 +312,7 @@ async function startOurs(): Promise<System> {
   try {
     child = await startChild([...execArgv, BIN, 'serve'], env, /web chat at/, 'patent-bridge serve');
   } catch (err) {
-    await dropDb?.();
     await fake.close();
-    rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
   return {
@@ -388,26 +320,27 @@ async function startOurs(): Promise<System> {
     fake,
     pending,
     child,
+    groups: [child.proc.pid!, shared.meili.pid!],
     ...(traceFile ? { traceFile } : {}),
+    probe: async (p) => (await fetch(`http://127.0.0.1:${probePort}${p}`)).json() as Promise<ProbeReport>,
     cleanup: async () => {
       await stopChild(child);
       await fake.close();
-      await dropDb?.();
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-async function startFloor(): Promise<System> {
+async function startFloor(script: string, what: string, extra: Record<string, string>, groups: number[]): Promise<System> {
   const fake = await startFakeTelegram();
   const pending = watchReplies(fake);
-  const child = await startChild([FLOOR], { FLOOR_TOKEN: fake.token, FLOOR_API_ROOT: fake.url, FLOOR_SECRET: SECRET, FLOOR_PATH: WEBHOOK }, /listening \d+/, 'telegraf echo floor');
+  const child = await startChild([script], { FLOOR_TOKEN: fake.token, FLOOR_API_ROOT: fake.url, FLOOR_SECRET: SECRET, FLOOR_PATH: WEBHOOK, ...extra }, /listening \d+/, what);
   const port = Number(/listening (\d+)/.exec(child.out)![1]);
   return {
     port,
     fake,
     pending,
     child,
+    groups: [child.proc.pid!, ...groups],
     cleanup: async () => {
       await stopChild(child);
       await fake.close();
@@ -415,96 +348,74 @@ async function startFloor(): Promise<System> {
   };
 }
 
-async function bench(run: string, start: () => Promise<System>): Promise<RunResult> {
+const startDurable = (shared: Shared) =>
+  startFloor(
+    DURABLE,
+    'durable floor',
+    {
+      MEILI_URL: shared.meili.url,
+      MEILI_MASTER_KEY: shared.meili.masterKey,
+      ...(shared.dbUrl ? { DATABASE_URL: shared.dbUrl } : { FLOOR_PGLITE_DIR: path.join(shared.dir, 'durable-pg') }),
+    },
+    [shared.meili.pid!],
+  );
+
+/** What ours held in memory: peak RSS over the whole run, and RSS / heap after each measured run (after a GC). */
+const memory: { peak?: number; after: { run: string; rss: number; heap: number }[] } = { after: [] };
+let traceReport: string | undefined;
+let statementsReport: string | undefined;
+
+async function measure(sys: System, run: string, chatBase: number): Promise<RunResult> {
+  const meter = cpuMeter(sys.groups);
+  const r = await load(run, sys.port, sys.pending, mix(N), chatBase, CONCURRENCY, RATE);
+  r.cpu = meter();
+  // Anything the fake refused (bad HTML, validation) also counts: the person got nothing usable.
+  const refused = sys.fake.callsTo('sendMessage').filter((c) => c.failed && Number(c.params.chat_id) >= chatBase && Number(c.params.chat_id) < chatBase + N).length;
+  if (refused) process.stderr.write(`${run}: the fake refused ${refused} sendMessage call(s)\n`);
+  if (r.httpErrors || r.missing) process.stderr.write(`${run}: last output of the child:\n${sys.child.out.slice(-3000)}\n`);
+  return r;
+}
+
+async function bench(run: string, start: () => Promise<System>, twice: boolean): Promise<RunResult[]> {
   const t = performance.now();
   const sys = await start();
   process.stderr.write(`${run}: started in ${((performance.now() - t) / 1000).toFixed(1)} s; warming up with ${WARMUP} updates\n`);
+  const out: RunResult[] = [];
   try {
     await load(`${run} warm-up`, sys.port, sys.pending, mix(WARMUP, 7), 900_000, CONCURRENCY);
     process.stderr.write(`${run}: ${N} updates ${RATE ? `at ${RATE}/s` : `at concurrency ${CONCURRENCY}`}\n`);
     if (sys.traceFile) sys.child.proc.kill('SIGUSR2');
-    const meter = cpuMeter(sys.child.proc.pid!);
-    const r = await load(run, sys.port, sys.pending, mix(N), 1_000_000, CONCURRENCY, RATE);
-    r.cpu = meter();
+    await sys.probe?.('/reset');
+    const peak = watchPeak(sys.child.proc.pid!);
+    const first = await measure(sys, twice ? `${run} run 1` : run, 1_000_000);
+    out.push(first);
     if (sys.traceFile) {
       sys.child.proc.kill('SIGUSR2');
       for (let i = 0; i < 100 && !existsSync(sys.traceFile); i++) await sleep(100);
       await sleep(200);
-      traceReport = explainTrace(JSON.parse(readFileSync(sys.traceFile, 'utf8')) as Trace, r);
+      traceReport = explainTrace(JSON.parse(readFileSync(sys.traceFile, 'utf8')) as Trace, first, DB);
     }
-    // Anything the fake refused (bad HTML, validation) also counts: the person got nothing usable.
-    const refused = sys.fake.callsTo('sendMessage').filter((c) => c.failed && Number(c.params.chat_id) >= 1_000_000).length;
-    if (refused) process.stderr.write(`${run}: the fake refused ${refused} sendMessage call(s)\n`);
-    if (r.httpErrors || r.missing) process.stderr.write(`${run}: last output of the child:\n${sys.child.out.slice(-3000)}\n`);
-    return r;
+    if (sys.probe) {
+      await sleep(1000); // the last rows' done marks
+      const p = await sys.probe('/report');
+      first.probe = p;
+      statementsReport = explainStatements(p, first);
+      memory.after.push({ run: first.run, rss: p.rss, heap: p.heapUsed });
+    }
+    if (twice) {
+      process.stderr.write(`${run}: the same load again (leak check)\n`);
+      const second = await measure(sys, `${run} run 2`, 2_000_000);
+      out.push(second);
+      await sleep(1000);
+      const p = await sys.probe!('/report');
+      memory.after.push({ run: second.run, rss: p.rss, heap: p.heapUsed });
+    }
+    if (sys.probe) memory.peak = Math.max(peak(), memoryOf(sys.child.proc.pid!)?.peak ?? 0);
+    else peak();
+    return out;
   } finally {
     await sys.cleanup();
   }
-}
-
-// ------------------------------------------------------------------------------------------------
-// --trace: where an update's time goes
-// ------------------------------------------------------------------------------------------------
-
-interface Trace {
-  ms: number;
-  pgliteBusyMs: number;
-  loopDelay: { p50: number; p99: number; max: number; mean: number };
-  statements: { sql: string; n: number; wall: number; wait: number; exec: number }[];
-  events: [string, string, number][];
-}
-let traceReport: string | undefined;
-
-function explainTrace(t: Trace, r: RunResult): string {
-  const at = new Map<string, Record<string, number>>();
-  for (const [id, stage, ms] of t.events) {
-    const e = at.get(id) ?? {};
-    // A row claimed twice (a retry) keeps its first claim; the other stages keep their first too.
-    e[stage] ??= ms;
-    at.set(id, e);
-  }
-  const stages: [string, string, string][] = [
-    ['webhook POST → inbox insert starts (HTTP, routing, JSON)', 'post', 'accept'],
-    ['inbox insert (statement, incl. waiting for a connection)', 'accept', 'accepted'],
-    ['inbox insert → worker claims the row', 'accepted', 'claim'],
-    ['claimed → handling starts (worker slot)', 'claim', 'pipeline-start'],
-    ['pipeline: handling → replies saved', 'pipeline-start', 'replies-saved'],
-    ['replies saved → sendMessage at the fake (send clock, HTTP)', 'replies-saved', 'reply'],
-    ['webhook POST → 200 answer', 'post', 'ack'],
-    ['webhook POST → sendMessage (total)', 'post', 'reply'],
-  ];
-  const lines = [`\n--trace (ours): where an update's time goes, ${r.times.size} measured updates (ms)`];
-  const w = Math.max(...stages.map((s) => s[0].length));
-  lines.push(`${'stage'.padEnd(w)}  ${'p50'.padStart(7)}  ${'p95'.padStart(7)}  ${'mean'.padStart(7)}`);
-  for (const [label, from, to] of stages) {
-    const xs: number[] = [];
-    for (const [id, bench] of r.times) {
-      const e = { ...at.get(id), post: bench.post, ack: bench.ack, ...(bench.reply ? { reply: bench.reply } : {}) } as Record<string, number>;
-      if (e[from] !== undefined && e[to] !== undefined) xs.push(e[to]! - e[from]!);
-    }
-    xs.sort((a, b) => a - b);
-    const mean = xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-    lines.push(`${label.padEnd(w)}  ${pct(xs, 50).toFixed(1).padStart(7)}  ${pct(xs, 95).toFixed(1).padStart(7)}  ${mean.toFixed(1).padStart(7)}`);
-  }
-  const stmts = t.statements.reduce((a, s) => a + s.n, 0);
-  const perUpdate = (x: number) => (x / Math.max(1, r.answered)).toFixed(1);
-  lines.push(
-    `${stmts} statements = ${perUpdate(stmts)} per update, ${perUpdate(t.statements.reduce((a, s) => a + s.wall, 0))} ms of statement wall time per update` +
-      (DB === 'pglite' ? `; PGlite executing: ${((100 * t.pgliteBusyMs) / t.ms).toFixed(0)}% of the run, ${perUpdate(t.pgliteBusyMs)} ms per update` : '') +
-      `; event-loop delay p50 ${t.loopDelay.p50.toFixed(1)} ms, p99 ${t.loopDelay.p99.toFixed(1)} ms, max ${t.loopDelay.max.toFixed(0)} ms`,
-  );
-  if (DB === 'pglite') {
-    lines.push('costliest statements (n, executing ms in all, executing ms each, waiting for PGlite ms each):');
-    for (const s of [...t.statements].sort((a, b) => b.exec - a.exec).slice(0, 14)) {
-      lines.push(`  ${String(s.n).padStart(6)}  ${s.exec.toFixed(0).padStart(6)}  ${(s.exec / s.n).toFixed(2).padStart(6)}  ${(s.wait / s.n).toFixed(1).padStart(6)}  ${s.sql}`);
-    }
-  } else {
-    lines.push('costliest statements (n, wall ms in all, wall ms each — pool wait, round trip and server time together):');
-    for (const s of [...t.statements].sort((a, b) => b.wall - a.wall).slice(0, 14)) {
-      lines.push(`  ${String(s.n).padStart(6)}  ${s.wall.toFixed(0).padStart(6)}  ${(s.wall / s.n).toFixed(2).padStart(6)}  ${s.sql}`);
-    }
-  }
-  return lines.join('\n');
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -512,10 +423,15 @@ function explainTrace(t: Trace, r: RunResult): string {
 // ------------------------------------------------------------------------------------------------
 
 const results: RunResult[] = [];
-const runs: [string, () => Promise<System>][] = [];
-if (opt.only !== 'floor') runs.push([`ours (${DB})`, startOurs]);
-if (opt.only !== 'ours') runs.push(['floor (telegraf echo)', startFloor]);
-for (const [name, start] of runs) results.push(await bench(name, start));
+const shared = await startShared();
+try {
+  await importCorpus(shared);
+  if (!ONLY || ONLY === 'ours') results.push(...(await bench(`ours (${DB})`, () => startOurs(shared), !opt['no-leak-check'] && !RATE)));
+  if (!ONLY || ONLY === 'durable') results.push(...(await bench(`durable floor (${DB})`, () => startDurable(shared), false)));
+  if (!ONLY || ONLY === 'floor') results.push(...(await bench('floor (telegraf echo)', () => startFloor(FLOOR, 'telegraf echo floor', {}, []), false)));
+} finally {
+  await shared.close();
+}
 
 const rows = [
   ['run', 'N', RATE ? 'rate/s' : 'conc', 'duration s', 'updates/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors (http/missing)'],
@@ -550,22 +466,42 @@ for (const r of results) {
   const other = r.cpu ? r.cpu.machine - r.cpu.server - r.cpu.bench : 0;
   if (other > 0.3) console.log(`  ${' '.repeat(r.run.length)}  note: other processes${DB === 'postgres' && r.run.startsWith('ours') ? ' (Postgres included)' : ''} kept ${other.toFixed(2)} cores busy during this run`);
 }
+if (statementsReport) console.log(statementsReport);
+if (importLine) console.log(`\n  ${importLine}`);
 const ours = results.find((r) => r.run.startsWith('ours'));
+const durable = results.find((r) => r.run.startsWith('durable'));
 const floor = results.find((r) => r.run.startsWith('floor'));
 let ok = true;
-if (ours) {
-  const p95 = pct([...ours.lat].sort((a, b) => a - b), 95);
-  const pass = p95 <= TARGET_P95_MS && ours.httpErrors + ours.missing === 0;
+const verdict = (pass: boolean) => {
   ok &&= pass;
-  console.log(`\ntarget p95 ≤ ${TARGET_P95_MS} ms (no errors): ${pass ? 'met' : 'MISSED'} (p95 ${p95.toFixed(1)} ms, ${ours.httpErrors + ours.missing} errors)`);
+  return pass ? 'met' : 'MISSED';
+};
+if (memory.peak) {
+  const [a, b] = memory.after;
+  console.log(`  ${ours!.run.replace(/ run 1$/, '')}: service peak RSS ${mb(memory.peak)}; after a GC: ${memory.after.map((m) => `${m.run.replace(/^.* (run \d)$/, '$1')} RSS ${mb(m.rss)}, heap ${mb(m.heap)}`).join('; ')}`);
+  if (a && b) {
+    const grew = (b.heap - a.heap) / 2 ** 20;
+    console.log(`  leak check (heap growth from run 1 to run 2 ≤ ${LEAK_MB} MB): ${verdict(grew <= LEAK_MB)} (${grew >= 0 ? '+' : ''}${grew.toFixed(1)} MB heap, ${((b.rss - a.rss) / 2 ** 20).toFixed(1)} MB RSS)`);
+  }
 }
-if (ours && floor && RATE) {
-  console.log(`ratio ours/floor: not meaningful at a fixed rate (both answer what is offered); run without --rate for it`);
-} else if (ours && floor) {
-  const ratio = throughput(ours) / throughput(floor);
-  const pass = ratio >= TARGET_RATIO;
-  ok &&= pass;
-  console.log(`ratio ours/floor: ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO}: ${pass ? 'met' : 'MISSED'})`);
+const errors = results.filter((r) => r.run.startsWith('ours')).reduce((n, r) => n + r.httpErrors + r.missing, 0);
+if (ours) console.log(`\nno lost answers (ours): ${verdict(errors === 0)} (${errors} errors)`);
+if (ours && durable && RATE) {
+  console.log('ratio ours ÷ durable floor: not meaningful at a fixed rate (both answer what is offered); run without --rate for it');
+} else if (ours && durable) {
+  const ratio = throughput(ours) / throughput(durable);
+  const p95 = pct([...ours.lat].sort((x, y) => x - y), 95);
+  const floorP95 = pct([...durable.lat].sort((x, y) => x - y), 95);
+  const where = DB === 'postgres' ? '' : ' (the targets are set for the Postgres server; informational here)';
+  const r1 = verdict(DB !== 'postgres' || ratio >= TARGET_RATIO);
+  const r2 = verdict(DB !== 'postgres' || p95 <= TARGET_P95_FACTOR * floorP95);
+  console.log(`ratio ours ÷ durable floor: ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : DB === 'postgres' ? r1 : 'missed'})${where}`);
+  console.log(`our p95 ${p95.toFixed(0)} ms vs ${TARGET_P95_FACTOR} × durable floor's p95 ${floorP95.toFixed(0)} ms = ${(TARGET_P95_FACTOR * floorP95).toFixed(0)} ms: ${p95 <= TARGET_P95_FACTOR * floorP95 ? 'met' : DB === 'postgres' ? r2 : 'missed'}`);
 }
+if (ours && DB === 'pglite') {
+  const p99 = pct([...ours.lat].sort((x, y) => x - y), 99);
+  console.log(`PGlite p99 ${p99.toFixed(0)} ms (target < ${TARGET_PGLITE_P99_MS} ms): ${verdict(p99 < TARGET_PGLITE_P99_MS)}`);
+}
+if (ours && floor && !RATE) console.log(`ratio ours ÷ telegraf echo (framework floor, informational): ${(throughput(ours) / throughput(floor)).toFixed(2)}`);
 if (traceReport) console.log(traceReport);
 process.exitCode = ok ? 0 : 1;

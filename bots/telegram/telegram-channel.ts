@@ -6,7 +6,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
-import { PipelineError, type Pipeline } from '../../src/core/pipeline.js';
+import { answerUpdate } from '../../src/core/answer-update.js';
+import type { Pipeline } from '../../src/core/pipeline.js';
 import { t } from '../../src/core/strings.js';
 import type { InboxRow, InboxStore } from '../../src/services/inbox-store.js';
 import { InboxWorker } from '../../src/services/inbox-worker.js';
@@ -202,26 +203,24 @@ export class TelegramChannel {
       }
       chatId = mapped.msg.chatId;
       if (!outs) {
-        const res = await this.o.pipeline.handle(mapped.msg, { takeOver: row.attempts > 1 });
-        // A duplicate carries the replies stored when it was first handled (none while that attempt may still run).
+        // The row is the dedupe (Telegram's update_id is unique): replies and the state go into it together.
+        const res = await answerUpdate(this.o.pipeline, mapped.msg, row.attempts, { inbox: true });
         outs = renderTelegram(res.replies);
-        await inbox.saveReplies(row, outs);
+        if ((await inbox.saveReplies(row, outs, res.state)) === 'taken') return;
         row = { ...row, sent: 0 };
       }
       if (mapped.callbackQueryId) await this.answer(mapped.callbackQueryId);
       for (let i = row.sent; i < outs.length; i++) {
         const result = await this.sender.send(chatId, outs[i]!);
         this.o.metrics?.deliveries.inc({ platform: 'telegram', result });
+        if (result === 'unreachable' || i === outs.length - 1) break;
         await inbox.markSent(row, i + 1);
-        if (result === 'unreachable') break;
       }
+      // The done mark is the last reply's "sent" mark too: one write instead of two.
       await inbox.markDone(row);
     } catch (err) {
       const outcome = await inbox.markFailed(row, err instanceof Error ? `${err.name}: ${err.message}` : String(err)).catch(() => 'retry');
       log.error('telegram update failed', { updateId: row.updateId, attempts: row.attempts, outcome, err });
-      if (outcome === 'failed' && err instanceof PipelineError && row.chatId) {
-        await this.sender.send(row.chatId, { text: t(err.locale, 'internalError') }).catch(() => {});
-      }
     }
   }
 

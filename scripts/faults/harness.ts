@@ -174,6 +174,11 @@ export class MeiliProcess {
     await Promise.race([this.exited, sleep(5000)]);
   }
 
+  /** The process (and group) id while it runs: bench:e2e counts its CPU. */
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
   freeze(): void {
     killGroup(this.proc?.pid, 'SIGSTOP');
   }

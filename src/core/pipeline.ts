@@ -12,7 +12,7 @@ import { consoleCommand, inboxCommand, joinCommand, leadStatusCommand } from '..
 import { broadcastCommand, continueBroadcast, inBroadcastDialogue } from '../handlers/broadcast.js';
 import { COMMAND_INTENT } from './commands.js';
 import type { HandlerContext, HandlerServices } from '../handlers/context.js';
-import type { UserStore } from '../services/user-store.js';
+import type { ConversationState, UserStore } from '../services/user-store.js';
 import { continueRegistration, inDialogue } from '../handlers/register.js';
 import { leaveDialogue } from '../handlers/dialogue-exit.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -33,6 +33,11 @@ export interface PipelineDeps extends HandlerServices {
 
 export interface HandleResult {
   replies: Reply[];
+  /**
+   * With `inbox`: the dialogue state this message left, not yet written — the caller stores it with
+   * the replies in one statement (InboxStore.saveReplies). Absent when it did not change.
+   */
+  state?: { userId: number; state: ConversationState };
   /** The update was seen before; nothing was done again. */
   duplicate: boolean;
   locale: Locale;
@@ -79,10 +84,14 @@ export class Pipeline {
   /**
    * `takeOver`: the caller knows no earlier attempt at this update is still running (an inbox row
    * retried after its lease or a failure), so a claim left without replies is handled again at once.
+   * `inbox`: the update comes from an inbox row keyed by the platform's unique update id, which is
+   * the dedupe (a redelivery never makes a second row, a lease keeps one worker on it) and keeps
+   * the replies: the dedupe log is skipped, and the changed state is returned for the caller to
+   * store with the replies in one statement.
    */
-  async handle(msg: InboundMessage, opts: { takeOver?: boolean } = {}): Promise<HandleResult> {
+  async handle(msg: InboundMessage, opts: { takeOver?: boolean; inbox?: boolean } = {}): Promise<HandleResult> {
     const started = performance.now();
-    const result = await this.handleInner(msg, opts.takeOver ?? false).catch((err) => {
+    const result = await this.handleInner(msg, opts.takeOver ?? false, opts.inbox ?? false).catch((err) => {
       this.deps.metrics?.errors.inc({ platform: msg.platform, kind: err instanceof PipelineError ? err.code : 'internal' });
       throw err;
     });
@@ -94,20 +103,24 @@ export class Pipeline {
     return result;
   }
 
-  private async handleInner(msg: InboundMessage, takeOver: boolean): Promise<HandleResult> {
+  private async handleInner(msg: InboundMessage, takeOver: boolean, inbox: boolean): Promise<HandleResult> {
     const { users } = this.deps;
     // Every line logged while handling this update names it (platform and update id: no personal data).
     const log = this.deps.log.child({ update: `${msg.platform}:${msg.updateId}` });
     // Any sign of a language (or the platform's hint) for someone new; only a message clearly in
     // another language switches a stored one (see language.ts).
     const guessed = detectLocale(msg.text) ?? (msg.localeHint?.toLowerCase().startsWith('zh') ? 'zh' : msg.localeHint ? 'en' : undefined);
-    const claim = await users.claimUpdate(msg.platform, msg.updateId, takeOver ? 0 : 60_000);
-    // Handled before: the same answer again (an inbox row taken over, a web client resending).
-    if (claim.kind === 'replay') return { replies: claim.replies as Reply[], duplicate: true, locale: guessed ?? 'zh' };
-    if (claim.kind === 'busy') return { replies: [], duplicate: true, locale: guessed ?? 'zh' };
-    if (claim.kind === 'stale') log.warn('handling an update again after an attempt that did not finish');
-    let user = await users.upsert(msg.platform, msg.userId, guessed ?? 'zh');
-    const state = await users.getState(user.id);
+    if (!inbox) {
+      const claim = await users.claimUpdate(msg.platform, msg.updateId, takeOver ? 0 : 60_000);
+      // Handled before: the same answer again (a web client resending).
+      if (claim.kind === 'replay') return { replies: claim.replies as Reply[], duplicate: true, locale: guessed ?? 'zh' };
+      if (claim.kind === 'busy') return { replies: [], duplicate: true, locale: guessed ?? 'zh' };
+      if (claim.kind === 'stale') log.warn('handling an update again after an attempt that did not finish');
+    } else if (takeOver) log.warn('handling an inbox row again after an attempt that did not finish');
+    // The rate limit's token and the person's row are independent: one round trip's wait for both.
+    const [entered, allowed] = await Promise.all([users.enter(msg.platform, msg.userId, guessed ?? 'zh'), this.limiter.take(`${msg.platform}:${msg.userId}`)]);
+    let user = entered.user;
+    const state = entered.state;
     // An organiser typing the English version of an announcement has not switched language.
     const composing = inBroadcastDialogue(state, this.deps.clock());
     const clear = clearLocale(msg.text);
@@ -116,11 +129,12 @@ export class Pipeline {
       user = { ...user, locale: clear };
     }
     const locale = user.locale;
-    if (!(await this.limiter.take(`${msg.platform}:${msg.userId}`))) {
+    if (!allowed) {
       return { replies: [{ text: t(locale, 'rateLimited') }], duplicate: false, locale };
     }
     const before = JSON.stringify(state);
     const offered = state.emailOffer;
+    let changed: HandleResult['state'];
     // One model budget for everything this message asks of the model (understanding, rewrite, policy).
     const llmDeadline = this.deps.llm ? new LlmDeadline(this.deps.llm.messageBudgetMs) : undefined;
     const ctx: HandlerContext = { msg, user, locale, state, services: { ...this.deps, log }, ...(llmDeadline ? { llmDeadline } : {}) };
@@ -194,16 +208,19 @@ export class Pipeline {
       if (ctx.state.broadcast && !inBroadcastDialogue(ctx.state, this.deps.clock())) delete ctx.state.broadcast;
       // The e-mail offer ends with any other message than the answer to it.
       if (offered && ctx.state.emailOffer === offered && intent !== 'dialogue:email') delete ctx.state.emailOffer;
-      if (!ctx.forgotten && JSON.stringify(ctx.state) !== before) await users.setState(user.id, ctx.state);
+      if (!ctx.forgotten && JSON.stringify(ctx.state) !== before) {
+        if (inbox) changed = { userId: user.id, state: ctx.state };
+        else await users.setState(user.id, ctx.state);
+      }
       // Notices that arose elsewhere (a waitlist promotion) come with the next reply, on whatever channel.
-      if (!ctx.forgotten) for (const n of await this.deps.registrations.takeNotices(user.id)) replies = [{ text: n[locale] }, ...replies];
+      if (!ctx.forgotten && entered.notices) for (const n of await this.deps.registrations.takeNotices(user.id)) replies = [{ text: n[locale] }, ...replies];
     } catch (cause) {
       log.error('handler failed', { platform: msg.platform, intent, err: cause });
-      await users.releaseUpdate(msg.platform, msg.updateId).catch(() => {});
+      if (!inbox) await users.releaseUpdate(msg.platform, msg.updateId).catch(() => {});
       throw new PipelineError('HANDLER_FAILED', `handling ${intent ?? 'message'} failed`, locale, { cause });
     }
-    await users.saveUpdateReplies(msg.platform, msg.updateId, replies);
+    if (!inbox) await users.saveUpdateReplies(msg.platform, msg.updateId, replies);
     log.debug('handled', { platform: msg.platform, intent, replies: replies.length });
-    return { replies, duplicate: false, locale, ...(intent ? { intent } : {}), ...(ctx.forgotten ? { forgotten: true } : {}) };
+    return { replies, duplicate: false, locale, ...(intent ? { intent } : {}), ...(ctx.forgotten ? { forgotten: true } : {}), ...(changed ? { state: changed } : {}) };
   }
 }

@@ -125,8 +125,27 @@ export class InboxStore {
     return and(eq(inboundUpdates.platform, r.platform), eq(inboundUpdates.updateId, r.updateId));
   }
 
-  async saveReplies(r: InboxRow, replies: unknown[]): Promise<void> {
-    await this.db.update(inboundUpdates).set({ status: 'sending', replies, sent: 0, updatedAt: sql`now()` }).where(this.where(r));
+  /**
+   * Stores the replies before any is sent, with the dialogue state the handling left (`state`, from
+   * a pipeline run with `inbox`) in the same statement: a retry finds both or neither, so a handled
+   * message is never handled again from the state it already changed. 'taken' when replies were
+   * stored meanwhile by another attempt (a lease lost under load): this attempt sends nothing, the
+   * row comes back with those replies.
+   */
+  async saveReplies(r: InboxRow, replies: unknown[], state?: { userId: number; state: unknown }): Promise<'stored' | 'taken'> {
+    const save = sql`
+      update inbound_updates set status = 'sending', replies = ${JSON.stringify(replies)}::jsonb, sent = 0, updated_at = now()
+      where platform = ${r.platform} and update_id = ${r.updateId} and replies is null
+      returning 1 as ok`;
+    const rows = await this.database.rows(
+      state
+        ? sql`with s as (
+            insert into conversations (user_id, state) values (${state.userId}, ${JSON.stringify(state.state)}::jsonb)
+            on conflict (user_id) do update set state = excluded.state, updated_at = now())
+          ${save}`
+        : save,
+    );
+    return rows.length === 1 ? 'stored' : 'taken';
   }
 
   /** Recorded right after a message left; retried on the spot, since failing here means sending it again later. */
@@ -134,6 +153,7 @@ export class InboxStore {
     await persist(() => this.db.update(inboundUpdates).set({ sent, updatedAt: sql`now()` }).where(this.where(r)));
   }
 
+  /** Finished: after the last reply left (its "sent" mark is this one), or with nothing to send. */
   async markDone(r: InboxRow): Promise<void> {
     await persist(() =>
       this.db

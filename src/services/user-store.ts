@@ -2,9 +2,9 @@
  * People, their dialogue state and the update dedupe log. Each method is one short statement or
  * transaction: nothing here is held open across a network call.
  */
-import { and, eq, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
-import { conversations, patentInterests, processedUpdates, users } from '../db/schema.js';
+import { conversations, notices, patentInterests, processedUpdates, users } from '../db/schema.js';
 import type { Locale, Platform } from '../core/types.js';
 import type { LeadType, Province } from '../core/intents.js';
 import type { Audience } from './broadcast-store.js';
@@ -124,6 +124,39 @@ export class UserStore {
       .onConflictDoUpdate({ target: [users.platform, users.platformUserId], set: { updatedAt: sql`now()`, unreachableAt: null } })
       .returning();
     return row as User;
+  }
+
+  /**
+   * What every message needs before it is handled, in one statement: the person (created, or marked
+   * reachable again — writing to us means they unblocked the bot), their dialogue state, and whether
+   * notices wait for them (so only those few messages pay for taking them).
+   */
+  async enter(platform: Platform, platformUserId: string, locale: Locale): Promise<{ user: User; state: ConversationState; notices: boolean }> {
+    // Reads only, for someone known and reachable (nearly every message): no write, no commit to wait for.
+    const res = (await this.db.execute(sql`
+      with found as (
+        select * from ${users} where platform = ${platform} and platform_user_id = ${platformUserId}
+      ), ins as (
+        insert into ${users} (platform, platform_user_id, locale)
+        select ${platform}, ${platformUserId}, ${locale} where not exists (select 1 from found)
+        on conflict (platform, platform_user_id) do update set updated_at = now(), unreachable_at = null
+        returning *
+      ), back as (
+        update ${users} set updated_at = now(), unreachable_at = null
+        where id in (select id from found where unreachable_at is not null)
+        returning *
+      ), u as (
+        select * from ins union all select * from back union all select * from found where unreachable_at is null
+      )
+      select u.*,
+        (select c.state from ${conversations} c where c.user_id = u.id) as "entered_state",
+        exists (select 1 from ${notices} n where n.user_id = u.id and n.delivered_at is null) as "entered_notices"
+      from u`)) as unknown as Record<string, unknown>[] | { rows: Record<string, unknown>[] };
+    // PGlite answers { rows }, postgres.js an array; columns come back by their SQL names.
+    const row = (Array.isArray(res) ? res : res.rows)[0]!;
+    const user = Object.fromEntries(Object.entries(getTableColumns(users)).map(([key, col]) => [key, row[col.name] == null ? row[col.name] : col.mapFromDriverValue(row[col.name])])) as unknown as User;
+    const state = typeof row.entered_state === 'string' ? JSON.parse(row.entered_state) : row.entered_state;
+    return { user, state: (state as ConversationState | null) ?? {}, notices: row.entered_notices === true };
   }
 
   /** The platform refuses delivery to this person (blocked the bot); broadcasts skip them. */

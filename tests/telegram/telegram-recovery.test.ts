@@ -1,7 +1,8 @@
 /**
- * An update is answered exactly once even when the database or the process fails half-way: replies
- * stored with the dedupe key are sent on the retry (not lost), a failed "sent" mark is retried on
- * the spot (not sent twice), and a row a dead worker left behind is handled again by the next.
+ * An update is answered exactly once even when the database or the process fails half-way: when
+ * the replies (stored in the inbox row with the state, one statement) could not be stored, the retry
+ * answers it (not lost), a failed "sent" mark is retried on the spot (not sent twice), and a row a
+ * dead worker left behind is handled again by the next.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -20,19 +21,26 @@ import { startFakeTelegram, textUpdate, type FakeTelegram } from '../support/fak
 class FlakyInbox extends InboxStore {
   failSave = 0;
   failSent = 0;
-  override async saveReplies(r: InboxRow, replies: unknown[]): Promise<void> {
+  override async saveReplies(...a: Parameters<InboxStore['saveReplies']>): ReturnType<InboxStore['saveReplies']> {
     if (this.failSave-- > 0) throw new Error('connection terminated (saveReplies)');
-    return super.saveReplies(r, replies);
+    return super.saveReplies(...a);
   }
   override async markSent(r: InboxRow, sent: number): Promise<void> {
-    // The retries inside markSent are what is tested: fail the underlying write, not the method.
+    return this.failingWrites(() => super.markSent(r, sent));
+  }
+  /** After the last reply the done mark is its "sent" mark: the same retries guard it. */
+  override async markDone(r: InboxRow): Promise<void> {
+    return this.failingWrites(() => super.markDone(r));
+  }
+  private async failingWrites(write: () => Promise<void>): Promise<void> {
+    // The retries inside the mark are what is tested: fail the underlying write, not the method.
     const db = (this as unknown as { db: { update: (...a: unknown[]) => unknown } }).db;
     const original = db.update.bind(db);
     let left = this.failSent;
-    const failing = { set: () => ({ where: () => Promise.reject(new Error('connection terminated (markSent)')) }) };
+    const failing = { set: () => ({ where: () => Promise.reject(new Error('connection terminated (sent mark)')) }) };
     db.update = (...a: unknown[]) => (left-- > 0 ? failing : original(...a));
     try {
-      return await super.markSent(r, sent);
+      return await write();
     } finally {
       db.update = original;
       this.failSent = 0;
@@ -83,7 +91,7 @@ describe('answered exactly once through failures', () => {
     expect(String(sent(61001)[0]!.params.text)).toMatch(/我可以/);
   });
 
-  it('a "sent" mark that fails briefly is retried, so the message is not sent again', async () => {
+  it('a "sent" (or done) mark that fails briefly is retried, so the message is not sent again', async () => {
     const before = fake.callsTo('sendMessage').length;
     inbox.failSent = 2;
     fake.pushUpdate(textUpdate({ text: '/help', userId: 61002, chatId: 61002 }));
@@ -95,10 +103,9 @@ describe('answered exactly once through failures', () => {
 
   it('a row whose worker died mid-way (claimed, nothing stored) is handled by the next worker', async () => {
     const update = textUpdate({ text: '/help', userId: 61003, chatId: 61003, updateId: 9_900_001 });
-    // What a killed worker leaves: the inbox row leased (now expired) and the dedupe claim without replies.
+    // What a killed worker leaves: the inbox row leased (now expired), no replies stored.
     await inbox.accept('telegram', '9900001', '61003', update);
     await services.database.rows(sql`update inbound_updates set attempts = 1, lease_until = now() - interval '1 second' where update_id = '9900001' returning 1`);
-    await services.database.rows(sql`insert into processed_updates (platform, update_id) values ('telegram', '9900001') returning 1`);
     ch.kick();
     await settle();
     expect(sent(61003)).toHaveLength(1);
