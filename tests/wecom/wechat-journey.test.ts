@@ -86,10 +86,10 @@ describe('a patentee on WeChat and agency staff on WeCom', () => {
     expect(policy.text).toMatch(/https?:\/\//);
 
     // The expo registration dialogue, buttons as menu taps.
-    expect((await customer({ text: '我要报名参加博览会' })).text).toMatch(/第 1 步/);
-    expect((await customer({ text: '张三' })).text).toMatch(/第 2 步/);
+    expect((await customer({ text: '我要报名参加博览会' })).text).toMatch(/第 1\/5 步/);
+    expect((await customer({ text: '张三' })).text).toMatch(/第 2\/5 步/);
     const role = await customer({ text: '长沙某某新能源有限公司' });
-    expect((await tap(role, 'rr:patentee')).text).toMatch(/第 4 步/);
+    expect((await tap(role, 'rr:patentee')).text).toMatch(/第 4\/5 步/);
     const consent = await customer({ text: '138 1234 5678' });
     const summary = await tap(consent, 'ry');
     expect(summary.text).toMatch(/张三[\s\S]*长沙某某新能源有限公司[\s\S]*13812345678/);
