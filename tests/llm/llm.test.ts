@@ -67,7 +67,7 @@ describe('understanding with a model', () => {
     await say('湖北 锂电池 专利');
     expect(fake.requests.length).toBe(before); // confident offline: no call
     fake.script({ toolCall: { name: 'choose_intent', arguments: { intent: 'expo_info' } } });
-    const r = await say('嗯……那个展会的事怎么弄');
+    const r = await say('嗯……那个活动怎么弄');
     expect(fake.requests.length).toBe(before + 1);
     const req = fake.requests.at(-1)!;
     expect(req.body.model).toBe('test-model');
