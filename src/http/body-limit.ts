@@ -63,9 +63,6 @@ export function limitBodies(limitFor: (path: string) => number, tooLargeAnswer?:
         return worded;
       }
       const e = tooLarge(limit);
-      // The client may already be streaming the body it declared: linger, as below, so that it
-      // reads this answer instead of a reset.
-      linger(c);
       return c.json({ error: { code: e.code, message: e.message } }, 413, { connection: 'close' });
     }
     const state: BodyState = { limit, done: false, exceeded: false };
@@ -105,22 +102,15 @@ export function limitBodies(limitFor: (path: string) => number, tooLargeAnswer?:
   };
 }
 
-/**
- * A connection closed with its request body unread keeps discarding what still arrives until the
- * client has been quiet for LINGER_IDLE_MS, and at most LINGER_MAX_MS in all (nginx's
- * lingering_timeout and lingering_time, shorter). The idle wait restarts on every chunk, so a
- * client slowed down by a busy machine still reads its answer; the cap bounds what one
- * connection can cost.
- */
-export const LINGER_IDLE_MS = 2000;
-export const LINGER_MAX_MS = 10_000;
+/** How long a connection closed with its request body unread keeps discarding what still arrives. */
+export const LINGER_MS = 2000;
 
 /**
  * A "lingering close" (as nginx does it): closing a socket while the client is still sending
  * makes the kernel answer with a reset, and a client that gets the reset before it has read the
  * answer never sees the 413. So once the answer is out, the server only half-closes, discards
  * whatever body still arrives (nothing is kept), and closes when the client does or after
- * the lingering times below. Only under @hono/node-server (c.env.incoming); elsewhere there is no socket to keep.
+ * LINGER_MS. Only under @hono/node-server (c.env.incoming); elsewhere there is no socket to keep.
  */
 function linger(c: Context): void {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
@@ -130,20 +120,11 @@ function linger(c: Context): void {
   (socket as { destroySoon?: () => void }).destroySoon = () => socket.end();
   // Drop the listeners that would queue the body for a reader that is gone (Node's own req._dump does this).
   incoming.removeAllListeners('data');
-  let idle = setTimeout(() => socket.destroy(), LINGER_IDLE_MS);
-  idle.unref();
-  incoming.on('data', () => {
-    clearTimeout(idle);
-    idle = setTimeout(() => socket.destroy(), LINGER_IDLE_MS);
-    idle.unref();
-  });
+  incoming.on('data', () => {});
   incoming.resume();
-  const cap = setTimeout(() => socket.destroy(), LINGER_MAX_MS);
-  cap.unref();
-  socket.once('close', () => {
-    clearTimeout(idle);
-    clearTimeout(cap);
-  });
+  const stop = setTimeout(() => socket.destroy(), LINGER_MS);
+  stop.unref();
+  socket.once('close', () => clearTimeout(stop));
 }
 
 /** The form fields (files as File) of a urlencoded or multipart body; 400 when it cannot be parsed, 413 when too large. */
