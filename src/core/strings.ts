@@ -21,6 +21,7 @@ export const STRINGS = {
     en: "Sorry, I didn't understand that. Describe the technology you are looking for, or type \"help\" to see what I can do.",
   },
   searchedFor: { zh: (q: string) => `原词没有结果，已按“${q}”检索：`, en: (q: string) => `Nothing matched your words; searched for “${q}” instead:` },
+  searchedForClose: { zh: (q: string) => `原词没有找到贴切的结果，已按“${q}”检索：`, en: (q: string) => `Nothing close matched your words; searched for “${q}” instead:` },
   policyAiNote: { zh: '（以上由 AI 根据下列已核实的政策条目概括，以原文为准。）', en: '(Summarised by AI from the verified sections below; the originals prevail.)' },
   btnPostDemand: { zh: '发布为技术需求', en: 'Post as a demand' },
   btnAskAlliance: { zh: '转给联盟机构咨询', en: 'Ask an alliance agency' },

@@ -60,13 +60,17 @@ export async function runSearch(ctx: HandlerContext, text: string, page: number)
     });
     ctx.services.metrics?.searchLatency.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
     const q = res.query;
-    // Nothing found: the model (when configured) may suggest Chinese terms; Meilisearch still searches and ranks.
+    // Nothing found, or nothing close: the model (when configured) may suggest Chinese terms in the
+    // corpus's own wording; Meilisearch still searches and ranks. The rewrite replaces what was found
+    // only when it does better — any hits for none, a close match for a weak one — so a model that
+    // guesses badly costs a call, never a worse answer.
     const known = ctx.state.lastSearch?.text === truncate(text, 500) ? ctx.state.lastSearch.rewrite : undefined;
     let rewrite: string[] | undefined;
-    if (res.hits.length === 0 && q.concepts.length > 0) {
+    const foundNothing = res.hits.length === 0;
+    if (q.concepts.length > 0 && (res.hits.length === 0 || !res.closeMatch)) {
       rewrite = known ?? (page === 1 ? await suggestTerms(ctx, text) : undefined);
       const again = rewrite ? await ctx.services.search.search(rewrite.join(' '), { page, pageSize: PAGE_SIZE, filters: q.filters }) : undefined;
-      if (again?.hits.length) res = { ...again, query: { ...again.query, provinceNotCovered: q.provinceNotCovered } };
+      if (again?.hits.length && (res.hits.length === 0 || again.closeMatch)) res = { ...again, query: { ...again.query, provinceNotCovered: q.provinceNotCovered } };
       else rewrite = undefined;
     }
     if (!q.number && q.concepts.length === 0 && Object.keys(q.filters).length === 0) return [{ text: t(locale, 'noQuery') }];
@@ -94,7 +98,7 @@ export async function runSearch(ctx: HandlerContext, text: string, page: number)
     const filters = filtersLabel(q.filters, locale);
     const lastPage = to >= res.total;
     const header = [
-      rewrite ? t(locale, 'searchedFor')(rewrite.join(' ')) : '',
+      rewrite ? t(locale, foundNothing ? 'searchedFor' : 'searchedForClose')(rewrite.join(' ')) : '',
       res.partial ? t(locale, 'partialResults') : '',
       t(locale, 'results')(res.matched, from, to),
       filters ? t(locale, 'resultsFilters')(filters) : '',

@@ -183,6 +183,32 @@ describe('search help', () => {
     expect(last.items!.length).toBeGreaterThan(0);
   });
 
+  it('rewrites a need that found only unrelated records, and keeps the honest answer when the rewrite is no better', async () => {
+    // The demo patents have no diabetes drug: offline, three records share a word or two and the answer is "nothing close".
+    const need = '治疗糖尿病的药物';
+    fake.setDefault({ toolCall: { name: 'choose_intent', arguments: { intent: 'search_patents' } } });
+    const calls = () => fake.requests.filter((r) => r.body.tools?.[0]?.function.name === 'search_terms').length;
+    const respond = (terms: string[]) => (req: { body: { tools?: { function: { name: string } }[] } }) =>
+      req.body.tools?.[0]?.function.name === 'search_terms' ? { toolCall: { name: 'search_terms', arguments: { terms } } } : { toolCall: { name: 'choose_intent', arguments: { intent: 'search_patents' } } };
+
+    // A rewrite that finds nothing closer: one call, and the answer stays "nothing close" with related records labelled.
+    fake.setDefault({ respond: respond(['降糖化合物']) });
+    let before = calls();
+    const honest = (await say(need)).at(-1)!;
+    expect(calls()).toBe(before + 1);
+    expect(honest.text).toMatch(/没有找到/);
+    expect(JSON.stringify(honest.items)).toMatch(/相关（非直接匹配）/);
+
+    // A rewrite in the corpus's words that the records cover: its close matches replace the weak ones, and the header says what was searched.
+    fake.setDefault({ respond: respond(['锂电池']) });
+    before = calls();
+    const better = (await say(need)).at(-1)!;
+    expect(calls()).toBe(before + 1);
+    expect(better.text).toMatch(/已按“锂电池”检索/);
+    expect(better.items!.length).toBeGreaterThan(0);
+    expect(JSON.stringify(better.items)).not.toMatch(/相关（非直接匹配）/);
+  });
+
   it('a daily budget caps calls per person', async () => {
     const sessionId = 'llm-budget-1';
     await services.database.rows(sql`update llm_usage set calls = 0`);
