@@ -33,10 +33,10 @@ const text = (c: FakeCall | undefined) => String(c?.params.text ?? '');
 const keyboard = (c: FakeCall | undefined) => ((c?.params.reply_markup as { inline_keyboard?: { text: string; callback_data: string }[][] } | undefined)?.inline_keyboard ?? []).flat();
 const messageId = (c: FakeCall) => (c.result as { message_id: number }).message_id;
 
-async function until<T>(f: () => T | undefined | false, what: string, ms = 8000): Promise<T> {
+async function until<T>(f: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 8000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
-    const v = f();
+    const v = await f();
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
@@ -105,8 +105,11 @@ describe('trade leads through Telegram', () => {
     expect(text(notice)).toContain('13800138000');
     expect(text(notice)).toMatch(/请在 2026-11-23 14:00（北京时间）前认领/);
     expect(keyboard(notice).map((b) => b.text)).toEqual(['认领', '转给其他机构', '专利详情']);
-    const lead = (await services.leads.store.byRef(ref))!;
-    expect(lead.status).toBe('notified');
+    // The notice is sent before its offer is marked notified (the send is the fact, the mark follows it).
+    const lead = await until(async () => {
+      const l = await services.leads.store.byRef(ref);
+      return l?.status === 'notified' && l;
+    }, 'the lead marked notified');
     expect(lead.province).toBe('Hunan');
 
     const authorBefore = sent(701).length;
