@@ -183,7 +183,11 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
     const hybrid = llm ? new HybridNlu({ llm: llm.client, budget: llm.budget, threshold: config.LLM_CONFIDENCE, clock }) : undefined;
     const consoleAuth = new ConsoleAuth(database.db, config.ADMIN_TOKEN, clock);
     const consoleBase = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
-    const rateLimiter = new RateLimiter({ capacity: config.RATE_LIMIT_BURST, refillPerSecond: config.RATE_LIMIT_PER_MINUTE / 60, database, scope: 'user' });
+    // Per-person buckets in the database hold across replicas; the embedded database has no replicas,
+    // so its buckets stay in memory (like the send clock and the address limit): a PGlite statement
+    // less per message, CPU on the event loop everything else waits behind. Real time, as the
+    // database's clock was: an injected test clock that stands still would never refill them.
+    const rateLimiter = new RateLimiter({ capacity: config.RATE_LIMIT_BURST, refillPerSecond: config.RATE_LIMIT_PER_MINUTE / 60, ...(config.embeddedDb ? {} : { database }), scope: 'user' });
     const pipeline = new Pipeline({
       users,
       search,

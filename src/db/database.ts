@@ -16,6 +16,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { MIGRATIONS_DIR } from '../util/paths.js';
+import { cacheStatements } from './pglite-statement-cache.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -79,12 +80,18 @@ async function openPglite(dir: string): Promise<Database> {
   } catch (cause) {
     throw new DatabaseError(`PGlite could not open ${dir}`, 'DB_OPEN_FAILED', { cause });
   }
+  // Statements are parsed and planned once (see pglite-statement-cache.ts); saved ones are dropped
+  // after migrations, which may change the tables they read.
+  const forget = cacheStatements(client);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
     rows: async <T>(q: SQL) => ((await db.execute(q)) as unknown as { rows: T[] }).rows,
-    migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_DIR }),
+    migrate: async () => {
+      await migratePglite(db as never, { migrationsFolder: MIGRATIONS_DIR });
+      await forget();
+    },
     ping: async () => {
       await client.query('select 1');
     },
