@@ -34,9 +34,10 @@ const benchId = (v) => ((typeof v === 'string' || typeof v === 'number') && /^(9
 function stageOf(sql) {
   if (/^insert into "inbound_updates"/i.test(sql)) return 'accept';
   if (/^update inbound_updates set attempts/i.test(sql)) return 'claim';
-  // InboxStore.saveReplies, alone or behind the dialogue state's write.
-  if (/^update inbound_updates set status = 'sending', replies/i.test(sql) || /^with s as \( insert into conversations/i.test(sql)) return 'replies-saved';
-  if (/^update "inbound_updates" set "sent"/i.test(sql)) return 'sent';
+  // InboxStore.saveReplies (with the dialogue state and the first reply's send slot when there are).
+  if (/^with save as \( update inbound_updates set status = 'sending'/i.test(sql)) return 'replies-saved';
+  // InboxStore.markSent, alone or with the next reply's send slot.
+  if (/^update "inbound_updates" set "sent"/i.test(sql) || /^with mark as \( update inbound_updates set sent/i.test(sql)) return 'sent';
   if (/^update "inbound_updates" set "payload" = \$1, "status"/i.test(sql)) return 'done';
   return undefined;
 }
