@@ -2,7 +2,8 @@
  * Send pacing: a platform's overall limit (slots `intervalMs` apart on the platform's clock row: a
  * smooth rate with no bursts) and one send per `keyIntervalMs` per chat, booked together. The
  * database clock holds both for every process on the database (replicas included) with one
- * statement per send, on the database's clock; the memory clock does the same for one process
+ * statement per send (or none of its own when booked inside the inbox write: `statement`), on the
+ * database's clock; the memory clock does the same for one process
  * (tests and tools without a database). A 429 pushes a clock back for everyone.
  */
 import { sql, type SQL } from 'drizzle-orm';
