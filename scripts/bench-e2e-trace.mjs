@@ -7,7 +7,8 @@
  * src/ is changed: drizzle's and PGlite's prototypes are wrapped.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import { PgPreparedQuery } from 'drizzle-orm/pg-core';
@@ -25,12 +26,18 @@ let t0 = now();
 /** Bench update ids are 900000… (warm-up) and 1000000… (measured). */
 const benchId = (v) => ((typeof v === 'string' || typeof v === 'number') && /^(9\d{5}|1\d{6})$/.test(String(v)) ? String(v) : undefined);
 
+/**
+ * Inbox stages by the statements that mark them (keys are the first 110 characters). Handling
+ * itself has no statement naming the update any more (the inbox row is the dedupe), so "claimed →
+ * replies saved" covers the worker slot and the pipeline together.
+ */
 function stageOf(sql) {
   if (/^insert into "inbound_updates"/i.test(sql)) return 'accept';
   if (/^update inbound_updates set attempts/i.test(sql)) return 'claim';
-  if (/^insert into "processed_updates"/i.test(sql)) return 'pipeline-start';
-  if (/^update "inbound_updates" set "status" = \$1, "replies"/i.test(sql)) return 'replies-saved';
-  if (/^update "inbound_updates" set "sent"/i.test(sql)) return 'sent';
+  // InboxStore.saveReplies (with the dialogue state and the first reply's send slot when there are).
+  if (/^with save as \( update inbound_updates set status = 'sending'/i.test(sql)) return 'replies-saved';
+  // InboxStore.markSent, alone or with the next reply's send slot.
+  if (/^update "inbound_updates" set "sent"/i.test(sql) || /^with mark as \( update inbound_updates set sent/i.test(sql)) return 'sent';
   if (/^update "inbound_updates" set "payload" = \$1, "status"/i.test(sql)) return 'done';
   return undefined;
 }
@@ -62,7 +69,7 @@ PgPreparedQuery.prototype.queryWithCache = function (queryString, params, query)
         if (stage === 'claim') for (const r of (Array.isArray(result) ? result : result?.rows) ?? []) if (benchId(r?.update_id)) ids.add(benchId(r.update_id));
         for (const id of ids) {
           if (stage === 'accept') events.push([id, 'accept', ctx.called], [id, 'accepted', done]);
-          else events.push([id, stage, stage === 'pipeline-start' ? ctx.called : done]);
+          else events.push([id, stage, done]);
         }
       }
     }
@@ -102,6 +109,8 @@ process.on('SIGUSR2', () => {
   recording = false;
   loop.disable();
   const pct = (p) => loop.percentile(p) / 1e6;
+  // The data directory exists only with PGlite; with the Postgres server nothing made it.
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(
     file,
     JSON.stringify({

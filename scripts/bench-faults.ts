@@ -432,6 +432,8 @@ async function faultPostgres(s: Scenario, load: Gate): Promise<Row> {
     s.replicas.map((r) => `${r.name} ${r.alive() ? 'alive' : 'DIED'}`).join(', '),
   );
   row.details.push(...events.map((e) => `fault 3 timeline: ${e}`));
+  // A replica that died says why in its last lines (a crash's stack, an exit message).
+  for (const r of s.replicas.filter((x) => !x.alive())) row.details.push(`${r.name} died; its stderr ends:\n${r.stderr.split('\n').slice(-25).join('\n')}`);
   const slowAnswers = tg.deliveries.flatMap((d) => d.answers.filter((a) => a.ms > 5000).map((a) => `${a.status}@${a.upstream} sent at ${secs(a.at! - start)} took ${secs(a.ms)}`));
   if (slowAnswers.length) row.details.push(`webhook answers slower than 5 s: ${slowAnswers.join('; ')}`);
   replicaNotes(s, row);

@@ -16,6 +16,7 @@ import type { Logger } from '../../src/util/log.js';
 import type { Metrics } from '../../src/util/metrics.js';
 import { renderTelegram, type TelegramOut } from './telegram-html.js';
 import { TelegramSender, type SenderOptions } from './telegram-sender.js';
+import type { Prebooked } from '../../src/services/send-slots.js';
 import { mapUpdate, unusableUpdate } from './telegram-update.js';
 import type { Reply } from '../../src/core/types.js';
 import { OutletError, type Outlet } from '../../src/services/outlet.js';
@@ -190,6 +191,7 @@ export class TelegramChannel {
       const mapped = mapUpdate(row.payload as Update, this.username);
       let outs = row.replies as TelegramOut[] | null;
       let chatId = row.chatId ?? '';
+      let booked: Prebooked | undefined;
       if (mapped.kind === 'ignore') {
         if (mapped.callbackQueryId) await this.answer(mapped.callbackQueryId);
         await inbox.markDone(row);
@@ -206,15 +208,22 @@ export class TelegramChannel {
         // The row is the dedupe (Telegram's update_id is unique): replies and the state go into it together.
         const res = await answerUpdate(this.o.pipeline, mapped.msg, row.attempts, { inbox: true });
         outs = renderTelegram(res.replies);
-        if ((await inbox.saveReplies(row, outs, res.state)) === 'taken') return;
+        // The first reply's send slot is booked in the same statement (a database clock): no booking of its own.
+        // A retry that finds the replies stored books as usual.
+        const pre = outs.length ? this.sender.prebook(chatId) : undefined;
+        const also = pre && { ...pre, read: (r: Record<string, unknown>) => (booked = pre.read(r)) };
+        if ((await inbox.saveReplies(row, outs, res.state, also)) === 'taken') return;
         row = { ...row, sent: 0 };
       }
       if (mapped.callbackQueryId) await this.answer(mapped.callbackQueryId);
       for (let i = row.sent; i < outs.length; i++) {
-        const result = await this.sender.send(chatId, outs[i]!);
+        const result = await this.sender.send(chatId, outs[i]!, booked);
+        booked = undefined;
         this.o.metrics?.deliveries.inc({ platform: 'telegram', result });
         if (result === 'unreachable' || i === outs.length - 1) break;
-        await inbox.markSent(row, i + 1);
+        // The next reply's slot is booked with this one's "sent" mark.
+        const pre = this.sender.prebook(chatId);
+        await inbox.markSent(row, i + 1, pre && { ...pre, read: (r: Record<string, unknown>) => (booked = pre.read(r)) });
       }
       // The done mark is the last reply's "sent" mark too: one write instead of two.
       await inbox.markDone(row);

@@ -4,7 +4,7 @@
  * (bot blocked, kicked from the group) marks the recipient unreachable instead of failing.
  */
 import type { Telegram } from 'telegraf';
-import { SendSlots, type SlotOptions } from '../../src/services/send-slots.js';
+import { SendSlots, type Prebooked, type SlotOptions } from '../../src/services/send-slots.js';
 import type { Logger } from '../../src/util/log.js';
 import type { TelegramOut } from './telegram-html.js';
 
@@ -57,14 +57,20 @@ export class TelegramSender {
     await this.slots.take(chatId);
   }
 
-  async send(chatId: string, out: TelegramOut): Promise<SendResult> {
-    return (await this.deliver(chatId, out)).result;
+  /** The next send to `chatId` booked inside a statement of the caller's (see SendSlots.prebook). */
+  prebook(chatId: string): ReturnType<SendSlots['prebook']> {
+    return this.slots.prebook(chatId);
+  }
+
+  /** `booked`: the slot prebook gave for this message (its first attempt). */
+  async send(chatId: string, out: TelegramOut, booked?: Prebooked): Promise<SendResult> {
+    return (await this.deliver(chatId, out, this.maxRetries, booked)).result;
   }
 
   /** Like send, with the id of the message when it was sent; `maxRetries` lowers the retry budget for callers that retry themselves. */
-  async deliver(chatId: string, out: TelegramOut, maxRetries = this.maxRetries): Promise<{ result: SendResult; messageId?: number }> {
+  async deliver(chatId: string, out: TelegramOut, maxRetries = this.maxRetries, booked?: Prebooked): Promise<{ result: SendResult; messageId?: number }> {
     for (let attempt = 0; ; attempt++) {
-      await this.slots.take(chatId);
+      await this.slots.take(chatId, attempt === 0 ? booked : undefined);
       try {
         const message = await this.telegram.callApi(
           'sendMessage',

@@ -28,6 +28,7 @@ export interface PipelineDeps extends HandlerServices {
   classify: (text: string) => NluResult;
   /** The optional model's second opinion on what the offline classifier is unsure about. */
   understand?: (text: string, offline: NluResult, userId: number, deadline?: LlmDeadline) => Promise<NluResult>;
+  /** Per-person limit; with shared buckets they must live in the users' database (its take joins UserStore.enter's statement). */
   rateLimiter?: RateLimiter;
 }
 
@@ -117,8 +118,13 @@ export class Pipeline {
       if (claim.kind === 'busy') return { replies: [], duplicate: true, locale: guessed ?? 'zh' };
       if (claim.kind === 'stale') log.warn('handling an update again after an attempt that did not finish');
     } else if (takeOver) log.warn('handling an inbox row again after an attempt that did not finish');
-    // The rate limit's token and the person's row are independent: one round trip's wait for both.
-    const [entered, allowed] = await Promise.all([users.enter(msg.platform, msg.userId, guessed ?? 'zh'), this.limiter.take(`${msg.platform}:${msg.userId}`)]);
+    // The rate limit's token and the person's row: with shared buckets one statement for both
+    // (the limiter's database is the users' one, see PipelineDeps.rateLimiter).
+    const rateKey = `${msg.platform}:${msg.userId}`;
+    const take = this.limiter.sharedTake(rateKey);
+    const [entered, allowed] = take
+      ? await users.enter(msg.platform, msg.userId, guessed ?? 'zh', take).then((e) => [e, e.allowed] as const)
+      : await Promise.all([users.enter(msg.platform, msg.userId, guessed ?? 'zh'), this.limiter.take(rateKey)]);
     let user = entered.user;
     const state = entered.state;
     // An organiser typing the English version of an announcement has not switched language.

@@ -5,7 +5,7 @@
  * one they live in this process, on the injected clock (tests, tools). Both are bounded: a bucket
  * that is full again is dropped (in memory at once when many, in the database by `prune`).
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 
 export interface RateLimiterOptions {
@@ -29,26 +29,32 @@ export class RateLimiter {
 
   /** Takes one token from `key`'s bucket; false when it is empty (the caller refuses). */
   async take(key: string): Promise<boolean> {
-    const k = `${this.opts.scope ?? 'rate'}:${key}`;
-    return this.opts.database ? this.takeShared(this.opts.database, k) : this.takeLocal(k);
+    const shared = this.sharedTake(key);
+    return shared ? (await this.opts.database!.rows(shared)).length === 1 : this.takeLocal(`${this.opts.scope ?? 'rate'}:${key}`);
   }
 
   /**
+   * With shared buckets: the take as one data-modifying statement, for a caller that runs it inside
+   * a statement of its own on the same database (UserStore.enter, as a CTE) so the take costs no
+   * round trip of its own. It yields one row exactly when the take succeeded. Undefined with
+   * memory buckets (call `take`).
+   *
    * Insert a bucket with one token taken, or refill the existing one and take a token only if one
-   * is there (the WHERE): a row comes back exactly when the take succeeded.
+   * is there (the WHERE).
    */
-  private async takeShared(database: Pick<Database, 'rows'>, key: string): Promise<boolean> {
+  sharedTake(key: string): SQL | undefined {
+    if (!this.opts.database) return undefined;
+    const k = `${this.opts.scope ?? 'rate'}:${key}`;
     const cap = this.opts.capacity;
     const rate = this.opts.refillPerSecond;
     const refilled = sql`least(${cap}::float8, b.tokens + greatest(0, extract(epoch from (now() - b.at)))::float8 * ${rate}::float8)`;
-    const rows = await database.rows(sql`
+    return sql`
       insert into rate_buckets as b (key, tokens, at, full_at)
-      values (${key}, ${cap - 1}::float8, now(), now() + make_interval(secs => ${1 / rate}::float8))
+      values (${k}, ${cap - 1}::float8, now(), now() + make_interval(secs => ${1 / rate}::float8))
       on conflict (key) do update
         set tokens = ${refilled} - 1, at = now(), full_at = now() + make_interval(secs => (${cap}::float8 - ${refilled} + 1) / ${rate}::float8)
         where ${refilled} >= 1
-      returning 1 as ok`);
-    return rows.length === 1;
+      returning 1 as ok`;
   }
 
   private takeLocal(key: string): boolean {

@@ -8,7 +8,7 @@
  * recorded as `rejected` without its payload and counted, so the channel can acknowledge it and the
  * platform stops redelivering it; a database that does not answer still throws, so it retries.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { storable, storableText, UnstorableError } from '../core/sanitize.js';
 import { isDataError, type Database } from '../db/database.js';
 import { inboundUpdates } from '../db/schema.js';
@@ -130,27 +130,53 @@ export class InboxStore {
    * a pipeline run with `inbox`) in the same statement: a retry finds both or neither, so a handled
    * message is never handled again from the state it already changed. 'taken' when replies were
    * stored meanwhile by another attempt (a lease lost under load): this attempt sends nothing, the
-   * row comes back with those replies.
+   * row comes back with those replies. `also`: more of the same statement on this database (the
+   * first reply's send slot, SendSlots.prebook): its CTEs run with the write, `read` gets its
+   * columns, whatever the outcome.
    */
-  async saveReplies(r: InboxRow, replies: unknown[], state?: { userId: number; state: unknown }): Promise<'stored' | 'taken'> {
-    const save = sql`
+  async saveReplies(
+    r: InboxRow,
+    replies: unknown[],
+    state?: { userId: number; state: unknown },
+    also?: { ctes: SQL; columns: SQL; read(row: Record<string, unknown>): unknown },
+  ): Promise<'stored' | 'taken'> {
+    // `save` first: the statement is known by its start (bench:e2e --trace).
+    const ctes: SQL[] = [
+      sql`save as (
       update inbound_updates set status = 'sending', replies = ${JSON.stringify(replies)}::jsonb, sent = 0, updated_at = now()
       where platform = ${r.platform} and update_id = ${r.updateId} and replies is null
-      returning 1 as ok`;
-    const rows = await this.database.rows(
-      state
-        ? sql`with s as (
+      returning 1 as ok)`,
+    ];
+    if (state)
+      ctes.push(sql`s as (
             insert into conversations (user_id, state) values (${state.userId}, ${JSON.stringify(state.state)}::jsonb)
-            on conflict (user_id) do update set state = excluded.state, updated_at = now())
-          ${save}`
-        : save,
+            on conflict (user_id) do update set state = excluded.state, updated_at = now())`);
+    if (also) ctes.push(also.ctes);
+    const [row] = await this.database.rows<Record<string, unknown>>(
+      sql`with ${sql.join(ctes, sql`, `)} select exists (select 1 from save) as stored${also ? sql`, ${also.columns}` : sql``}`,
     );
-    return rows.length === 1 ? 'stored' : 'taken';
+    if (also) also.read(row ?? {});
+    return row?.stored === true ? 'stored' : 'taken';
   }
 
-  /** Recorded right after a message left; retried on the spot, since failing here means sending it again later. */
-  async markSent(r: InboxRow, sent: number): Promise<void> {
-    await persist(() => this.db.update(inboundUpdates).set({ sent, updatedAt: sql`now()` }).where(this.where(r)));
+  /**
+   * Recorded right after a message left; retried on the spot, since failing here means sending it
+   * again later. `also`: as in saveReplies (the next reply's send slot), read once the mark is in.
+   */
+  async markSent(r: InboxRow, sent: number, also?: { ctes: SQL; columns: SQL; read(row: Record<string, unknown>): unknown }): Promise<void> {
+    if (!also) {
+      await persist(() => this.db.update(inboundUpdates).set({ sent, updatedAt: sql`now()` }).where(this.where(r)));
+      return;
+    }
+    let row: Record<string, unknown> | undefined;
+    await persist(async () => {
+      [row] = await this.database.rows<Record<string, unknown>>(sql`
+        with mark as (
+          update inbound_updates set sent = ${sent}, updated_at = now() where platform = ${r.platform} and update_id = ${r.updateId}
+          returning 1 as ok), ${also.ctes}
+        select exists (select 1 from mark) as marked, ${also.columns}`);
+    });
+    also.read(row ?? {});
   }
 
   /** Finished: after the last reply left (its "sent" mark is this one), or with nothing to send. */

@@ -2,10 +2,11 @@
  * Send pacing: a platform's overall limit (slots `intervalMs` apart on the platform's clock row: a
  * smooth rate with no bursts) and one send per `keyIntervalMs` per chat, booked together. The
  * database clock holds both for every process on the database (replicas included) with one
- * statement per send, on the database's clock; the memory clock does the same for one process
+ * statement per send (or none of its own when booked inside the inbox write: `statement`), on the
+ * database's clock; the memory clock does the same for one process
  * (tests and tools without a database). A 429 pushes a clock back for everyone.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 
 /**
@@ -13,6 +14,17 @@ import type { Database } from '../db/database.js';
  * passed). `busy`: the chat is not free yet, ask again in that many ms.
  */
 export type Booking = { wait: number } | { busy: number };
+
+/**
+ * A booking as parts of a statement the caller runs on the clock's database (InboxStore.saveReplies
+ * books the first reply's slot in the statement that stores the replies): `ctes` go into its WITH
+ * list, `columns` into its select list; `read` turns the row into the Booking.
+ */
+export interface BookingStatement {
+  ctes: SQL;
+  columns: SQL;
+  read(row: Record<string, unknown>): Booking;
+}
 
 export interface RateClock {
   /**
@@ -22,6 +34,8 @@ export interface RateClock {
   book(scope: string, intervalMs: number, key: string, keyIntervalMs: number): Promise<Booking>;
   /** Nobody sends on `key` (a scope or a chat) for `ms` (a platform's retry_after). */
   pause(key: string, ms: number): Promise<void>;
+  /** The same booking as `book`, to run inside another statement on the clock's database (database clocks only). */
+  statement?(scope: string, intervalMs: number, key: string, keyIntervalMs: number): BookingStatement;
 }
 
 export class DbRateClock implements RateClock {
@@ -45,10 +59,16 @@ export class DbRateClock implements RateClock {
    * (its overall slot goes unused, which only lowers the rate).
    */
   async book(scope: string, intervalMs: number, key: string, keyIntervalMs: number): Promise<Booking> {
+    const st = this.statement(scope, intervalMs, key, keyIntervalMs);
+    const [row] = await this.database.rows<Record<string, unknown>>(sql`with ${st.ctes} select ${st.columns}`);
+    return st.read(row ?? {});
+  }
+
+  statement(scope: string, intervalMs: number, key: string, keyIntervalMs: number): BookingStatement {
     const g = intervalMs / 1000;
     const k = keyIntervalMs / 1000;
-    const [row] = await this.database.rows<{ now: number; at: number | null; chat: number | null; mine: boolean | null }>(sql`
-      with g as (
+    return {
+      ctes: sql`g as (
         insert into send_clock as c (key, next_at)
         select ${scope}, clock_timestamp() + make_interval(secs => ${g})
         where not exists (select 1 from send_clock s where s.key = ${key} and s.next_at > clock_timestamp())
@@ -59,18 +79,21 @@ export class DbRateClock implements RateClock {
         select ${key}, g.at + make_interval(secs => ${k}) from g
         on conflict (key) do update set next_at = case when c.next_at > excluded.next_at - make_interval(secs => ${k}) then c.next_at else excluded.next_at end
         returning next_at
-      )
-      select
-        (extract(epoch from clock_timestamp()) * 1000)::float8 as now,
-        (select extract(epoch from g.at) * 1000 from g)::float8 as at,
+      )`,
+      columns: sql`
+        (extract(epoch from clock_timestamp()) * 1000)::float8 as clock_now,
+        (select extract(epoch from g.at) * 1000 from g)::float8 as clock_at,
         coalesce((select extract(epoch from (ch.next_at - clock_timestamp())) * 1000 from ch),
-                 (select extract(epoch from (s.next_at - clock_timestamp())) * 1000 from send_clock s where s.key = ${key}))::float8 as chat,
-        (select ch.next_at = g.at + make_interval(secs => ${k}) from ch, g) as mine`);
-    const received = Date.now();
-    const lag = received - Number(row!.now);
-    this.offset = this.offset === undefined ? lag : Math.min(this.offset, lag);
-    if (row?.mine) return { wait: Number(row.at) + this.offset - received };
-    return { busy: Math.max(1, Number(row?.chat ?? 1)) };
+                 (select extract(epoch from (s.next_at - clock_timestamp())) * 1000 from send_clock s where s.key = ${key}))::float8 as clock_chat,
+        (select ch.next_at = g.at + make_interval(secs => ${k}) from ch, g) as clock_mine`,
+      read: (row) => {
+        const received = Date.now();
+        const lag = received - Number(row.clock_now);
+        this.offset = this.offset === undefined ? lag : Math.min(this.offset, lag);
+        if (row.clock_mine === true) return { wait: Number(row.clock_at) + this.offset - received };
+        return { busy: Math.max(1, Number(row.clock_chat ?? 1)) };
+      },
+    };
   }
 
   async pause(key: string, ms: number): Promise<void> {

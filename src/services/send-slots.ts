@@ -5,7 +5,14 @@
  * (replicas included), the memory clock for this process. A chat that must wait does not hold up
  * other chats, and one chat's sends leave in the order they asked.
  */
-import { MemoryRateClock, type RateClock } from './rate-clock.js';
+import { MemoryRateClock, type Booking, type BookingStatement, type RateClock } from './rate-clock.js';
+
+/** A slot booked ahead (SendSlots.prebook), for the one send it was booked for: hand it to `take`. */
+export interface Prebooked {
+  wait: number;
+  /** When the booking was read (this process's clock): the wait counts from there. */
+  readAt: number;
+}
 
 export interface SlotOptions {
   perKeyIntervalMs: number;
@@ -53,19 +60,49 @@ export class SendSlots {
     return `${this.scope}:${key}`;
   }
 
-  /** Waits until a slot for `key` is free and books it. */
-  async take(key: string): Promise<void> {
+  /**
+   * With a database clock: the booking of `key`'s next slot as parts of a statement the caller runs
+   * anyway on that database (InboxStore.saveReplies), so the send needs no booking statement of its
+   * own. `read` gives the slot to hand to `take` for that one send, or undefined when the chat was
+   * not free (the send then books as usual). Undefined with a memory clock. The slot counts as
+   * asked for when it is booked: a send of this process to the chat that asks later leaves later.
+   */
+  prebook(key: string): (Omit<BookingStatement, 'read'> & { read(row: Record<string, unknown>): Prebooked | undefined }) | undefined {
+    if (!this.clock.statement) return undefined;
+    const st = this.clock.statement(this.scope, this.interval(), this.chatKey(key), this.gap());
+    return {
+      ctes: st.ctes,
+      columns: st.columns,
+      read: (row) => {
+        const b = st.read(row);
+        return 'wait' in b ? { wait: b.wait, readAt: this.now() } : undefined;
+      },
+    };
+  }
+
+  private gap(): number {
+    return this.o.perKeyIntervalMs ? this.o.perKeyIntervalMs + SendSlots.KEY_MARGIN_MS : 0;
+  }
+
+  private interval(): number {
+    return (1000 / this.o.perSecond) * SendSlots.SHARED_MARGIN;
+  }
+
+  /** Waits until a slot for `key` is free and books it (`booked`: the slot prebook gave for this send). */
+  async take(key: string, booked?: Prebooked): Promise<void> {
     const prev = this.chain.get(key);
     let done!: () => void;
     const mine = new Promise<void>((r) => (done = r));
     this.chain.set(key, mine);
     try {
       await prev;
-      const gap = this.o.perKeyIntervalMs ? this.o.perKeyIntervalMs + SendSlots.KEY_MARGIN_MS : 0;
-      const interval = (1000 / this.o.perSecond) * SendSlots.SHARED_MARGIN;
+      const gap = this.gap();
+      const interval = this.interval();
       let slot: number;
+      let pre: Booking | undefined = booked && { wait: booked.wait - (this.now() - booked.readAt) };
       for (;;) {
-        const b = await this.clock.book(this.scope, interval, this.chatKey(key), gap);
+        const b = pre ?? (await this.clock.book(this.scope, interval, this.chatKey(key), gap));
+        pre = undefined;
         if ('busy' in b) {
           await this.sleep(b.busy);
           continue;

@@ -2,7 +2,7 @@
  * People, their dialogue state and the update dedupe log. Each method is one short statement or
  * transaction: nothing here is held open across a network call.
  */
-import { and, eq, getTableColumns, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { conversations, notices, patentInterests, processedUpdates, users } from '../db/schema.js';
 import type { Locale, Platform } from '../core/types.js';
@@ -129,12 +129,19 @@ export class UserStore {
   /**
    * What every message needs before it is handled, in one statement: the person (created, or marked
    * reachable again — writing to us means they unblocked the bot), their dialogue state, and whether
-   * notices wait for them (so only those few messages pay for taking them).
+   * notices wait for them (so only those few messages pay for taking them). `take`: a rate-limit
+   * take on this database (RateLimiter.sharedTake) run in the same statement; `allowed` says
+   * whether it got a token (true without `take`).
    */
-  async enter(platform: Platform, platformUserId: string, locale: Locale): Promise<{ user: User; state: ConversationState; notices: boolean }> {
-    // Reads only, for someone known and reachable (nearly every message): no write, no commit to wait for.
+  async enter(
+    platform: Platform,
+    platformUserId: string,
+    locale: Locale,
+    take?: SQL,
+  ): Promise<{ user: User; state: ConversationState; notices: boolean; allowed: boolean }> {
+    // Reads only, for someone known and reachable (nearly every message), apart from the take.
     const res = (await this.db.execute(sql`
-      with found as (
+      with ${take ? sql`took as (${take}), ` : sql``}found as (
         select * from ${users} where platform = ${platform} and platform_user_id = ${platformUserId}
       ), ins as (
         insert into ${users} (platform, platform_user_id, locale)
@@ -150,13 +157,14 @@ export class UserStore {
       )
       select u.*,
         (select c.state from ${conversations} c where c.user_id = u.id) as "entered_state",
-        exists (select 1 from ${notices} n where n.user_id = u.id and n.delivered_at is null) as "entered_notices"
+        exists (select 1 from ${notices} n where n.user_id = u.id and n.delivered_at is null) as "entered_notices"${take ? sql`,
+        exists (select 1 from took) as "entered_allowed"` : sql``}
       from u`)) as unknown as Record<string, unknown>[] | { rows: Record<string, unknown>[] };
     // PGlite answers { rows }, postgres.js an array; columns come back by their SQL names.
     const row = (Array.isArray(res) ? res : res.rows)[0]!;
     const user = Object.fromEntries(Object.entries(getTableColumns(users)).map(([key, col]) => [key, row[col.name] == null ? row[col.name] : col.mapFromDriverValue(row[col.name])])) as unknown as User;
     const state = typeof row.entered_state === 'string' ? JSON.parse(row.entered_state) : row.entered_state;
-    return { user, state: (state as ConversationState | null) ?? {}, notices: row.entered_notices === true };
+    return { user, state: (state as ConversationState | null) ?? {}, notices: row.entered_notices === true, allowed: take ? row.entered_allowed === true : true };
   }
 
   /** The platform refuses delivery to this person (blocked the bot); broadcasts skip them. */

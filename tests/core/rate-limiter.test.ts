@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../src/core/rate-limiter.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
+import { UserStore } from '../../src/services/user-store.js';
 import { DB_KINDS, openTestDb, type TestDb } from '../support/db.js';
 
 describe('RateLimiter in memory', () => {
@@ -50,6 +51,26 @@ for (const kind of DB_KINDS) {
       const limiters = [new RateLimiter({ ...opts, database: t.database }), new RateLimiter({ ...opts, database: other })];
       const got = await Promise.all(Array.from({ length: 20 }, (_, i) => limiters[i % 2]!.take('burst')));
       expect(got.filter(Boolean)).toHaveLength(5);
+    });
+
+    it('a take run inside the person\'s entry statement shares the bucket with plain takes', async () => {
+      const opts = { capacity: 4, refillPerSecond: 0.001, scope: 'user' };
+      const a = new RateLimiter({ ...opts, database: t.database });
+      const b = new RateLimiter({ ...opts, database: other });
+      const users = [new UserStore(t.database.db), new UserStore(other.db)];
+      // Ten messages of one person on two "replicas", half through the entry statement, half alone.
+      const got = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          i % 2 ? users[i % 4 === 1 ? 0 : 1]!.enter('telegram', 'rl-1', 'zh', (i % 4 === 1 ? a : b).sharedTake('telegram:rl-1')).then((e) => e.allowed) : (i % 4 ? b : a).take('telegram:rl-1'),
+        ),
+      );
+      expect(got.filter(Boolean)).toHaveLength(4);
+      // The entry statement still gives the person (made on the first message) and says "no" when the bucket is empty.
+      const e = await users[0]!.enter('telegram', 'rl-1', 'zh', a.sharedTake('telegram:rl-1'));
+      expect([e.user.platformUserId, e.allowed]).toEqual(['rl-1', false]);
+      // Without a take nothing is limited; memory buckets offer no statement to join.
+      expect((await users[0]!.enter('telegram', 'rl-1', 'zh')).allowed).toBe(true);
+      expect(new RateLimiter({ capacity: 1, refillPerSecond: 1 }).sharedTake('x')).toBeUndefined();
     });
 
     it("refills on the database's clock", async () => {

@@ -6,7 +6,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { DbRateClock, type RateClock } from '../../src/services/rate-clock.js';
-import { SendSlots } from '../../src/services/send-slots.js';
+import { InboxStore, type InboxRow } from '../../src/services/inbox-store.js';
+import { SendSlots, type Prebooked } from '../../src/services/send-slots.js';
 import { DB_KINDS, openTestDb, type TestDb } from '../support/db.js';
 
 /** Two handles on one database: a second pool where there is a server (PGlite has one connection). */
@@ -71,6 +72,53 @@ for (const kind of DB_KINDS) {
         used.sort((x, y) => x - y);
         expect(used).toHaveLength(6);
         for (let i = 1; i < used.length; i++) expect(used[i]! - used[i - 1]!).toBeGreaterThanOrEqual(INTERVAL);
+      } finally {
+        await close();
+      }
+    });
+
+    it("a slot booked in the statement that stores the replies keeps the chat's interval with plain bookings", async () => {
+      const [d1, d2, close] = await twoHandles(t);
+      try {
+        const INTERVAL = 250;
+        const used: number[] = [];
+        const recording = (clock: DbRateClock): RateClock => ({
+          pause: (key, ms) => clock.pause(key, ms),
+          statement: (...a) => clock.statement(...a),
+          async book(scope, interval, key, keyInterval) {
+            const b = await clock.book(scope, interval, key, keyInterval);
+            if ('wait' in b) used.push(Date.now() + b.wait);
+            return b;
+          },
+        });
+        const slots = [d1, d2].map((d) => new SendSlots({ perSecond: 30, perKeyIntervalMs: INTERVAL, shared: { clock: recording(new DbRateClock(d)), key: 'relay2' } }));
+        const inboxes = [d1, d2].map((d) => new InboxStore(d));
+        let n = 0;
+        // One inbox row answered on replica i: replies stored with the first one's slot, then sent on it.
+        const answered = async (i: number) => {
+          const row: InboxRow = { platform: 'telegram', updateId: `pre-${n++}`, chatId: '912345', payload: {}, status: 'pending', attempts: 1, replies: null, sent: 0 };
+          await inboxes[i]!.accept(row.platform, row.updateId, row.chatId, {});
+          const pre = slots[i]!.prebook('912345')!;
+          let booked: Prebooked | undefined;
+          const also = { ...pre, read: (r: Record<string, unknown>) => (booked = pre.read(r)) };
+          expect(await inboxes[i]!.saveReplies(row, [{ text: 'a' }], undefined, also)).toBe('stored');
+          const mine = booked;
+          // Stored before: another attempt stores and sends nothing.
+          expect(await inboxes[i]!.saveReplies(row, [{ text: 'b' }])).toBe('taken');
+          if (mine) used.push(mine.readAt + mine.wait);
+          if (mine) prebooked++;
+          await slots[i]!.take('912345', mine);
+        };
+        let prebooked = 0;
+        // The chat is free for the first: its slot comes from the replies' statement.
+        await answered(0);
+        expect(prebooked).toBe(1);
+        await Promise.all([answered(1), answered(0), answered(1), ...[0, 1, 0, 1].map((i) => slots[i]!.take('912345'))]);
+        used.sort((x, y) => x - y);
+        expect(used).toHaveLength(8);
+        for (let i = 1; i < used.length; i++) expect(used[i]! - used[i - 1]!).toBeGreaterThanOrEqual(INTERVAL);
+        const stored = await d1.rows<{ replies: unknown }>(sql`select replies from inbound_updates where update_id like 'pre-%' order by update_id`);
+        expect(stored.map((r) => r.replies)).toEqual(Array.from({ length: 4 }, () => [{ text: 'a' }]));
       } finally {
         await close();
       }
