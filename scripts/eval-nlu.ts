@@ -12,7 +12,8 @@
  * Calibration: expected calibration error (10 equal-width bins over the answers that are not `unknown`),
  * accuracy of the answers at or above the LLM threshold (0.8: below it the model is asked), and the
  * wrong answers above 0.95.
- * Then the project's own robustness section (tests/nlu/robust.jsonl: typos, homophones, Traditional
+ * Then the project's own robustness sections (tests/nlu/robust.jsonl, robust-2.jsonl with its halves apart,
+ * robust-3.jsonl; robust.jsonl: typos, homophones, Traditional
  * characters, negation, references to results, expo sub-questions, bare nouns, talking to the platform),
  * per kind, with the reference and sub-question each row expects. Without ../shared it says so in one
  * line and prints only that section.
@@ -36,6 +37,8 @@ const path = resolve(process.cwd(), fileArg ?? resolve(root, '../shared/nlu/dev.
 const ROBUST = resolve(root, 'tests/nlu/robust.jsonl');
 /** A second set written apart from the templates (#19): its first half guided tuning, its second half is the unseen check. */
 const ROBUST_2 = resolve(root, 'tests/nlu/robust-2.jsonl');
+/** A third set, written after the tuning on robust-2 and never tuned on: the honest check of generalisation. */
+const ROBUST_3 = resolve(root, 'tests/nlu/robust-3.jsonl');
 /** The confidence below which the service asks the LLM (LLM_CONFIDENCE's default). */
 const LLM_THRESHOLD = 0.8;
 const KEYS = ['province', 'patentType', 'leadType', 'patentNumber', 'ipc'] as const satisfies readonly (keyof Entities)[];
@@ -63,6 +66,7 @@ if (!existsSync(path)) {
   console.error(`eval:nlu: ${path} not found (the labelled dev set sits beside the project in ../shared/nlu; or pass a JSONL file); the project's own section follows`);
   robustSection(ROBUST);
   robustSection(ROBUST_2, true);
+  robustSection(ROBUST_3);
   process.exit(2);
 }
 const rows: Gold[] = readRows(path);
@@ -149,6 +153,7 @@ for (const [key, texts] of [...confusions].sort((a, b) => b[1].length - a[1].len
 if (!useLlm) {
   robustSection(ROBUST);
   robustSection(ROBUST_2, true);
+  robustSection(ROBUST_3);
 }
 
 interface Scored {
