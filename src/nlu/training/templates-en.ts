@@ -205,4 +205,10 @@ export const EN_SETS: TemplateSet[] = [
     '[ok|okay|great|cool|got it|perfect|alright][,| ][thanks|thank you|thx|bye|see you|cheers][!|.|]',
     '[bye|goodbye|see you|see ya|bye for now|talk later|catch you later][!|.| then|]',
   ] },
+  // Asking to attend is signing up (the fee and opening-time templates above also say "attend").
+  { intent: 'register_expo', lang: 'en', n: 50, templates: [
+    '[can i|could i|can we|could we|may i|may we] [attend|join|come to|go to|take part in|participate in] the [expo|fair|exhibition|patent expo][ in {c}| this year| too|][?|]',
+    '[count me in|count us in|put us down|add me|add us] for the [expo|fair|exhibition][, we are a team from {c}|, we are a company from {c}| please|]',
+    '[i|we] [would like|want|wish|plan] to [attend|join|come to] the [expo|fair][ as visitors| as exhibitors| in {c}|]',
+  ] },
 ];
