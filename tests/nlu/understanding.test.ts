@@ -86,13 +86,25 @@ describe('negation and contrast', () => {
     ['我不是要卖专利，就是问问税', 'explain_policy'],
     ["I don't want to sell my patent, just asking about tax", 'explain_policy'],
     ['我们不打算出售专利，就想查查有哪些储能专利', 'search_patents'],
+    ['我不是要退订，是想看看我报名了哪些展会', 'my_registrations'],
+    ['不是问补贴，帮我找找河南的储能专利', 'search_patents'],
+    ["I'm not buying, I want to sell my drone patent", 'submit_lead'],
   ])('%s → %s, below the LLM threshold', (text, intent) => {
     const r = classify(text);
     expect(r.intent).toBe(intent);
     expect(r.confidence).toBeLessThan(0.8);
   });
 
-  it('a declined trade alone starts no lead; a wanted one still does', () => {
+  it('after 不想 / 不要 the next clause is the remedy, not a contrast: it is read as it stands', () => {
+    expect(classify('我不想再收到推送了，帮我关掉').intent).toBe('unsubscribe');
+    expect(maskNegated('我不想再收到推送了，帮我关掉').negated).toBe(false);
+  });
+
+  it('a third party selling is a complaint, not a sale', () => {
+    expect(classify('somebody on a shopping site is selling copies of my design patent').entities.leadType).toBe('protect');
+  });
+
+    it('a declined trade alone starts no lead; a wanted one still does', () => {
     expect(classify("I don't want to sell my patent").intent).not.toBe('submit_lead');
     expect(classify('我想卖掉我的发明专利').intent).toBe('submit_lead');
   });
