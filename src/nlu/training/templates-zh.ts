@@ -234,4 +234,10 @@ export const ZH_SETS: TemplateSet[] = [
     '[好的|好滴|好嘞|收到|明白了|知道了|ok|OK][，| |][拜拜|再见|回头见|谢谢|多谢|辛苦][啦|了|～|！|]',
     '[拜拜|再见|回头见|下次见|先这样][啦|了|～|！|哈|]',
   ] },
+  // A request whose only object is a pronoun (那件事怎么搞) names nothing the platform does: unknown, so the
+  // model (when configured) is asked or the user is asked to say more, rather than a guess.
+  { intent: 'unknown', lang: 'zh', n: 40, bare: true, templates: [
+    '[呃|额|emmm|就是|请问][，| |…][那件|这件|那个|这个][事|事情|玩意儿|问题][怎么搞|怎么整|咋整|咋办|怎么说|咋弄][啊|呢|？|]',
+    '[这个|那个|这事|那事][怎么搞|咋整|怎么整|该咋办][啊|呢|？|]',
+  ] },
 ];
