@@ -12,7 +12,8 @@
  * Calibration: expected calibration error (10 equal-width bins over the answers that are not `unknown`),
  * accuracy of the answers at or above the LLM threshold (0.8: below it the model is asked), and the
  * wrong answers above 0.95.
- * Then the project's own robustness section (tests/nlu/robust.jsonl: typos, homophones, Traditional
+ * Then the project's own robustness sections (tests/nlu/robust.jsonl, robust-2.jsonl with its halves apart,
+ * robust-3.jsonl; robust.jsonl: typos, homophones, Traditional
  * characters, negation, references to results, expo sub-questions, bare nouns, talking to the platform),
  * per kind, with the reference and sub-question each row expects. Without ../shared it says so in one
  * line and prints only that section.
@@ -34,6 +35,10 @@ const useLlm = args.includes('--llm');
 const fileArg = args.find((a) => !a.startsWith('--'));
 const path = resolve(process.cwd(), fileArg ?? resolve(root, '../shared/nlu/dev.jsonl'));
 const ROBUST = resolve(root, 'tests/nlu/robust.jsonl');
+/** A second set written apart from the templates (#19): its first half guided tuning, its second half is the unseen check. */
+const ROBUST_2 = resolve(root, 'tests/nlu/robust-2.jsonl');
+/** A third set, written after the tuning on robust-2 and never tuned on: the honest check of generalisation. */
+const ROBUST_3 = resolve(root, 'tests/nlu/robust-3.jsonl');
 /** The confidence below which the service asks the LLM (LLM_CONFIDENCE's default). */
 const LLM_THRESHOLD = 0.8;
 const KEYS = ['province', 'patentType', 'leadType', 'patentNumber', 'ipc'] as const satisfies readonly (keyof Entities)[];
@@ -59,7 +64,9 @@ function pct(n: number, d: number): string {
 }
 if (!existsSync(path)) {
   console.error(`eval:nlu: ${path} not found (the labelled dev set sits beside the project in ../shared/nlu; or pass a JSONL file); the project's own section follows`);
-  robustSection();
+  robustSection(ROBUST);
+  robustSection(ROBUST_2, true);
+  robustSection(ROBUST_3);
   process.exit(2);
 }
 const rows: Gold[] = readRows(path);
@@ -143,7 +150,11 @@ for (const [key, texts] of [...confusions].sort((a, b) => b[1].length - a[1].len
   for (const t of texts.slice(0, 4)) console.log(`      ${JSON.stringify(t)}`);
 }
 
-if (!useLlm) robustSection();
+if (!useLlm) {
+  robustSection(ROBUST);
+  robustSection(ROBUST_2, true);
+  robustSection(ROBUST_3);
+}
 
 interface Scored {
   ok: boolean;
@@ -167,13 +178,18 @@ function calibration(answers: readonly Scored[]): void {
   const overconfident = taken.filter((a) => !a.ok && a.confidence > 0.95);
   console.log(`calibration: ECE ${ece.toFixed(3)} over ${taken.length} answers (unknown left out)`);
   console.log(`  at/above the LLM threshold ${LLM_THRESHOLD}: ${sure.filter((a) => a.ok).length}/${sure.length} = ${pct(sure.filter((a) => a.ok).length, sure.length)} correct; below it (the model is asked): ${taken.length - sure.length}`);
-  console.log(`  wrong answers above 0.95: ${overconfident.length}`);
+  console.log(`  wrong answers above 0.95: ${overconfident.length}; at/above ${LLM_THRESHOLD}: ${sure.filter((a) => !a.ok).length}`);
   for (const a of overconfident.slice(0, 6)) console.log(`      ${a.confidence.toFixed(3)} ${a.intent}: ${JSON.stringify(a.text)}`);
 }
 
-/** The project's own set (tests/nlu/robust.jsonl), per kind: intent, entities, and the expected reference / sub-question. */
-function robustSection(): void {
-  const set = readRows(ROBUST);
+/**
+ * One of the project's own sets, per kind: intent, entities, and the expected reference / sub-question.
+ * `halves` also prints the first and second half of the file apart (robust-2: tuned on the first, the second kept unseen).
+ */
+function robustSection(file: string, halves = false): void {
+  if (!existsSync(file)) return void console.log(`\n${file}: not found`);
+  const set = readRows(file);
+  const fully: boolean[] = [];
   const kinds = new Map<string, { n: number; ok: number; errors: string[] }>();
   const answers: Scored[] = [];
   for (const row of set) {
@@ -183,6 +199,7 @@ function robustSection(): void {
     const refOk = row.ref === undefined || JSON.stringify(resultReference(norm)) === JSON.stringify(row.ref);
     const subOk = row.sub === undefined || expoSubQuestion(norm) === row.sub;
     const ok = got.intent === row.intent && entitiesOk && refOk && subOk;
+    fully.push(ok);
     const k = kinds.get(row.kind ?? '?') ?? { n: 0, ok: 0, errors: [] };
     k.n++;
     if (ok) k.ok++;
@@ -191,7 +208,14 @@ function robustSection(): void {
     answers.push({ ok: got.intent === row.intent, intent: got.intent, confidence: got.confidence, text: row.text });
   }
   const all = [...kinds.values()].reduce((a, k) => ({ n: a.n + k.n, ok: a.ok + k.ok }), { n: 0, ok: 0 });
-  console.log(`\nrobustness section (${ROBUST}): ${all.ok}/${all.n} = ${pct(all.ok, all.n)} fully right (intent, entities, reference, sub-question)`);
+  console.log(`\nrobustness section (${file}): ${all.ok}/${all.n} = ${pct(all.ok, all.n)} fully right (intent, entities, reference, sub-question)`);
+  if (halves) {
+    const mid = Math.ceil(set.length / 2);
+    const count = (from: number, to: number): number => fully.slice(from, to).filter(Boolean).length;
+    const intents = (from: number, to: number): number => answers.slice(from, to).filter((a) => a.ok).length;
+    console.log(`  first half (lines 1-${mid}, seen while tuning): ${count(0, mid)}/${mid} fully right, intent ${intents(0, mid)}/${mid}`);
+    console.log(`  second half (lines ${mid + 1}-${set.length}, unseen): ${count(mid, set.length)}/${set.length - mid} fully right, intent ${intents(mid, set.length)}/${set.length - mid}`);
+  }
   for (const [kind, k] of kinds) {
     console.log(`  ${kind.padEnd(13)} ${k.ok}/${k.n}`);
     for (const e of k.errors) console.log(`      ${e}`);

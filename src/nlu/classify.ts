@@ -14,6 +14,7 @@
  * The lead type of a `submit_lead` is chosen the same way from the lead cues and the lead-type model.
  */
 import { INTENTS, type Entities, type Intent, type NluResult } from '../core/intents.js';
+import { colloquial } from './colloquial.js';
 import { extractNormalized, leadCueScores, topicFromSpans } from './entities.js';
 import { features } from './features.js';
 import { expoSubQuestion } from './expo-question.js';
@@ -41,6 +42,9 @@ const LEAD_MODEL_W = 1;
 
 /** The highest confidence of a reading that rests on a negation rule (below the LLM threshold, 0.8). */
 const NEGATED_CONFIDENCE = 0.75;
+
+/** Words of a detail only an event has, so that a question naming it is about the expo without saying "expo". */
+const EXPO_ONLY = /签到|入场|进场|检票|门票|参展|展位|\b(?:check[- ]?in|doors? open|admission|entry tickets?)\b/;
 
 /** Tie-break: the more specific intent first. */
 const PRIORITY: readonly Intent[] = [
@@ -120,7 +124,8 @@ export function explain(text: string): Explained {
   // What a negation with contrast rules out ("不是要卖，就是问问税") is not read as the request.
   const negation = maskNegated(norm);
   // Cue text: spaces between Chinese characters dropped ("取消 订阅" → "取消订阅").
-  const full = negation.text.replace(/(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])/g, '');
+  // Chat spellings folded (啥 → 什么, thx → thanks): cues are written in the standard forms.
+  const full = colloquial(negation.text.replace(/(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])/g, ''));
   // Who the user says they are (我们是代理机构 / we are an investor) is not what they ask for.
   const cue = full.replace(ROLE_STATEMENT, (m) => ' '.repeat(m.length));
   const found = (k: keyof Entities): boolean => entities[k] !== undefined;
@@ -161,6 +166,8 @@ export function explain(text: string): Explained {
   if (scores.expo_info > 0 && scores.subscribe < 5 && EXPO_QUESTION.test(cue)) scores.expo_info += 2.5;
   // A named detail (deadline, check-in, capacity, venue, fee) of the expo, or of its registration, is asked about.
   const sub = expoSubQuestion(cue);
+  // Some details belong to an event only (签到, 入场, 门票, check-in, doors open): asked alone, they are about the expo.
+  if (sub && scores.expo_info === 0 && EXPO_ONLY.test(cue)) scores.expo_info += 2;
   // ("帮我预约参观名额" still books: a clear booking request outweighs the detail it names.)
   const booking = scores.register_expo >= 5 && sub !== 'deadline';
   if (sub && !booking && scores.subscribe < 5 && scores.cancel_registration < 4.5 && (scores.expo_info > 0 || (sub === 'deadline' && scores.register_expo > 0))) {

@@ -41,7 +41,8 @@ export const LEAD_CUES: Record<TextLeadType, Cue[]> = {
     c(/(?<!不|不想|不会|不打算|拍|买)卖(?!家|方|主|了吗|票)/, 3.5),
     c(/(?<!不)(?:想|要|打算|准备|愿意|希望)(?:把.{0,16})?卖/, 4.5),
     c(/(?:找|寻找|求)(?:个|一个)?买(?:家|方|主)/, 5.5),
-    c(/\b(?:sell|selling|for sale|transfer (?:my|our)|monetize|find (?:a )?buyers?|looking for (?:a )?buyers?|list (?:my|our))\b/, 4.5),
+    // ("someone on taobao is selling a ripoff": a third party selling is the user's complaint, not a sale.)
+    c(/\b(?:sell|(?<!\b(?:someone|somebody|they|others|competitors?|companies|company|people|factories|factory|sellers?|shops?|stores?)\b[\w ]{0,24}\b(?:is|are|keeps?|been|now|still) )selling|for sale|transfer (?:my|our)|monetize|find (?:a )?buyers?|looking for (?:a )?buyers?|list (?:my|our))\b/, 4.5),
     c(/\b(?:someone|somebody|anyone|a company|buyers?) (?:to|who (?:will|would|can|wants to)) (?:buy|purchase|acquire|take)\b/, 5.5),
   ],
   demand: [
@@ -54,7 +55,7 @@ export const LEAD_CUES: Record<TextLeadType, Cue[]> = {
   protect: [
     c(/(?:一样|相同|类似|同样|一模一样)的产品|未经(?:我们|我方|我)?(?:的)?(?:授权|许可|允许|同意)|\bwithout (?:our |my )?(?:permission|authori[sz]ation|consent|a licen[cs]e)\b|\bsame (?:product|design) as (?:our|mine|my)\b/, 5.5),
     c(/侵权|维权|抄袭|模仿|照抄|仿造|盗版|仿冒|假冒|盗用|山寨|仿制|冒用|剽窃|被抄|被仿|被盗|起诉|诉讼|打官司|告他们|维护.{0,4}权益|保护我的专利/, 5.5),
-    c(/\b(?:infring\w*|counterfeit\w*|cop(?:ied|ying|ycat)|(?:company|companies|someone|somebody|factory|factories|competitors?|they|people) (?:\w+ )?cop(?:y|ies)|knock-?offs?|rip-?offs?|pirat\w*|stole|stolen|lawsuit|sue|suing|litigation|enforce\w*)\b/, 5.5),
+    c(/\b(?:infring\w*|counterfeit\w*|cop(?:ied|ying|ycat)|(?:company|companies|someone|somebody|factory|factories|competitors?|they|people) (?:\w+ )?cop(?:y|ies)|knock-?offs?|rip-?offs?|(?:copies|fakes|imitations|clones) of (?:my|our)|pirat\w*|stole|stolen|lawsuit|sue|suing|litigation|enforce\w*)\b/, 5.5),
   ],
 };
 
@@ -107,7 +108,7 @@ export const INTENT_CUES: Record<Exclude<Intent, 'unknown' | 'submit_lead'>, Cue
     c(/注册|预约|参观|参加/, 2.5),
     c(/(?:帮我|给我|帮我们|给我们|我想|我要|我们想|我们要)(?:预约|预定|预订|登记|报名)/, 5),
     c(/以.{0,4}(?:投资人|投资方|买方|专利权人|观众|展商|参展商|机构)(?:的)?身份|\bas an? (?:investor|buyer|patentee|visitor|exhibitor|agency|attendee)\b/, 3),
-    c(/\b(?:sign (?:me |us )?up|register|enrol+|enrol+ment|rsvp|exhibitor|count (?:me|us) in|book (?:me |us )?(?:a |an )?(?:booth|stand|ticket|seat|spot|place))\b/, 4),
+    c(/\b(?:sign (?:me |us )?up(?! (?:for|to) (?:the |your |a |some )?(?:newsletters?|updates|news|alerts|notifications|announcements|mailing list))|register|enrol+|enrol+ment|rsvp|exhibitor|count (?:me|us) in|book (?:me |us )?(?:a |an )?(?:booth|stand|ticket|seat|spot|place))\b/, 4),
     c(/\b(?:register|sign (?:me |us )?up|enrol+) (?:me |us )?(?:for|at|to) (?:the |this |next )?(?:expo|fair|exhibition|event)\b/, 2),
     c(/\b(?:registration|attend|attending|participate|join)\b/, 2.5),
     c(/\b(?:can|may) (?:i|we) (?:attend|join|register|sign up|come|visit|participate)\b|\bi(?:'d| would| want to)? (?:like to |want to )?(?:attend|join|participate|visit)\b/, 2),

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Intent } from '../core/intents.js';
 import { findPatentNumber } from '../domain/patent-number.js';
+import { colloquial } from './colloquial.js';
 import { features } from './features.js';
 import { correctTypos, corrected } from './fuzzy.js';
 import type { TextLeadType } from './lexicon.js';
@@ -55,7 +56,7 @@ export const PATENT_NUMBER_MARK = '\ue000';
  */
 export function modelTextOf(norm: string, patentNumber?: { start: number; end: number }): string {
   const masked = patentNumber ? `${norm.slice(0, patentNumber.start)} ${PATENT_NUMBER_MARK} ${norm.slice(patentNumber.end)}` : norm;
-  return correctTypos(masked).replace(/(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])/g, '');
+  return colloquial(correctTypos(masked).replace(/(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])/g, ''));
 }
 
 export function modelText(text: string): string {

@@ -4,17 +4,23 @@
  * negated span, from the negation up to the contrast word, is blanked (same length, so entity offsets
  * stay valid), and the rest is read as the request. Without a contrast, a negated trade verb ("我不是要卖",
  * "I don't want to sell my patent") is blanked alone: what is left may be too little to act on, which is
- * better than starting the lead the user declined.
+ * better than starting the lead the user declined. After a comma, a plain "是想 / 是要 …" is a contrast too
+ * ("我不是要取消报名，是想看看我报了哪些").
  */
 
 const ZH =
-  /(?:并不是|并非|不是|不想|不打算|不准备|不要|没打算|没想|无意|不用|不会)[^。!！?？]{1,24}?(?=[，,;；、\s]*(?:我|我们)?(?:就是|只是|只想|就想|只要|而是|仅仅|仅是|仅想|其实|主要是|单纯|就问|只问|就看|只看|就查|只查|就了解|只了解|想问|问问))/g;
+  /(?:并不是|并非|不是|不想|不打算|不准备|不要|没打算|没想|无意|不用|不会)[^。!！?？]{1,24}?(?=[，,;；、\s]*(?:我|我们)?(?:就是|只是|只想|就想|只要|而是|仅仅|仅是|仅想|其实|主要是|单纯|就问|只问|就看|只看|就查|只查|就了解|只了解|想问|问问)|[，,;；、\s]+(?:我|我们)?(?:是想|是要|是来|是问))/g;
+/**
+ * After "不是 X，" a plain request (帮我…, 想知道…) is the contrast too: "不是问政策，帮我搜一下光伏专利". Not after
+ * 不想 / 不要, whose next clause is usually the remedy of what was declined ("不想收到推送，帮我关掉" unsubscribes).
+ */
+const ZH_NOT_THAT = /(?:并不是|不是)[^。!！?？]{1,24}?(?=[，,;；、\s]+(?:我|我们)?(?:想看看|想查|想了解|想知道|帮我|帮忙))/g;
 const EN =
-  /\b(?:i'?m not|i am not|we'?re not|we are not|not|i don'?t|i do not|we don'?t|we do not|i have no (?:intention|plans?) (?:of|to))\b(?: (?:want(?:ing)? to|looking to|trying to|going to|planning to|interested in|here to))?[^.;!?]{1,60}?(?=[,;.]?\s*(?:(?:i'?m|we'?re|i am|we are|i|we) )?(?:just|only|merely|simply|rather)\b|[,;]\s*but\b)/g;
+  /\b(?:i'?m not|i am not|we'?re not|we are not|not|i don'?t|i do not|we don'?t|we do not|i have no (?:intention|plans?) (?:of|to))\b(?: (?:want(?:ing)? to|looking to|trying to|going to|planning to|interested in|here to))?[^.;!?]{1,60}?(?=[,;.]?\s*(?:(?:i'?m|we'?re|i am|we are|i|we) )?(?:just|only|merely|simply|rather)\b|[,;]\s*but\b|[,;]\s*(?:i|we) (?:want|need|would like|'d like|am looking|'m looking) to\b)/g;
 
 const ZH_VERB = /(?:并不是|不是|不想|不打算|不准备|没打算|没想|无意)(?:要|想|打算|准备)?(?:卖|出售|转让|买|购买|收购|投资|入股|授权|许可|合作)/g;
 const EN_VERB =
-  /\b(?:don'?t|do not|doesn'?t|does not|not|never|no longer|won'?t|will not)(?: (?:want|wish|plan|intend|mean|looking|going|trying)(?: to)?)? (?:sell|buy|license|licence|invest|purchase|acquire|transfer|partner)\b/g;
+  /\b(?:don'?t|do not|doesn'?t|does not|not|never|no longer|won'?t|will not)(?: (?:want|wish|plan|intend|mean|looking|going|trying)(?: to)?)? (?:sell(?:ing)?|buy(?:ing)?|licen[cs](?:e|ing)|invest(?:ing)?|purchas(?:e|ing)|acquir(?:e|ing)|transfer(?:ring)?|partner(?:ing)?)\b/g;
 
 export interface Negation {
   /** The text with the negated span replaced by spaces. */
@@ -28,6 +34,6 @@ export function maskNegated(norm: string): Negation {
     negated = true;
     return ' '.repeat(m.length);
   };
-  const text = norm.replace(ZH, blank).replace(EN, blank).replace(ZH_VERB, blank).replace(EN_VERB, blank);
+  const text = norm.replace(ZH, blank).replace(ZH_NOT_THAT, blank).replace(EN, blank).replace(ZH_VERB, blank).replace(EN_VERB, blank);
   return { text, negated };
 }

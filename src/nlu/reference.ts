@@ -24,26 +24,40 @@ function zhNumber(s: string): number | undefined {
 const ZH_ORDINAL = /第\s*([一二两三四五六七八九十]{1,3}|\d{1,2})\s*(?:个|条|项|篇|件|款|份)?(?!届|次|天|年|期|名|批|代|季|轮|号|页|步|条规定|条的规定|章)/;
 const ZH_ORDINAL_CONTEXT = /点开|打开|展开|看看|看下|看一下|详情|详细|介绍|说说|讲讲|是什么|怎么样|呢|专利|结果|那个|这个|的|^\s*第\s*\S{1,3}\s*(?:个|条|项)?\s*$/;
 const ZH_LAST = /最后(?:一|那)(?:个|条|项)|倒数第一(?:个|条)?/;
-const ZH_TOPIC = /(?:刚才|刚刚|上面|前面|之前|你)(?:的|说的|推荐的|搜到的|列出的|发的|给的|提到的)?(?:那个|那条|那项|这个|那)?(?:关于)?([^，,。?？!！]{1,16}?)(?:的|那个|那条|那项)?(?:专利|那个|那条|那项|技术)(?:呢|吧|啊)?(?:详情|详细|说说|介绍一下)?\s*$/;
+/** What follows a reference to ask about it: 详细讲讲, 再说说, 展开看看, 是啥 … (or nothing). */
+const ZH_FOLLOW = '(?:再|给我|帮我|麻烦)?(?:详情|详细|具体)?(?:说说|讲讲|说一下|讲一下|介绍(?:一下|下)?|看看|看下|看一下|展开(?:看看|说说)?|点开(?:看看)?|打开(?:看看)?|是什么|是啥|怎么样|什么情况|情况)?(?:一下|下)?(?:呢|吧|啊|呀)?';
+/**
+ * 刚才/上面/之前 (你说的) 那个 X 的专利 [详细讲讲], or a message opening with 那个 X 的 and a follow-up verb
+ * ("那个锂电池的再说说"): group 1 is the bare 那个 opening, 2 the topic, 3 the head (的 alone needs a follow-up).
+ */
+const ZH_TOPIC = new RegExp(
+  `(?:(?:刚才|刚刚|上面|前面|之前)(?:你)?(?:的|说的|推荐的|搜到的|列出的|发的|给的|提到的)?(?:那个|那条|那项|这个|那)?|^\\s*(那个|那条|那项))(?:关于)?([^，,。?？!！]{1,16}?)(的?(?:专利|那个|那条|那项|技术|成果)|的)(?:呢|吧|啊)?(${ZH_FOLLOW})\\s*$`,
+);
+/** 头一个 / 最前面那个: the first result. */
+const ZH_FIRST = /头一(?:个|条|项)|最前面(?:那|的)(?:个|条|项)/;
+/** A bare number from the list, with 看 / 点开 before it or 号 / 条 after it ("3号", "看5", "open 4"). */
+const BARE = /^\s*(?:看看|看|点开|打开|选|open|show)?\s*(\d{1,2})\s*(?:号|条)?\s*(?:吧|呢|啊)?\s*[.。]?\s*$/;
 const LAW = /法|细则|条例|指南|规定|办法|公约/;
 
 const EN_ORD = /\b(?:the |that |no\.? ?|number |#)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|(\d{1,2})(?:st|nd|rd|th))\b(?: (one|result|item|entry|hit|link|patent|record)s?\b)?/;
 const EN_NUM = /(?:\b(?:number|no\.?|result|item)\s*|#)(\d{1,2})\b/;
-const EN_TOPIC = /\b(?:the|that) ([a-z][a-z -]{1,30}?) (?:one|patent|result)s? (?:you |that you )?(?:just |earlier |before )?(?:showed|listed|found|mentioned|sent|gave|shown|above|earlier|before)\b/;
+const EN_TOPIC = /\b(?:the|that) ([a-z][a-z -]{1,30}?) (?:one|patent|result)s? (?:from (?:before|earlier|the (?:list|results|last search))\b|(?:you |that you )?(?:just |earlier |before )?(?:showed|listed|found|mentioned|sent|gave|shown|above|earlier|before)\b)/;
 
 export function resultReference(norm: string): ResultReference | undefined {
   const s = norm.trim();
-  const bare = /^\s*(\d{1,2})\s*[.。]?\s*$/.exec(s);
+  const bare = BARE.exec(s);
   if (bare) return Number(bare[1]) >= 1 ? { index: Number(bare[1]) } : undefined;
   if (ZH_LAST.test(s)) return { index: -1 };
+  if (ZH_FIRST.test(s)) return { index: 1 };
   const zh = ZH_ORDINAL.exec(s);
   if (zh && !LAW.test(s.slice(Math.max(0, zh.index - 6), zh.index)) && ZH_ORDINAL_CONTEXT.test(s)) {
     const n = zhNumber(zh[1]!);
     if (n && n <= 50) return { index: n };
   }
   const topic = ZH_TOPIC.exec(s);
-  if (topic && /^(?:刚才|刚刚|上面|前面|之前)/.test(s.slice(topic.index))) {
-    const words = topic[1]!.replace(/^(?:那个|那条|那项|这个|的)+|(?:的)$/g, '').trim();
+  // A bare 那个 opening or a head of 的 alone is a reference only with a follow-up verb ("那个锂电池的专利有哪些" is a search).
+  if (topic && (topic[4] || (topic[1] === undefined && topic[3] !== '的'))) {
+    const words = topic[2]!.replace(/^(?:那个|那条|那项|这个|的)+|(?:的)$/g, '').trim();
     if (words) return { topic: words };
   }
   const en = EN_ORD.exec(s);

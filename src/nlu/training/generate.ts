@@ -4,6 +4,9 @@
  * byte for byte and a test checks the committed file is current.
  * Labels: the intent (and lead type) of the template set; entities from the slots that were filled.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { mulberry32 } from '../linear.js';
 import { PROVINCES, type Entities, type Intent } from '../../core/intents.js';
 import type { TextLeadType } from '../lexicon.js';
@@ -199,10 +202,19 @@ class Expander {
 
 export const TEMPLATE_SETS: readonly TemplateSet[] = [...ZH_SETS, ...EN_SETS, ...SCOPE_SETS];
 
-/** All template sets expanded; each set yields up to `n` lines not seen before in the corpus. */
+/** The texts of handwritten.jsonl beside this file (lower-cased), which the generator does not produce again. */
+function handwrittenTexts(): string[] {
+  const file = join(dirname(fileURLToPath(import.meta.url)), 'handwritten.jsonl');
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => (JSON.parse(l) as { text: string }).text.toLowerCase());
+}
+
+/** All template sets expanded; each set yields up to `n` lines not seen before in the corpus (hand-written lines included). */
 export function generate(seed = 20240611): Row[] {
   const ex = new Expander(seed);
-  const seen = new Set<string>();
+  const seen = new Set<string>(handwrittenTexts());
   const rows: Row[] = [];
   for (const set of TEMPLATE_SETS) {
     let made = 0;

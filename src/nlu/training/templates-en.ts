@@ -176,4 +176,39 @@ export const EN_SETS: TemplateSet[] = [
     '[my number is|call me at|my phone:|text me on] {n}',
     '{n}',
   ] },
+  // Expo sub-questions (deadline, check-in, capacity, venue, fee), with or without naming the expo.
+  { intent: 'expo_info', lang: 'en', n: 120, templates: [
+    '[when|what day] [does|will] [registration|sign-up|signup|booking] [close|end|stop][ for the expo| for the fair|][?|]',
+    '[is it too late|can i still|can we still|am i too late] [to register|register|sign up|to sign up|to book][ for the expo| for the fair|][?|]',
+    "[what's|what is] the [deadline|last day|closing date] [to register|for registration|to sign up][ for the expo| for the fair|][?|]",
+    'what time [does check-in open|do the doors open|does the expo open|can we check in|does entry start][ at the fair| at the expo|][?|]',
+    '[when|what time] [can we|can i|do we] [check in|get in|enter][ at the expo| at the fair|][?|]',
+    'how many [people|visitors|attendees|guests] can the [expo|fair|venue|hall] [hold|take|fit][?|]',
+    '[is|is the] [expo|fair|event] [full|sold out|fully booked|at capacity][ yet| already|][?|]',
+    '[how many|are there any|any] [spots|places|seats|tickets] left [for|at] the [expo|fair][?|]',
+    '[where exactly is|how do i get to|what is the address of|directions to] the [expo|fair|venue|exhibition hall][?|]',
+    '[which hall|which venue|what building] is the [expo|fair] in[?|]',
+    '[is the expo|is the fair|is entry|is admission] [free|paid|free of charge][?|]',
+    '[do i|do we|do visitors] [have to|need to] pay [to attend|for entry|for a ticket|to get in][ the expo| the fair|][?|]',
+    '[how much|what] [is the entrance fee|does a ticket cost|do tickets cost|is admission][ for the expo| for the fair|][?|]',
+  ] },
+  // References to the results just shown.
+  { intent: 'patent_detail', lang: 'en', n: 80, templates: [
+    '[tell me more about|show me|open|details on|more on|what about|more about] [the first|the second|the third|the 3rd|the 4th|the fifth|the last] [one|result|patent|item|][ please|]',
+    '[open|show|show me|details for|more on] [result|number|item|#][1|2|3|4|5][ please|]',
+    '[the|that] {t} [one|patent|result] [you just showed|you listed|from before|from earlier|above][ please|]',
+    '[who owns|who holds|is] the [first|second|third|last] [one|patent|result][ still valid|][?|]',
+  ] },
+  // Thanks and goodbyes: greet.
+  { intent: 'greet', lang: 'en', n: 40, bare: true, templates: [
+    '[thanks|thank you|thx|ty|cheers|many thanks|thanks a lot|thank you so much][!|.| :)| bot| mate|]',
+    '[ok|okay|great|cool|got it|perfect|alright][,| ][thanks|thank you|thx|bye|see you|cheers][!|.|]',
+    '[bye|goodbye|see you|see ya|bye for now|talk later|catch you later][!|.| then|]',
+  ] },
+  // Asking to attend is signing up (the fee and opening-time templates above also say "attend").
+  { intent: 'register_expo', lang: 'en', n: 50, templates: [
+    '[can i|could i|can we|could we|may i|may we] [attend|join|come to|go to|take part in|participate in] the [expo|fair|exhibition|patent expo][ in {c}| this year| too|][?|]',
+    '[count me in|count us in|put us down|add me|add us] for the [expo|fair|exhibition][, we are a team from {c}|, we are a company from {c}| please|]',
+    '[i|we] [would like|want|wish|plan] to [attend|join|come to] the [expo|fair][ as visitors| as exhibitors| in {c}|]',
+  ] },
 ];
