@@ -70,8 +70,12 @@ export function onlyModifier(c: Concept, title: string, others: Concept[]): bool
   return seen;
 }
 
-/** What a kind word (药物, 材料) adds to a record's coverage: like an action, it is half an object. */
-const KIND_WEIGHT = 0.5;
+/**
+ * What a kind word (药物, 材料) weighs in the score: not required and not coverage (a hydrogel for bone
+ * defects is a material without saying so), but a title naming the kind (…的药物) outweighs the
+ * subject's title match, so drugs for lung cancer lead diagnostic kits for it.
+ */
+const KIND_WEIGHT = 0.6;
 
 /** The title weight of a subject named only as a modifier: still above an abstract match. */
 const MODIFIER_ONLY = 0.75;
@@ -90,9 +94,7 @@ export function scoreDoc<T extends RankInput>(doc: T, concepts: Concept[], fullT
     const mixed = t === 0 && a === 0 && c.parts?.every((p) => p.optional || conceptIn(p, title) > 0 || conceptIn(p, abs) > 0) ? 0.8 : 0;
     const m = t > 0 ? 2 * t : a > 0 ? a : mixed;
     if (!c.optional && m > 0) coverage += conceptWeight(c);
-    // The kind of result wanted (药物 for 肺癌) is not required, but a record of that kind covers more.
-    else if (c.role === 'kind' && m > 0) coverage += KIND_WEIGHT;
-    score += c.optional ? 0.3 * m : m;
+    score += (c.role === 'kind' ? KIND_WEIGHT : c.optional ? 0.3 : 1) * m;
   }
   if (fullText && fullText.length >= 2 && title.includes(fullText)) score += 0.5;
   return { doc, score: coverage * 100 + score, coverage };
