@@ -20,7 +20,7 @@ export interface Glossary {
   /** Chinese forms used for segmentation. */
   zhWords: Set<string>;
   maxZhLen: number;
-  /** How needs are phrased (need-words.tsv): words to drop, effect verbs (form → canonical verb), actions. */
+  /** How needs are phrased (need-words.tsv): words to drop, effect verbs (form → canonical verb), actions, kinds. */
   need: NeedWords;
 }
 
@@ -28,16 +28,19 @@ export interface NeedWords {
   drop: Set<string>;
   effect: Map<string, string>;
   action: Set<string>;
+  /** The kind of thing wanted (药物, 材料, 试剂): it ranks, but the need's subject is what it is for. */
+  kind: Set<string>;
 }
 
 function loadNeedWords(file: string): NeedWords {
-  const need: NeedWords = { drop: new Set(), effect: new Map(), action: new Set() };
+  const need: NeedWords = { drop: new Set(), effect: new Map(), action: new Set(), kind: new Set() };
   for (const l of lines(file)) {
     const [kind, v] = l.split('\t');
     const forms = (v ?? '').split('|').map((s) => normText(s)).filter(Boolean);
     if (kind === 'drop') for (const f of forms) need.drop.add(f);
     else if (kind === 'effect') for (const f of forms) need.effect.set(f, forms[0]!);
     else if (kind === 'action') for (const f of forms) need.action.add(f);
+    else if (kind === 'kind') for (const f of forms) need.kind.add(f);
   }
   return need;
 }
@@ -59,13 +62,17 @@ export function loadGlossary(dir = GLOSSARY_DIR): Glossary {
       zhAlts.set(f, cur);
     }
   };
+  const need = loadNeedWords(path.join(dir, 'need-words.tsv'));
   for (const l of lines(path.join(dir, 'terms.tsv'))) {
     const [k, v] = l.split('\t');
     if (!k || !v) continue;
     const forms = v.split('|').map((s) => normText(s)).filter(Boolean);
     if (forms.length === 0) continue;
     en.set(normEnglish(k), forms);
-    link(forms.filter(hasCjk));
+    // An English action with several Chinese actions has several senses (treatment: 治疗 a disease,
+    // 处理 wastewater): each is a form of the English word, but they are not synonyms of each other.
+    const zh = forms.filter(hasCjk);
+    if (zh.filter((f) => need.action.has(f)).length < 2) link(zh);
   }
   for (const l of lines(path.join(dir, 'zh-synonyms.tsv'))) {
     const forms = l.split('|').map((s) => normText(s)).filter(Boolean);
@@ -79,9 +86,8 @@ export function loadGlossary(dir = GLOSSARY_DIR): Glossary {
     for (const n of v.split('|').map((x) => x.trim()).filter(Boolean)) if (!cur.includes(n)) cur.push(n);
     zhAlts.set(broad, cur);
   }
-  const need = loadNeedWords(path.join(dir, 'need-words.tsv'));
   // Need words segment like terms, so 如何提高水稻产量 splits into 如何 · 提高 · 水稻 · 产量.
-  const zhWords = new Set([...zhAlts.keys(), ...need.drop, ...need.effect.keys(), ...need.action].filter(hasCjk));
+  const zhWords = new Set([...zhAlts.keys(), ...need.drop, ...need.effect.keys(), ...need.action, ...need.kind].filter(hasCjk));
   let maxZhLen = 0;
   for (const w of zhWords) maxZhLen = Math.max(maxZhLen, w.length);
   let maxEnWords = 1;

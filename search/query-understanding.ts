@@ -22,9 +22,12 @@ export interface Concept {
   optional: boolean;
   /**
    * `effect`: the change a need asks for (提高 in 提高水稻产量), optional; `action`: what is done to
-   * the object (处理, 检测), required but half the object's weight in the match quality.
+   * the object (处理, 检测), required but half the object's weight in the match quality; `kind`: the
+   * kind of result wanted (药物 in 治疗糖尿病的药物), optional, never the head; `untranslated`: an English
+   * word the glossary lacks, which no Chinese record carries: optional, so it cannot sink the rest of
+   * the need, but it still counts against the match quality.
    */
-  role?: 'effect' | 'action';
+  role?: 'effect' | 'action' | 'kind' | 'untranslated';
   /** The head of a Chinese need (the last required concept: 热管理 in 电动汽车电池的热管理): weighs 1.5. */
   head?: boolean;
 }
@@ -59,6 +62,8 @@ const GENERIC_ZH = new Set(['方法', '装置', '系统', '设备', '应用', '�
 const GENERIC_EN = new Set(['method', 'device', 'system', 'apparatus', 'application', 'technology', 'technique', 'process', 'use', 'structure', 'product', 'solution']);
 const STOP_ZH = new Set(['的', '和', '与', '及', '或', '在', '有关', '相关', '关于', '方面', '领域', '等', '类', '个', '些', '件', '项', '里', '中', '上', '用']);
 const STOP_EN = new Set(['a', 'an', 'the', 'of', 'for', 'in', 'on', 'with', 'and', 'or', 'to', 'by', 'from', 'based', 'new', 'novel', 'using', 'patent', 'about', 'related', 'any', 'some', 'me', 'find', 'search', 'show', 'list', 'look', 'which', 'what', 'that', 'is', 'are', 'there', 'do', 'you', 'have', 'i', 'we', 'want', 'need', 'please', 'all', 'latest', 'recent', 'how', 'way', 'ways', 'can', 'could', 'our', 'company', 'looking', 'seeking', 'solution', 'help', 'better', 'able']);
+/** Single characters that are particles, pronouns or light verbs rather than names of things. */
+const FUNCTION_ZH = /^[的了着是在和与及或对把被从向于为以用等之其将让使给由而且并也都就能会要想吗呢吧啊个种些类到中上下里内做有来去比很更最又再还才只我你他它这那哪啥么呀嘛]$/;
 /** A generic tail whose removal leaves the core of a term: 传感器 → 传感, 正极材料 → 正极. */
 const STEM_SUFFIXES = ['材料', '装置', '系统', '方法', '器件', '设备', '技术', '工艺', '结构', '组件', '模块', '器', '仪', '剂'];
 
@@ -118,6 +123,7 @@ function zhConcept(g: Glossary, term: string, optional = false): Concept {
 function zhPiece(g: Glossary, piece: string): Concept {
   if (g.need.effect.has(piece)) return { term: piece, alts: [piece], optional: true, role: 'effect' };
   const c = zhConcept(g, piece, GENERIC_ZH.has(piece));
+  if (g.need.kind.has(piece)) return { ...c, optional: true, role: 'kind' };
   return g.need.action.has(piece) ? { ...c, role: 'action' } : c;
 }
 
@@ -140,11 +146,21 @@ function conceptsFromChinese(g: Glossary, chunk: string): Concept[] {
   }
   if (g.zhWords.has(chunk) && !g.need.drop.has(chunk)) return [zhPiece(g, chunk)];
   const out: Concept[] = [];
-  for (const piece of segmentChinese(g, chunk)) {
-    if (STOP_ZH.has(piece) || g.need.drop.has(piece)) continue;
-    // A leftover single character between known words is usually a particle; keep it only alone.
-    if (piece.length === 1 && chunk.length > 1) continue;
-    out.push(zhPiece(g, piece));
+  const pieces = segmentChinese(g, chunk).filter((p) => !STOP_ZH.has(p) && !g.need.drop.has(p));
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i]!;
+    if (piece.length > 1 || chunk.length === 1) {
+      out.push(zhPiece(g, piece));
+      continue;
+    }
+    // A leftover single character is a particle (给, 把) unless it names something; a content character
+    // (铍 in 铍铜合金) modifies the word after it, which it must not be dropped from.
+    if (FUNCTION_ZH.test(piece)) continue;
+    const next = pieces[i + 1];
+    if (next && next.length > 1 && !g.need.effect.has(next) && !g.need.action.has(next) && !g.need.kind.has(next)) {
+      out.push({ term: piece + next, alts: [piece + next], optional: false, parts: [{ term: piece, alts: [piece], optional: false }, zhConcept(g, next)] });
+      i++;
+    }
   }
   return out;
 }
@@ -170,7 +186,10 @@ function conceptsFromEnglish(g: Glossary, chunk: string): Concept[] {
   for (const p of translateEnglish(g, chunk)) {
     if (!p.zh) {
       if (STOP_EN.has(p.en) || /^\d+$/.test(p.en)) continue;
-      out.push({ term: p.en, alts: [p.en], optional: GENERIC_EN.has(p.en) });
+      // A plain word of four letters or more is an English word the glossary lacks; shorter tokens and
+      // those with digits are abbreviations (LED, MOF, 5G) that Chinese records write as they are.
+      const word = /^[a-z][a-z'-]{3,}$/.test(p.en) && !GENERIC_EN.has(p.en);
+      out.push({ term: p.en, alts: [p.en], optional: GENERIC_EN.has(p.en) || word, ...(word ? { role: 'untranslated' as const } : {}) });
       continue;
     }
     const zh = p.zh.filter(hasCjk);
@@ -182,7 +201,7 @@ function conceptsFromEnglish(g: Glossary, chunk: string): Concept[] {
     const c = hasCjk(primary) ? zhConcept(g, primary, GENERIC_EN.has(p.en)) : { term: primary, alts: [], optional: GENERIC_EN.has(p.en) };
     for (const f of p.zh) if (!c.alts.includes(f)) c.alts.push(f);
     if (!c.alts.includes(p.en)) c.alts.push(p.en);
-    out.push(g.need.action.has(primary) ? { ...c, role: 'action' } : c);
+    out.push(g.need.kind.has(primary) ? { ...c, optional: true, role: 'kind' } : g.need.action.has(primary) ? { ...c, role: 'action' } : c);
   }
   return out;
 }
@@ -201,8 +220,10 @@ export function conceptsOf(g: Glossary, topic: string): Concept[] {
   const out = concepts.filter((c) => (seen.has(c.term) ? false : (seen.add(c.term), true)));
   widenByEffects(g, out);
 
-  // A need made only of an effect verb (“how to improve”) has nothing to search for but the verb.
+  // A need made only of an effect verb (“how to improve”) has nothing to search for but the verb; one
+  // made only of kinds and generic words (新材料) searches for the kind.
   if (out.length > 0 && out.every((c) => c.role === 'effect')) for (const c of out) c.optional = false;
+  else if (out.every((c) => c.optional)) for (const c of out) if (c.role === 'kind' || c.role === 'untranslated') c.optional = false;
   return out;
 }
 

@@ -147,4 +147,30 @@ describe('needs', () => {
     expect(matchQuality(noiseOnly, cs)).toBeLessThan(matchQuality(motorOnly, cs));
     expect(rank([noiseOnly, motorOnly, both], cs).map((s) => s.doc.id)).toEqual(['b', 'a', 'c']);
   });
+  it('keeps the kind of result optional and weighs the subject named as the topic above it named as a modifier', () => {
+    const cs = terms('治疗胃癌的药物');
+    expect(cs.map((c) => [c.term, c.role, c.optional])).toEqual([['治疗', 'action', false], ['胃癌', undefined, false], ['药物', 'kind', true]]);
+    const drug = { id: 'drug', title: '一种化合物在制备治疗胃癌药物中的应用', abstract: '' };
+    const noKind = { id: 'noKind', title: '一种治疗胃癌的组合物', abstract: '' };
+    const complication = { id: 'complication', title: '一种治疗胃癌腹膜转移的组合物', abstract: '' };
+    const kit = { id: 'kit', title: '胃癌诊断试剂盒', abstract: '用于指导治疗' };
+    // A record without the kind word still meets the need; one about a complication ranks lower.
+    expect(matchQuality(noKind, cs)).toBe(1);
+    expect(rank([kit, complication, noKind, drug], cs).map((s) => s.doc.id)).toEqual(['drug', 'noKind', 'complication', 'kit']);
+    // Only kind words: the kind is what is searched for.
+    expect(terms('材料')[0]).toMatchObject({ role: 'kind', optional: false });
+  });
+  it('keeps a content character with the word after it and drops particles', () => {
+    expect(terms('铍铜合金的焊接').map((c) => c.term)).toEqual(['铍铜合金', '焊接']);
+    expect(terms('如何给锂电池降温').map((c) => c.term)).not.toContain('给');
+  });
+  it('lets an English word the glossary lacks neither sink the need nor pass for a match', () => {
+    const cs = terms('zzqxing for lithium batteries');
+    expect(cs.find((c) => c.term === 'zzqxing')).toMatchObject({ role: 'untranslated', optional: true });
+    const lithium = { id: 'a', title: '一种锂离子电池', abstract: '' };
+    expect(matchQuality(lithium, cs)).toBeLessThan(CLOSE_MATCH);
+    // treatment names two actions: either sense is searched, but they are not synonyms in Chinese.
+    expect(terms('treatment of oily sludge').find((c) => c.role === 'action')!.alts).toEqual(expect.arrayContaining(['治疗', '处理']));
+    expect(g.zhAlts.get('处理') ?? []).not.toContain('治疗');
+  });
 });
