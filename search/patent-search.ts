@@ -48,8 +48,12 @@ const LATER_POOL = 30;
 const UNDERSTOOD = 1000;
 /** Meilisearch retries a failing embedder for seconds; a search does not wait that long for it. */
 const SEMANTIC_TIMEOUT_MS = 1500;
-const MAX_QUERIES = 20;
-const TITLE_VARIANTS = 6;
+/**
+ * Variant queries per search at most. The first 14 variants: what 20 queries reached when the six
+ * leading variants also had a title-only query (those found nothing the all-field query did not:
+ * the attribute ranking rule already puts title matches first).
+ */
+const MAX_VARIANTS = 14;
 
 function quote(v: string): string {
   return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -207,32 +211,31 @@ export class PatentSearch {
       const total = Math.min(res.estimatedTotalHits ?? 0, POOL * 2);
       return { hits: res.hits as PatentHit[], total, estimated: res.estimatedTotalHits ?? 0, partial: false, quality: total ? 1 : 0 };
     }
-    const queries: MultiSearchQuery[] = [];
-    for (const [i, v] of variants.entries()) {
-      // Only what the ranker reads; the page's full records are fetched once it is known.
-      const common = { indexUid: PATENT_INDEX, q: v.join(' '), filter, matchingStrategy: 'all' as const, attributesToRetrieve: RANK_FIELDS, locales: ['cmn' as const] };
-      const limit = i === 0 ? POOL : LATER_POOL;
-      // Title matches rank first, so the leading variants fetch them separately.
-      if (i < TITLE_VARIANTS) queries.push({ ...common, attributesToSearchOn: ['tc', 'te'], limit });
-      queries.push({ ...common, limit });
-      if (queries.length >= MAX_QUERIES) break;
-    }
-    const semantic = this.semantic ? this.semanticCandidates(q, filter) : Promise.resolve([]);
-    // The need as asked first (its title and all-field queries); the other forms only when it does not
-    // already fill the page with records carrying every concept's own term in the title.
-    // Together with it, the full records of its best title matches: when it fills the page, the page is
-    // read in the same round trip.
-    const head = { ...queries[0]!, limit: from + pageSize, attributesToRetrieve: RETRIEVE };
-    const [prefetch, ...first] = await this.multi([head, ...queries.slice(0, 2)]);
-    let results = first;
     const want = from + pageSize;
-    if (!fillsPage(first, q.concepts, want)) results = [...first, ...(await this.multi(queries.slice(2)))];
+    const queries: MultiSearchQuery[] = variants.slice(0, MAX_VARIANTS).map((v, i) => ({
+      indexUid: PATENT_INDEX,
+      q: v.join(' '),
+      filter,
+      matchingStrategy: 'all' as const,
+      // The need as asked brings the full records (its best hits are usually the page); the other
+      // forms only what the ranker reads. Title matches come first within each (attribute rule).
+      attributesToRetrieve: i === 0 ? RETRIEVE : RANK_FIELDS,
+      limit: i === 0 ? Math.max(POOL, want) : LATER_POOL,
+      locales: ['cmn' as const],
+    }));
+    const semantic = this.semantic ? this.semanticCandidates(q, filter) : Promise.resolve([]);
+    // The need as asked first; the other forms only when it does not already fill the page with
+    // records carrying every concept's own term in the title.
+    const first = await this.multi(queries.slice(0, 1));
+    let results = first;
+    if (!fillsPage(first, q.concepts, want)) results = [...first, ...(await this.multi(queries.slice(1)))];
+    const prefetch = first[0];
     const byId = new Map<string, RankDoc>();
     for (const r of results) for (const h of r.hits as RankDoc[]) if (!byId.has(h.id)) byId.set(h.id, h);
     // Semantic neighbours join the pool; those that carry none of the concepts rank after all that do.
     const near = new Set<string>();
     for (const h of await semantic) if (!byId.has(h.id)) (byId.set(h.id, h), near.add(h.id));
-    const estimated = results[1]?.estimatedTotalHits ?? 0;
+    const estimated = results[0]?.estimatedTotalHits ?? 0;
     const full = q.concepts.length > 1 ? q.concepts.map((c) => c.term).join('') : undefined;
     const scored = rank([...byId.values()], q.concepts, full).filter((s) => s.coverage > 0 || near.has(s.doc.id) || q.concepts.every((c) => c.optional));
     const required = q.concepts.filter((c) => !c.optional).reduce((n, c) => n + conceptWeight(c), 0);
@@ -245,12 +248,7 @@ export class PatentSearch {
 
   private async multi(queries: MultiSearchQuery[]) {
     if (queries.length === 0) return [];
-    const res = await guard('searching patents', () => this.client.multiSearch({ queries })).catch(async (err: unknown) => {
-      // Meilisearch knows an attribute only once a document has it: on an empty index the title
-      // queries are rejected (invalid_search_attributes_to_search_on). Nothing indexed finds nothing.
-      if ((await this.client.index(PATENT_INDEX).getStats().catch(() => undefined))?.numberOfDocuments === 0) return { results: [] };
-      throw err;
-    });
+    const res = await guard('searching patents', () => this.client.multiSearch({ queries }));
     return res.results;
   }
 
