@@ -205,16 +205,9 @@ describe.each(DB_KINDS)('dashboard (%s)', (kind) => {
       await other?.drop();
     });
 
-    it('10,000 leads and 20,000 registrations: the aggregates match a plain recount, quickly', async () => {
-      const times: number[] = [];
-      let d!: Awaited<ReturnType<typeof dashboardData>>;
-      for (let i = 0; i < 3; i++) {
-        const t0 = performance.now();
-        d = await dashboardData(other.database, NOW);
-        times.push(performance.now() - t0);
-      }
-      // Generous: a few tens of ms on Postgres, ~150 ms on PGlite on a 2-core machine.
-      expect(Math.min(...times)).toBeLessThan(1500);
+    // How fast is `npm run bench:console`'s figure; here only that the aggregates are right at this size.
+    it('10,000 leads and 20,000 registrations: the aggregates match a plain recount', async () => {
+      const d = await dashboardData(other.database, NOW);
 
       const day = 86_400_000;
       const cnDay = (ms: number) => Math.floor((ms + 8 * H) / day); // days since 1970 in China time

@@ -83,8 +83,8 @@ describe('learned model weights', () => {
     expect(fresh === readFileSync(WEIGHTS_PATH, 'utf8'), 'weights.json is stale: run `npx tsx scripts/train-nlu.ts`').toBe(true);
   });
 
-  it('were trained on the whole corpus and load fast', () => {
+  // Load time and ms per utterance are figures `npm run eval:nlu` prints, not timed assertions.
+  it('were trained on the whole corpus', () => {
     expect(MODEL_INFO.rows).toBe(corpus.length);
-    expect(MODEL_INFO.loadMs).toBeLessThan(300);
   });
 });
