@@ -294,7 +294,7 @@ export class DingTalkChannel {
   private async handleRow(row: Row): Promise<void> {
     try {
       if (row.replies) await this.deliver(row, row.replies as Planned[]);
-      else await this.answer(row);
+      else if ((await this.answer(row)) === 'taken') return;
       await this.o.inbox.markDone(row);
     } catch (err) {
       const outcome = await this.o.inbox.markFailed(row, err instanceof Error ? `${err.name}: ${err.message}` : String(err)).catch(() => 'retry');
@@ -302,18 +302,24 @@ export class DingTalkChannel {
     }
   }
 
-  private async answer(row: Row): Promise<void> {
+  /** 'taken' when another attempt (a lease lost under load) stored its replies first: it sends them. */
+  private async answer(row: Row): Promise<'answered' | 'taken'> {
     const { data, card, id } = row.payload;
     const mapped = card && id ? mapCardCallback(card, id) : mapDingTalk(data ?? {});
-    if (mapped.kind === 'ignore') return;
+    if (mapped.kind === 'ignore') return 'answered';
     let replies: Reply[];
+    let state: Awaited<ReturnType<typeof answerUpdate>>['state'];
     if (mapped.kind === 'expired-button') replies = [{ text: `${t('zh', 'buttonExpired')} / ${t('en', 'buttonExpired')}` }];
-    else replies = (await answerUpdate(this.o.pipeline, mapped.msg, row.attempts)).replies;
+    // The row is the dedupe: the pipeline sees the row's own key (msgId, else the frame's messageId;
+    // a card tap's key), and DingTalk re-pushes an unacknowledged frame after ≈60 s while a finished
+    // row is kept 7 days (InboxStore.prune).
+    else ({ replies, state } = await answerUpdate(this.o.pipeline, mapped.msg, row.attempts, { inbox: true }));
     const { target } = mapped;
     // A group card's id is fixed before the first attempt, so a retried send does not post it twice.
     const planned: Planned[] = renderDingTalk(replies).map((out) => ({ target, out, ...(target.kind === 'group' && out.kind !== 'text' && out.interactive ? { cardBizId: newCardBizId(target.conversationId) } : {}) }));
-    await this.o.inbox.saveReplies(row, planned);
+    if ((await this.o.inbox.saveReplies(row, planned, state)) === 'taken') return 'taken';
     await this.deliver({ ...row, sent: 0 }, planned);
+    return 'answered';
   }
 
   private async deliver(row: Row, planned: Planned[]): Promise<void> {
