@@ -105,7 +105,9 @@ describe('trade leads through Telegram', () => {
     expect(text(notice)).toContain('13800138000');
     expect(text(notice)).toMatch(/请在 2026-11-23 14:00（北京时间）前认领/);
     expect(keyboard(notice).map((b) => b.text)).toEqual(['认领', '转给其他机构', '专利详情']);
-    const lead = (await services.leads.store.byRef(ref))!;
+    // The notice leaves before it is marked sent (LeadService.deliver): wait for the mark, not the message.
+    let lead = (await services.leads.store.byRef(ref))!;
+    for (const end = Date.now() + 8000; lead.status === 'new' && Date.now() < end; lead = (await services.leads.store.byRef(ref))!) await new Promise((r) => setTimeout(r, 20));
     expect(lead.status).toBe('notified');
     expect(lead.province).toBe('Hunan');
 
