@@ -5,9 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { PACKAGE_ROOT } from '../src/util/paths.js';
+export { freePort } from '../tests/support/free-port.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -15,14 +15,6 @@ export interface Child {
   proc: ChildProcess;
   out: string;
   exited: Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 /** Spawns in its own process group (the server's Meilisearch goes with it) and waits for `ready` in its output. */

@@ -9,8 +9,7 @@
  * Taps on our interactive cards in groups (dingtalk-card.ts) arrive the same way on the card
  * callback topic and go through the inbox like messages; lead notices in groups are updated in place.
  */
-import { DWClient, type DWClientDownStream } from 'dingtalk-stream';
-import type { WebSocket } from 'ws';
+import type { DWClientDownStream } from 'dingtalk-stream';
 import type { Pipeline } from '../../src/core/pipeline.js';
 import { t } from '../../src/core/strings.js';
 import type { Reply } from '../../src/core/types.js';
@@ -24,6 +23,7 @@ import { cardChatId, cardConversation, cardUpdateId, mapCardCallback, newCardBiz
 import { renderDingTalk, type DingTalkOut } from './dingtalk-render.js';
 import { DingTalkSender, type DingTalkSenderOptions } from './dingtalk-sender.js';
 import { answerUpdate } from '../../src/core/answer-update.js';
+import { DingTalkStreamClient } from './dingtalk-stream-client.js';
 
 export const TOPIC_ROBOT = '/v1.0/im/bot/messages/get';
 
@@ -47,71 +47,8 @@ export interface DingTalkChannelOptions {
 type Row = InboxRow & { payload: { data?: Record<string, unknown>; card?: Record<string, unknown>; id?: string } };
 type Planned = { target: DingTalkTarget; out: DingTalkOut; cardBizId?: string };
 
-/**
- * DWClient with the gateway URL taken from our configuration (2.1.5 hard-codes api.dingtalk.com and
- * overwrites `endpoint`), frames parsed defensively, and a hook on every socket it opens.
- */
-class StreamClient extends DWClient {
-  lastError = '';
-  closed?: Promise<void>;
-
-  constructor(
-    opts: { clientId: string; clientSecret: string },
-    private readonly gateway: string,
-    private readonly onMalformed: (why: string) => void,
-  ) {
-    super({ ...opts, keepAlive: true });
-    // The SDK's reconnect loop is replaced by the channel's supervision.
-    (this.config as { autoReconnect?: boolean }).autoReconnect = false;
-  }
-
-  override async getEndpoint(): Promise<this> {
-    const res = await fetch(`${this.gateway}/v1.0/gateway/connections/open`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ clientId: this.config.clientId, clientSecret: this.config.clientSecret, ua: 'patent-bridge', subscriptions: this.config.subscriptions }),
-      signal: AbortSignal.timeout(20_000),
-    }).catch((err: Error) => {
-      this.lastError = `gateway unreachable: ${err.message}`;
-      throw err;
-    });
-    const body = (await res.json().catch(() => ({}))) as { endpoint?: string; ticket?: string; code?: string };
-    if (!res.ok || !body.endpoint || !body.ticket) {
-      this.lastError = `gateway answered ${res.status} ${body.code ?? ''}`.trim();
-      throw new Error(this.lastError);
-    }
-    (this as unknown as { dw_url: string }).dw_url = `${body.endpoint}?ticket=${encodeURIComponent(body.ticket)}`;
-    return this;
-  }
-
-  override async _connect(): Promise<void> {
-    await super._connect().catch((err: Error) => {
-      this.lastError = `WebSocket failed: ${err.message}`;
-      throw err;
-    });
-    const ws = (this as unknown as { socket?: WebSocket }).socket;
-    this.closed = ws ? new Promise((resolve) => ws.once('close', () => resolve())) : Promise.resolve();
-  }
-
-  override onDownStream(data: string): void {
-    try {
-      const frame = JSON.parse(String(data)) as Partial<DWClientDownStream> | null;
-      if (!frame || typeof frame !== 'object' || typeof frame.type !== 'string' || typeof frame.headers !== 'object' || frame.headers === null) throw new Error('not a frame');
-      super.onDownStream(String(data));
-    } catch (err) {
-      this.onMalformed(err instanceof Error ? err.message : String(err));
-    }
-  }
-
-  override onSystem(downstream: DWClientDownStream): void {
-    super.onSystem(downstream);
-    // DingTalk announces a gateway restart; reconnect now instead of waiting for it to close us.
-    if (downstream.headers.topic === 'disconnect') (this as unknown as { socket?: WebSocket }).socket?.close();
-  }
-}
-
 export class DingTalkChannel {
-  private readonly client: StreamClient;
+  private readonly client: DingTalkStreamClient;
   private readonly sender: DingTalkSender;
   private readonly worker: InboxWorker;
   private stopped = false;
@@ -122,7 +59,7 @@ export class DingTalkChannel {
   private readonly lastButtons = new Map<string, string>();
 
   constructor(private readonly o: DingTalkChannelOptions) {
-    this.client = new StreamClient({ clientId: o.clientId, clientSecret: o.clientSecret }, o.apiUrl, (why) => this.malformed(why));
+    this.client = new DingTalkStreamClient({ clientId: o.clientId, clientSecret: o.clientSecret }, o.apiUrl, (why) => this.malformed(why));
     this.client.registerCallbackListener(TOPIC_ROBOT, (frame) => void this.onCallback(frame));
     this.client.registerCallbackListener(TOPIC_CARD, (frame) => void this.onCardCallback(frame));
     this.sender = new DingTalkSender({ apiUrl: o.apiUrl, clientId: o.clientId, clientSecret: o.clientSecret, robotCode: o.robotCode, log: o.log, ...o.sender });
@@ -294,7 +231,7 @@ export class DingTalkChannel {
   private async handleRow(row: Row): Promise<void> {
     try {
       if (row.replies) await this.deliver(row, row.replies as Planned[]);
-      else await this.answer(row);
+      else if ((await this.answer(row)) === 'taken') return;
       await this.o.inbox.markDone(row);
     } catch (err) {
       const outcome = await this.o.inbox.markFailed(row, err instanceof Error ? `${err.name}: ${err.message}` : String(err)).catch(() => 'retry');
@@ -302,18 +239,24 @@ export class DingTalkChannel {
     }
   }
 
-  private async answer(row: Row): Promise<void> {
+  /** 'taken' when another attempt (a lease lost under load) stored its replies first: it sends them. */
+  private async answer(row: Row): Promise<'answered' | 'taken'> {
     const { data, card, id } = row.payload;
     const mapped = card && id ? mapCardCallback(card, id) : mapDingTalk(data ?? {});
-    if (mapped.kind === 'ignore') return;
+    if (mapped.kind === 'ignore') return 'answered';
     let replies: Reply[];
+    let state: Awaited<ReturnType<typeof answerUpdate>>['state'];
     if (mapped.kind === 'expired-button') replies = [{ text: `${t('zh', 'buttonExpired')} / ${t('en', 'buttonExpired')}` }];
-    else replies = (await answerUpdate(this.o.pipeline, mapped.msg, row.attempts)).replies;
+    // The row is the dedupe: the pipeline sees the row's own key (msgId, else the frame's messageId;
+    // a card tap's key), and DingTalk re-pushes an unacknowledged frame after ≈60 s while a finished
+    // row is kept 7 days (InboxStore.prune).
+    else ({ replies, state } = await answerUpdate(this.o.pipeline, mapped.msg, row.attempts, { inbox: true }));
     const { target } = mapped;
     // A group card's id is fixed before the first attempt, so a retried send does not post it twice.
     const planned: Planned[] = renderDingTalk(replies).map((out) => ({ target, out, ...(target.kind === 'group' && out.kind !== 'text' && out.interactive ? { cardBizId: newCardBizId(target.conversationId) } : {}) }));
-    await this.o.inbox.saveReplies(row, planned);
+    if ((await this.o.inbox.saveReplies(row, planned, state)) === 'taken') return 'taken';
     await this.deliver({ ...row, sent: 0 }, planned);
+    return 'answered';
   }
 
   private async deliver(row: Row, planned: Planned[]): Promise<void> {

@@ -216,6 +216,7 @@ export class FeishuChannel {
         }
         let replies: Reply[];
         let to: string;
+        let state: Awaited<ReturnType<typeof answerUpdate>>['state'];
         if (mapped.kind === 'expired-button') {
           to = mapped.chatId;
           replies = [{ text: `${t('zh', 'buttonExpired')} / ${t('en', 'buttonExpired')}` }];
@@ -224,10 +225,13 @@ export class FeishuChannel {
           // Events carry no names; staff joining and claiming are named from the contact API.
           const displayName = await this.names.of(mapped.msg.userId);
           const msg = displayName ? { ...mapped.msg, displayName } : mapped.msg;
-          replies = (await answerUpdate(this.o.pipeline, msg, row.attempts)).replies;
+          // The row is the dedupe: it is keyed by feishuUpdateId, the id the pipeline sees, and
+          // Feishu re-pushes for ≈7.1 h (15 s, 5 min, 1 h, 6 h) while a finished row is kept 7 days.
+          ({ replies, state } = await answerUpdate(this.o.pipeline, msg, row.attempts, { inbox: true }));
         }
         planned = renderFeishu(replies).map((out) => ({ to, out }));
-        await inbox.saveReplies(row, planned);
+        // Another attempt (a lease lost under load) stored its replies first: it sends them.
+        if ((await inbox.saveReplies(row, planned, state)) === 'taken') return;
         row = { ...row, sent: 0 };
       }
       for (let i = row.sent; i < planned.length; i++) {

@@ -62,6 +62,8 @@ export function boltLogger(log: Logger): BoltLogger {
 }
 
 type Row = InboxRow & { payload: { body: Record<string, unknown> } };
+/** What one pass of Bolt's middleware tells the worker: `taken` when another attempt stored replies first. */
+type Turn = { taken: boolean };
 
 export class SlackChannel {
   readonly app: App;
@@ -85,7 +87,7 @@ export class SlackChannel {
     }
     // Every payload the worker hands to Bolt ends here; the row travels in the context.
     this.app.use(async ({ body, context }) => {
-      await this.answer(body as Record<string, unknown>, context.row as Row);
+      await this.answer(body as Record<string, unknown>, context.row as Row, context.turn as Turn);
     });
   }
 
@@ -176,7 +178,11 @@ export class SlackChannel {
   private async handleRow(row: Row): Promise<void> {
     try {
       if (row.replies) await this.deliver(row, row.replies as { target: SlackTarget; out: SlackOut }[]);
-      else await this.app.processEvent({ body: row.payload.body, ack: async () => {}, customProperties: { row } });
+      else {
+        const turn: Turn = { taken: false };
+        await this.app.processEvent({ body: row.payload.body, ack: async () => {}, customProperties: { row, turn } });
+        if (turn.taken) return;
+      }
       await this.o.inbox.markDone(row);
     } catch (err) {
       const outcome = await this.o.inbox.markFailed(row, err instanceof Error ? `${err.name}: ${err.message}` : String(err)).catch(() => 'retry');
@@ -185,17 +191,22 @@ export class SlackChannel {
   }
 
   /** Runs inside Bolt's middleware chain for one inbox row. */
-  private async answer(body: Record<string, unknown>, row: Row): Promise<void> {
+  private async answer(body: Record<string, unknown>, row: Row, turn: Turn): Promise<void> {
     const mapped = mapSlack(body, this.botUserId);
     if (mapped.kind === 'ignore') return;
     let planned: { target: SlackTarget; out: SlackOut }[];
+    let state: Awaited<ReturnType<typeof answerUpdate>>['state'];
     if (mapped.kind === 'expired-button') {
       planned = renderSlack([{ text: `${t('zh', 'buttonExpired')} / ${t('en', 'buttonExpired')}` }]).map((out) => ({ target: mapped.target, out }));
     } else {
-      const { replies } = await answerUpdate(this.o.pipeline, mapped.msg, row.attempts);
-      planned = renderSlack(replies).map((out) => ({ target: mapped.target, out }));
+      // The row is the dedupe: it is keyed by slackUpdateId, the id the pipeline sees (event_id for
+      // events, the trigger for commands and buttons), and Slack retries a delivery at most 3 times
+      // (at once, after 1 min, after 5 min) while a finished row is kept 7 days (InboxStore.prune).
+      const res = await answerUpdate(this.o.pipeline, mapped.msg, row.attempts, { inbox: true });
+      planned = renderSlack(res.replies).map((out) => ({ target: mapped.target, out }));
+      state = res.state;
     }
-    await this.o.inbox.saveReplies(row, planned);
+    if ((await this.o.inbox.saveReplies(row, planned, state)) === 'taken') return void (turn.taken = true);
     await this.deliver({ ...row, sent: 0 }, planned);
   }
 

@@ -41,15 +41,20 @@ export async function workWecomRow<Out>(row: InboxRow, w: RowWork<Out>): Promise
       if (m.kind === 'ignore') return void (await inbox.markDone(row));
       let replies: Reply[];
       let locale: Locale = 'zh';
+      let state: Awaited<ReturnType<typeof answerUpdate>>['state'];
       if (m.kind === 'expired-button') replies = [{ text: bilingual('buttonExpired') }];
       else if (m.kind === 'not-text') replies = [{ text: NOT_TEXT }];
       else {
         await w.before?.(m);
-        ({ replies, locale } = await answerUpdate(w.pipeline, m.msg, row.attempts));
+        // The row is the dedupe: its key is the id the pipeline sees (the app's MsgId, else
+        // From:CreateTime:Event…; 微信客服's msgid). The app callback is retried 3 times after 5 s
+        // each (≈20 s), kf/sync_msg returns the last 3 days; a finished row is kept 7 days.
+        ({ replies, locale, state } = await answerUpdate(w.pipeline, m.msg, row.attempts, { inbox: true }));
       }
       outs = await w.render(replies, locale);
       if (outs.length === 0 && replies.length) log.warn(`${w.platform} reply not sent: no room to send it`, { updateId: row.updateId });
-      await inbox.saveReplies(row, outs);
+      // Another attempt (a lease lost under load) stored its replies first: it sends them.
+      if ((await inbox.saveReplies(row, outs, state)) === 'taken') return;
       row = { ...row, sent: 0 };
     }
     for (let i = row.sent; i < outs.length; i++) {

@@ -11,13 +11,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
 import { meilisearchBinary } from '../../search/embedded-meilisearch.js';
+import { freePort } from '../../tests/support/free-port.js';
 
 const BIN = path.join(PACKAGE_ROOT, 'bin', 'patent-bridge.mjs');
 
@@ -31,15 +31,6 @@ export async function until<T>(f: () => T | undefined | false | Promise<T | unde
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await sleep(everyMs);
   }
-}
-
-/** A port nobody listens on right now (the child binds it a moment later). */
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 /** Undo steps, run in reverse by cleanup(); each step runs once even if cleanup is called twice. */

@@ -2,15 +2,19 @@
  * Trade leads: the lead, its offers to agency inboxes (each offer is also the durable notification
  * job, an outbox row) and the audit trail. Every method is one short transaction; routing runs
  * under one advisory lock so concurrent leads, passes and expiries on any replica see the same
- * round-robin state. Nothing here calls a platform: the LeadDispatcher sends what is pending.
+ * round-robin state (route-lead.ts). Nothing here calls a platform: the LeadDispatcher sends what
+ * is pending. The read queries are LeadReads' (lead-reads.ts).
  */
-import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
-import { leadEvents, leadInboxes, leadOffers, leads, notices } from '../db/schema.js';
+import { leadEvents, leadOffers, leads, notices } from '../db/schema.js';
 import type { LeadType, Province } from '../core/intents.js';
-import { COORDINATOR, nextAgency } from '../domain/lead-routing.js';
+import { COORDINATOR } from '../domain/lead-routing.js';
 import type { Agency } from '../domain/policy.js';
+import { LeadReads } from './lead-reads.js';
+import { recordLeadEvent } from './record-lead-event.js';
 import { newCode } from './registration-store.js';
+import { routeLead } from './route-lead.js';
 
 export type Lead = typeof leads.$inferSelect;
 export type LeadOffer = typeof leadOffers.$inferSelect;
@@ -51,44 +55,17 @@ export interface LeadStoreOptions {
   claimedNotice: (lead: Lead, agencySlug: string) => { zh: string; en: string };
 }
 
-export class LeadStore {
+/** The state changes; the read queries are LeadReads'. */
+export class LeadStore extends LeadReads {
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly o: LeadStoreOptions,
-  ) {}
+  ) {
+    super(db);
+  }
 
   get dailyLimit(): number {
     return this.o.dailyLimit ?? 3;
-  }
-
-  private event(tx: Tx, leadId: number, actor: string, action: string, from: string | null, to: string | null, agencySlug: string | null = null) {
-    return tx.insert(leadEvents).values({ leadId, actor, action, fromStatus: from, toStatus: to, agencySlug });
-  }
-
-  /**
-   * Offers the lead to the next agency (or the coordinator) under the routing lock, or leaves it
-   * `new` when no inbox can take it (the sweep tries again once one is bound).
-   */
-  private async route(tx: Tx, lead: Lead, now: Date): Promise<LeadOffer | undefined> {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('lead-routing'))`);
-    const tried = await tx.select({ agency: leadOffers.agencySlug }).from(leadOffers).where(eq(leadOffers.leadId, lead.id));
-    const inboxes = await tx.select().from(leadInboxes);
-    const latest = await tx.select({ agency: leadOffers.agencySlug, id: sql<number>`max(${leadOffers.id})::int` }).from(leadOffers).groupBy(leadOffers.agencySlug);
-    const slug = nextAgency(this.o.agencies, {
-      type: lead.type as LeadType,
-      province: lead.province as Province | null,
-      tried: new Set(tried.map((r) => r.agency)),
-      inboxes: new Map(inboxes.map((i) => [i.agencySlug, latest.find((l) => l.agency === i.agencySlug)?.id ?? null])),
-    });
-    const inbox = inboxes.find((i) => i.agencySlug === slug);
-    if (!slug || !inbox) {
-      await tx.update(leads).set({ agencySlug: null, updatedAt: now }).where(eq(leads.id, lead.id));
-      return undefined;
-    }
-    await tx.update(leads).set({ agencySlug: slug, updatedAt: now }).where(eq(leads.id, lead.id));
-    const [offer] = await tx.insert(leadOffers).values({ leadId: lead.id, agencySlug: slug, platform: inbox.platform, chatId: inbox.chatId, nextAttemptAt: now }).returning();
-    await this.event(tx, lead.id, 'system', 'offered', lead.status, lead.status, slug);
-    return offer;
   }
 
   /** Leads of a person in the last 24 hours that are still open: the abuse guard counts these. */
@@ -130,8 +107,8 @@ export class LeadStore {
           updatedAt: now,
         })
         .returning();
-      await this.event(tx, lead!.id, `user:${input.userId}`, 'created', null, 'new');
-      const offer = await this.route(tx, lead!, now);
+      await recordLeadEvent(tx, lead!.id, `user:${input.userId}`, 'created', null, 'new');
+      const offer = await routeLead(tx, this.o.agencies, lead!, now);
       return { kind: 'created', lead: lead!, ...(offer ? { offer } : {}) } as const;
     });
   }
@@ -168,7 +145,7 @@ export class LeadStore {
         .returning();
       if (!o) return;
       const [l] = await tx.update(leads).set({ status: 'notified', updatedAt: now }).where(and(eq(leads.id, o.leadId), eq(leads.status, 'new'))).returning();
-      if (l) await this.event(tx, o.leadId, 'system', 'notified', 'new', 'notified', o.agencySlug);
+      if (l) await recordLeadEvent(tx, o.leadId, 'system', 'notified', 'new', 'notified', o.agencySlug);
     });
   }
 
@@ -192,8 +169,8 @@ export class LeadStore {
         .returning();
       if (!o) return undefined;
       const [lead] = await tx.select().from(leads).where(eq(leads.id, o.leadId));
-      await this.event(tx, o.leadId, 'system', 'notice_failed', lead!.status, lead!.status, o.agencySlug);
-      return escalate && (lead!.status === 'new' || lead!.status === 'notified') ? this.route(tx, lead!, now) : undefined;
+      await recordLeadEvent(tx, o.leadId, 'system', 'notice_failed', lead!.status, lead!.status, o.agencySlug);
+      return escalate && (lead!.status === 'new' || lead!.status === 'notified') ? routeLead(tx, this.o.agencies, lead!, now) : undefined;
     });
   }
 
@@ -216,7 +193,7 @@ export class LeadStore {
         .set({ status: 'claimed', agencySlug: offer.agencySlug, claimedBy: staffId, claimedAt: now, updatedAt: now })
         .where(eq(leads.id, offer.leadId))
         .returning();
-      await this.event(tx, lead!.id, `staff:${staffId}`, 'claimed', before!.status, 'claimed', offer.agencySlug);
+      await recordLeadEvent(tx, lead!.id, `staff:${staffId}`, 'claimed', before!.status, 'claimed', offer.agencySlug);
       // The author's notice is written with the claim, so it cannot be lost; a push may deliver it sooner.
       let noticeId: number | undefined;
       if (lead!.userId) {
@@ -240,7 +217,7 @@ export class LeadStore {
       const [open] = await tx.select({ id: leadOffers.id }).from(leadOffers).where(and(eq(leadOffers.leadId, leadId), inArray(leadOffers.status, ['pending', 'sent', 'claimed'])));
       if (lead.status !== 'new' || open) return { kind: 'not-waiting', status: lead.status as LeadStatus } as const;
       const [updated] = await tx.update(leads).set({ status: 'claimed', agencySlug, claimedBy: null, claimedAt: now, updatedAt: now }).where(eq(leads.id, leadId)).returning();
-      await this.event(tx, leadId, actor, 'assigned', 'new', 'claimed', agencySlug);
+      await recordLeadEvent(tx, leadId, actor, 'assigned', 'new', 'claimed', agencySlug);
       let noticeId: number | undefined;
       if (updated!.userId) {
         const text = this.o.claimedNotice(updated!, agencySlug);
@@ -260,8 +237,8 @@ export class LeadStore {
         .returning();
       if (!offer) return undefined;
       const [lead] = await tx.select().from(leads).where(eq(leads.id, offer.leadId));
-      await this.event(tx, lead!.id, actor, how, lead!.status, lead!.status, offer.agencySlug);
-      const next = await this.route(tx, lead!, now);
+      await recordLeadEvent(tx, lead!.id, actor, how, lead!.status, lead!.status, offer.agencySlug);
+      const next = await routeLead(tx, this.o.agencies, lead!, now);
       return { offer, ...(next ? { next } : {}) };
     });
   }
@@ -287,7 +264,7 @@ export class LeadStore {
     for (const lead of waiting) {
       const o = await this.db.transaction(async (tx) => {
         const [open] = await tx.select({ id: leadOffers.id }).from(leadOffers).where(and(eq(leadOffers.leadId, lead.id), inArray(leadOffers.status, ['pending', 'sent', 'claimed'])));
-        return open ? undefined : this.route(tx, lead, now);
+        return open ? undefined : routeLead(tx, this.o.agencies, lead, now);
       });
       if (o) offers.push(o);
     }
@@ -302,61 +279,9 @@ export class LeadStore {
       const from = lead.status as LeadStatus;
       if (!NEXT[from]?.includes(to)) return { kind: 'bad-transition', from } as const;
       const [updated] = await tx.update(leads).set({ status: to, updatedAt: now }).where(eq(leads.id, leadId)).returning();
-      await this.event(tx, leadId, `staff:${staffId}`, 'status', from, to, agencySlug);
+      await recordLeadEvent(tx, leadId, `staff:${staffId}`, 'status', from, to, agencySlug);
       return { kind: 'ok', lead: updated!, from } as const;
     });
-  }
-
-  async byRef(ref: string): Promise<Lead | undefined> {
-    const [l] = await this.db.select().from(leads).where(eq(leads.ref, ref.toUpperCase()));
-    return l;
-  }
-
-  async byId(id: number): Promise<Lead | undefined> {
-    const [l] = await this.db.select().from(leads).where(eq(leads.id, id));
-    return l;
-  }
-
-  /** A person's own leads, newest first ("my leads" in chat). */
-  async mine(userId: number, limit = 10): Promise<Lead[]> {
-    return this.db.select().from(leads).where(eq(leads.userId, userId)).orderBy(desc(leads.createdAt), desc(leads.id)).limit(limit);
-  }
-
-  async offer(id: number): Promise<LeadOffer | undefined> {
-    const [o] = await this.db.select().from(leadOffers).where(eq(leadOffers.id, id));
-    return o;
-  }
-
-  async offersOf(leadId: number): Promise<LeadOffer[]> {
-    return this.db.select().from(leadOffers).where(eq(leadOffers.leadId, leadId)).orderBy(asc(leadOffers.id));
-  }
-
-  async events(leadId: number): Promise<LeadEvent[]> {
-    return this.db.select().from(leadEvents).where(eq(leadEvents.leadId, leadId)).orderBy(asc(leadEvents.id));
-  }
-
-  async list(filter: { status?: LeadStatus; type?: string; province?: string; agency?: string; since?: Date; limit?: number } = {}): Promise<Lead[]> {
-    return this.db
-      .select()
-      .from(leads)
-      .where(
-        and(
-          filter.status ? eq(leads.status, filter.status) : undefined,
-          filter.type ? eq(leads.type, filter.type) : undefined,
-          filter.province ? eq(leads.province, filter.province) : undefined,
-          filter.agency ? eq(leads.agencySlug, filter.agency) : undefined,
-          filter.since ? gte(leads.createdAt, filter.since) : undefined,
-        ),
-      )
-      .orderBy(desc(leads.createdAt), desc(leads.id))
-      .limit(filter.limit ?? 100);
-  }
-
-
-  /** Notification jobs that gave up: the dead-letter list. */
-  async deadLetters(): Promise<(LeadOffer & { ref: string })[]> {
-    const rows = await this.db.select({ offer: leadOffers, ref: leads.ref }).from(leadOffers).innerJoin(leads, eq(leads.id, leadOffers.leadId)).where(eq(leadOffers.status, 'failed')).orderBy(desc(leadOffers.updatedAt));
-    return rows.map((r) => ({ ...r.offer, ref: r.ref }));
   }
 
   /** An operator sends a dead letter again (after fixing the inbox). */
@@ -369,7 +294,7 @@ export class LeadStore {
         .returning();
       if (!o) return false;
       const [lead] = await tx.select({ status: leads.status }).from(leads).where(eq(leads.id, o.leadId));
-      await this.event(tx, o.leadId, 'admin', 'retried', lead!.status, lead!.status, o.agencySlug);
+      await recordLeadEvent(tx, o.leadId, 'admin', 'retried', lead!.status, lead!.status, o.agencySlug);
       return true;
     });
   }

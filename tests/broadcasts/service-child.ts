@@ -8,13 +8,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../src/db/database.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
+import { freePort } from '../support/free-port.js';
 
 const BIN = path.join(PACKAGE_ROOT, 'bin', 'patent-bridge.mjs');
 const STALL_PROBE = pathToFileURL(path.join(PACKAGE_ROOT, 'tests', 'broadcasts', 'stall-probe.mjs')).href;
@@ -30,15 +30,6 @@ export async function until<T>(f: () => T | undefined | false | Promise<T | unde
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await sleep(everyMs);
   }
-}
-
-/** A port nobody listens on right now (the child binds it a moment later). */
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 export interface ServiceChild {

@@ -1,9 +1,11 @@
 /**
- * One contract, run against every channel adapter (web, Telegram, Slack) for the behaviours they
+ * One contract, run against every channel adapter (web, Telegram, Slack, Feishu, DingTalk, WeCom, 微信客服) for the behaviours they
  * share: a redelivered update is answered once, the bot's own messages are ignored, user text is
  * shown literally (never as markup), and a button from a reply round-trips to the right handler.
  */
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
 
 export interface SeenReply {
   /** What the person sees, with platform markup removed and entities decoded. */
@@ -20,6 +22,17 @@ export interface AdapterHarness {
   press(chat: string, button: string, updateId: string): Promise<void>;
   /** Replies sent to `chat` so far, oldest first; waits up to `count` when given. */
   replies(chat: string, count?: number): Promise<SeenReply[]>;
+  /**
+   * For channels whose inbox row is the dedupe (keyed by the platform's unique id): how many rows
+   * this channel has in the pipeline's dedupe log (processed_updates), which must stay empty.
+   */
+  dedupeLogRows?(): Promise<number>;
+}
+
+/** The rows `platform` has in the pipeline's dedupe log. */
+export async function dedupeLogRows(database: Database, platform: string): Promise<number> {
+  const rows = await database.rows<{ n: number }>(sql`select count(*)::int as n from processed_updates where platform = ${platform}`);
+  return Number(rows[0]?.n ?? 0);
 }
 
 let seq = 0;
@@ -36,6 +49,11 @@ export function adapterContract(name: string, harness: () => AdapterHarness) {
       expect(await h.replies(chat, 1)).toHaveLength(1);
       await settle();
       expect(await h.replies(chat)).toHaveLength(1);
+      // Redelivered once more after it was answered: still the one answer, and the inbox row was the only dedupe.
+      await h.sendText(chat, '/help', id);
+      await settle();
+      expect(await h.replies(chat)).toHaveLength(1);
+      if (h.dedupeLogRows) expect(await h.dedupeLogRows()).toBe(0);
     });
 
     it('ignores its own messages', async (ctx) => {

@@ -5,7 +5,7 @@ import type { Services } from '../../src/app.js';
 import { InboxStore } from '../../src/services/inbox-store.js';
 import { createLogger } from '../../src/util/log.js';
 import { startFakeDingTalk, type DingTalkSent, type FakeDingTalk } from '../support/fake-dingtalk.js';
-import { adapterContract, waitForCount, type SeenReply } from './adapter-contract.js';
+import { adapterContract, dedupeLogRows, waitForCount, type SeenReply } from './adapter-contract.js';
 import { startServices } from './services.js';
 
 let env: { services: Services; stop(): Promise<void> };
@@ -46,4 +46,5 @@ adapterContract('dingtalk', () => ({
   // DingTalk does not deliver the robot's own messages to it; not applicable.
   press: async (chat, button, updateId) => void fake.pushCallback(fake.robotMessage({ text: `详情 (#${button})`, senderStaffId: `s${chat}`, msgId: `m${updateId}` })),
   replies: (chat, count) => waitForCount(() => seen(chat), count),
+  dedupeLogRows: () => dedupeLogRows(env.services.database, 'dingtalk'),
 }));

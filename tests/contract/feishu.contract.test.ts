@@ -5,7 +5,7 @@ import { createHttpApp } from '../../src/http/http-app.js';
 import { InboxStore } from '../../src/services/inbox-store.js';
 import { createLogger } from '../../src/util/log.js';
 import { APP_ID, APP_SECRET, BOT_OPEN_ID, cardActionEvent, ENCRYPT_KEY, messageEvent, signedEventRequest, startFakeFeishu, VERIFICATION_TOKEN, type FakeFeishu } from '../support/fake-feishu.js';
-import { adapterContract, waitForCount, type SeenReply } from './adapter-contract.js';
+import { adapterContract, dedupeLogRows, waitForCount, type SeenReply } from './adapter-contract.js';
 import { startServices } from './services.js';
 
 let env: { services: Services; stop(): Promise<void> };
@@ -47,4 +47,5 @@ adapterContract('feishu', () => ({
   sendOwnMessage: (chat, text, updateId) => send(messageEvent({ text, messageId: `om_${updateId}`, chatId: `oc_${chat}`, openId: BOT_OPEN_ID, senderType: 'app' })),
   press: (chat, button, updateId) => send(cardActionEvent({ value: { a: button }, messageId: fake.messages(`oc_${chat}`).at(-1)!.message_id, chatId: `oc_${chat}`, openId: `ou_${chat}`, token: `c-${updateId}` })),
   replies: (chat, count) => waitForCount(() => seen(chat), count),
+  dedupeLogRows: () => dedupeLogRows(env.services.database, 'feishu'),
 }));

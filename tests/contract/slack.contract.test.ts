@@ -5,7 +5,7 @@ import { createHttpApp } from '../../src/http/http-app.js';
 import { InboxStore } from '../../src/services/inbox-store.js';
 import { createLogger } from '../../src/util/log.js';
 import { blockActionBody, eventBody, signedSlackRequest, startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
-import { adapterContract, waitForCount, type SeenReply } from './adapter-contract.js';
+import { adapterContract, dedupeLogRows, waitForCount, type SeenReply } from './adapter-contract.js';
 import { startServices } from './services.js';
 
 const SECRET = 'contract-signing-secret';
@@ -52,4 +52,5 @@ adapterContract('slack', () => ({
   press: async (chat, button, updateId) =>
     void (await send(blockActionBody({ actionId: 'pb-0', value: button, userId: `U${chat}`, channelId: `D${chat}`, triggerId: `tr${updateId}` }))),
   replies: (chat, count) => waitForCount(() => seen(chat), count),
+  dedupeLogRows: () => dedupeLogRows(env.services.database, 'slack'),
 }));

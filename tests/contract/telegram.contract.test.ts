@@ -4,7 +4,7 @@ import type { Services } from '../../src/app.js';
 import { InboxStore } from '../../src/services/inbox-store.js';
 import { createLogger } from '../../src/util/log.js';
 import { callbackUpdate, startFakeTelegram, textUpdate, type FakeTelegram } from '../support/fake-telegram.js';
-import { adapterContract, waitForCount, type SeenReply } from './adapter-contract.js';
+import { adapterContract, dedupeLogRows, waitForCount, type SeenReply } from './adapter-contract.js';
 import { startServices } from './services.js';
 
 let env: { services: Services; stop(): Promise<void> };
@@ -60,4 +60,5 @@ adapterContract('telegram', () => ({
   },
   press: async (chat, button, updateId) => void (await deliver(callbackUpdate({ data: button, chatId: Number(chat), userId: Number(chat), updateId: Number(updateId) }))),
   replies: (chat, count) => waitForCount(() => seen(chat), count),
+  dedupeLogRows: () => dedupeLogRows(env.services.database, 'telegram'),
 }));

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { appText, cardClick } from '../support/fake-wecom.js';
 import { startHarness, type Harness } from '../wecom/wecom-harness.js';
-import { adapterContract, waitForCount, type SeenReply } from './adapter-contract.js';
+import { adapterContract, dedupeLogRows, waitForCount, type SeenReply } from './adapter-contract.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -58,6 +58,7 @@ adapterContract('wecom (self-built app)', () => ({
     await h.post(cardClick(`m${chat}`, button, `t${updateId}`, h.fake.corpId, h.fake.issueResponseCode(), now()));
   },
   replies: app.replies,
+  dedupeLogRows: () => dedupeLogRows(h.env.services.database, 'wecom'),
 }));
 
 const kf = tracker((chat) => h.fake.kfMessages(`wm${chat}`));
@@ -74,4 +75,5 @@ adapterContract('wechat (微信客服)', () => ({
     await h.kfNotify();
   },
   replies: kf.replies,
+  dedupeLogRows: () => dedupeLogRows(h.env.services.database, 'wechat'),
 }));

@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { InboxStore } from '../../src/services/inbox-store.js';
 import { createLogger } from '../../src/util/log.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
+import { freePort } from '../support/free-port.js';
 import { sessionHeader } from '../support/web-session.js';
 
 let services: Services;
@@ -90,14 +90,6 @@ describe('graceful shutdown (child process)', () => {
     await fake?.close();
     rmSync(childDir, { recursive: true, force: true });
   });
-
-  const freePort = () =>
-    new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = s.address() as { port: number };
-        s.close(() => resolve(port));
-      });
-    });
 
   async function start(port: number) {
     const proc = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'patent-bridge.mjs'), 'serve'], {

@@ -179,7 +179,10 @@ describe('trade leads through Telegram', () => {
     expect(text(coord)).toMatch(/请协调员处理/);
     expect(keyboard(coord).map((b) => b.text)).toEqual(['认领', '专利详情']);
     const lead = (await services.leads.store.byRef(ref))!;
-    expect((await services.leads.store.offersOf(lead.id)).map((o) => [o.agencySlug, o.status])).toEqual([
+    // The notice leaves before it is marked sent (LeadService.deliver): wait for the mark, not the message.
+    let offers = await services.leads.store.offersOf(lead.id);
+    for (const end = Date.now() + 8000; offers.some((o) => o.status === 'pending') && Date.now() < end; offers = await services.leads.store.offersOf(lead.id)) await new Promise((r) => setTimeout(r, 20));
+    expect(offers.map((o) => [o.agencySlug, o.status])).toEqual([
       ['xiangjiang-ip-trading', 'passed'],
       ['jingchu-tech-transfer', 'expired'],
       ['coordinator', 'sent'],

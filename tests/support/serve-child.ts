@@ -5,22 +5,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
+import { freePort } from './free-port.js';
 
 const BIN = path.join(PACKAGE_ROOT, 'bin', 'patent-bridge.mjs');
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A port nobody listens on right now (the child binds it a moment later). */
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 export interface ServeChild {
   proc: ChildProcess;

@@ -3,53 +3,39 @@
  * handling fails is retried with back-off, and on the last attempt the person gets the apology in
  * their language, stored and sent like any reply, and the row leaves the inbox as done.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TelegramChannel } from '../../bots/telegram/telegram-channel.js';
-import { createServices, type Services } from '../../src/app.js';
-import { loadConfig } from '../../src/config/config.js';
+import type { TelegramChannel } from '../../bots/telegram/telegram-channel.js';
+import type { Services } from '../../src/app.js';
 import { LAST_ATTEMPT } from '../../src/core/answer-update.js';
 import { Pipeline } from '../../src/core/pipeline.js';
 import { STRINGS } from '../../src/core/strings.js';
-import { InboxStore } from '../../src/services/inbox-store.js';
-import { createLogger } from '../../src/util/log.js';
-import { PACKAGE_ROOT } from '../../src/util/paths.js';
-import { startFakeTelegram, textUpdate, type FakeTelegram } from '../support/fake-telegram.js';
+import type { InboxStore } from '../../src/services/inbox-store.js';
+import { textUpdate } from '../support/fake-telegram.js';
+import { startTelegramWorker, type TelegramWorker } from '../support/telegram-worker.js';
 
+let w: TelegramWorker<InboxStore>;
 let services: Services;
-let dir: string;
-let fake: FakeTelegram;
 let ch: TelegramChannel;
 let inbox: InboxStore;
-const log = createLogger('silent');
-const sent = (chat: number) => fake.callsTo('sendMessage').filter((c) => !c.failed && String(c.params.chat_id) === String(chat));
+const sent = (chat: number) => w.sent(chat);
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'pb-tg-apology-'));
-  services = await createServices(loadConfig({ DATA_DIR: dir, CONTENT_DIR: path.join(PACKAGE_ROOT, 'content'), LOG_LEVEL: 'silent' }), log, { loadDemo: false });
-  fake = await startFakeTelegram();
-  inbox = new InboxStore(services.database);
-  // The real pipeline and stores, with a classifier that always breaks: every plain message fails.
-  const s = services;
-  const pipeline = new Pipeline({
-    users: s.users, search: s.search, patents: s.store, policies: s.policies, expos: { sample: true, expos: [] }, registrations: s.registrations,
-    notifier: s.notifier, staff: s.staff, leads: s.leads, broadcasts: s.broadcasts, log, clock: () => new Date('2026-04-01T02:00:00Z'),
-    classify: () => {
-      throw new Error('classifier broke');
-    },
+  w = await startTelegramWorker({
+    name: 'apology',
+    // The real pipeline and stores, with a classifier that always breaks: every plain message fails.
+    pipeline: (s, log) =>
+      new Pipeline({
+        users: s.users, search: s.search, patents: s.store, policies: s.policies, expos: { sample: true, expos: [] }, registrations: s.registrations,
+        notifier: s.notifier, staff: s.staff, leads: s.leads, broadcasts: s.broadcasts, log, clock: () => new Date('2026-04-01T02:00:00Z'),
+        classify: () => {
+          throw new Error('classifier broke');
+        },
+      }),
   });
-  ch = new TelegramChannel({ token: fake.token, apiRoot: fake.url, pipeline, inbox, users: s.users, log, pollTimeoutSeconds: 1, sender: { perChatIntervalMs: 0 } });
-  await ch.start();
+  ({ services, ch, inbox } = w);
 });
-afterAll(async () => {
-  await ch?.stop();
-  await fake?.close();
-  await services?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => w?.stop());
 
 /** An update already tried `attempts` times, its lease run out: the next claim is attempt attempts + 1. */
 async function triedBefore(updateId: number, chatId: number, text: string, languageCode: string, attempts: number) {

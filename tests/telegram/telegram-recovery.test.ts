@@ -4,18 +4,13 @@
  * answers it (not lost), a failed "sent" mark is retried on the spot (not sent twice), and a row a
  * dead worker left behind is handled again by the next.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TelegramChannel } from '../../bots/telegram/telegram-channel.js';
-import { createServices, type Services } from '../../src/app.js';
-import { loadConfig } from '../../src/config/config.js';
+import type { TelegramChannel } from '../../bots/telegram/telegram-channel.js';
+import type { Services } from '../../src/app.js';
 import { InboxStore, type InboxRow } from '../../src/services/inbox-store.js';
-import { createLogger } from '../../src/util/log.js';
-import { PACKAGE_ROOT } from '../../src/util/paths.js';
-import { startFakeTelegram, textUpdate, type FakeTelegram } from '../support/fake-telegram.js';
+import { textUpdate, type FakeTelegram } from '../support/fake-telegram.js';
+import { startTelegramWorker, type TelegramWorker } from '../support/telegram-worker.js';
 
 /** The real inbox, with a database that fails the first N writes of one kind. */
 class FlakyInbox extends InboxStore {
@@ -48,28 +43,18 @@ class FlakyInbox extends InboxStore {
   }
 }
 
+let w: TelegramWorker<FlakyInbox>;
 let services: Services;
-let dir: string;
 let fake: FakeTelegram;
 let ch: TelegramChannel;
 let inbox: FlakyInbox;
-const log = createLogger('silent');
-const sent = (chat: number) => fake.callsTo('sendMessage').filter((c) => !c.failed && String(c.params.chat_id) === String(chat));
+const sent = (chat: number) => w.sent(chat);
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'pb-tg-recovery-'));
-  services = await createServices(loadConfig({ DATA_DIR: dir, CONTENT_DIR: path.join(PACKAGE_ROOT, 'content'), LOG_LEVEL: 'silent' }), log, { loadDemo: false });
-  fake = await startFakeTelegram();
-  inbox = new FlakyInbox(services.database);
-  ch = new TelegramChannel({ token: fake.token, apiRoot: fake.url, pipeline: services.pipeline, inbox, users: services.users, log, pollTimeoutSeconds: 1, sender: { perChatIntervalMs: 0 } });
-  await ch.start();
+  w = await startTelegramWorker({ name: 'recovery', inbox: (db) => new FlakyInbox(db) });
+  ({ services, fake, ch, inbox } = w);
 });
-afterAll(async () => {
-  await ch?.stop();
-  await fake?.close();
-  await services?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => w?.stop());
 
 async function settle(ms = 4000) {
   const end = Date.now() + ms;
