@@ -38,7 +38,8 @@ async function readOnAfterRestart(people: string[], before: number): Promise<num
   await live.start();
   expect(h.fake.callsTo('kf/sync_msg')[calls]!.body.cursor).toBe(stored);
   expect(await h.recorded('wechat')).toBe(before + 5);
-  await until(() => people.every((p) => h.fake.kfMessages(p).length > 0));
+  // Rows the stopped process held wait out its 10 s inbox lease before this one takes them: wait well past it.
+  await until(() => people.every((p) => h.fake.kfMessages(p).length > 0), 30_000);
   await settle();
   return people.map((p) => h.fake.kfMessages(p).length);
 }
