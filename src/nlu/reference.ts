@@ -22,12 +22,12 @@ function zhNumber(s: string): number | undefined {
 
 /** 第三个 / 第4条 …, not followed by what makes it something else (第三届, 第二十条规定, 第一次). */
 const ZH_ORDINAL = /第\s*([一二两三四五六七八九十]{1,3}|\d{1,2})\s*(?:个|条|项|篇|件|款|份)?(?!届|次|天|年|期|名|批|代|季|轮|号|页|步|条规定|条的规定|章)/;
-const ZH_ORDINAL_CONTEXT = /点开|打开|展开|看看|看下|看一下|详情|详细|介绍|说说|讲讲|是什么|怎么样|呢|专利|结果|那个|这个|的|^\s*第\s*\S{1,3}\s*(?:个|条|项)?\s*$/;
+const ZH_ORDINAL_CONTEXT = /点开|打开|展开|看看|看下|看一下|详情|详细|介绍|说说|讲讲|是什么|怎么样|呢|吗|还有效|有效|多少钱|谁的|专利|结果|那个|这个|的|^\s*第\s*\S{1,3}\s*(?:个|条|项)?\s*$/;
 const ZH_LAST = /最后(?:一|那)(?:个|条|项)|倒数第一(?:个|条)?/;
 /** What follows a reference to ask about it: 详细讲讲, 再说说, 展开看看, 是啥 … (or nothing). */
-const ZH_FOLLOW = '(?:再|给我|帮我|麻烦)?(?:详情|详细|具体)?(?:说说|讲讲|说一下|讲一下|介绍(?:一下|下)?|看看|看下|看一下|展开(?:看看|说说)?|点开(?:看看)?|打开(?:看看)?|是什么|是啥|怎么样|什么情况|情况)?(?:一下|下)?(?:呢|吧|啊|呀)?';
+const ZH_FOLLOW = '(?:能不能|可不可以|能|可以|请)?(?:再|给我|帮我|麻烦)?(?:详情|详细|具体)?(?:说说|讲讲|说一下|讲一下|说下|讲下|介绍(?:一下|下)?|看看|看下|看一下|展开(?:看看|说说)?|点开(?:看看)?|打开(?:看看)?|是什么|是啥|怎么样|什么情况|情况)?(?:一下|下)?(?:呢|吧|啊|呀|吗|么)?';
 /**
- * 刚才/上面/之前 (你说的) 那个 X 的专利 [详细讲讲], or a message opening with 那个 X 的 and a follow-up verb
+ * 刚才/上面/之前 (你说的) 那个 X 的专利 [(能)详细讲讲(吗)], or a message opening with 那个 X 的 and a follow-up verb
  * ("那个锂电池的再说说"): group 1 is the bare 那个 opening, 2 the topic, 3 the head (的 alone needs a follow-up).
  */
 const ZH_TOPIC = new RegExp(

@@ -135,12 +135,16 @@ describe('references to the last results', () => {
     ['头一条', { index: 1 }],
     ['the hydrogen one from earlier', { topic: 'hydrogen' }],
     ['the drone one you just showed', { topic: 'drone' }],
+    // A question about a listed record, and a polite follow-up (能…吗).
+    ['第5条多少钱', { index: 5 }],
+    ['第二个是谁的', { index: 2 }],
+    ['之前那个石墨烯的可以具体讲下吗', { topic: '石墨烯' }],
   ])('%s → %j', (text, ref) => {
     expect(resultReference(read(text))).toEqual(ref);
     expect(classify(text).intent).toBe('patent_detail');
   });
 
-  it.each(['专利法第二十条怎么理解', '第三届博览会什么时候', "what's the last day to register", 'the first patent on graphene', '0', '石墨烯专利', '那个储能的专利有哪些'])(
+  it.each(['专利法第二十条怎么理解', '第三届博览会什么时候', '第一次参展要报名吗', '第二届还有名额吗', "what's the last day to register", 'the first patent on graphene', '0', '石墨烯专利', '那个储能的专利有哪些'])(
     'is not a reference: %s',
     (text) => {
       expect(resultReference(read(text))).toBeUndefined();
@@ -155,6 +159,7 @@ describe('expo sub-questions', () => {
     ['展会还有名额吗', 'capacity'],
     ['博览会在哪个展馆', 'venue'],
     ['参观要收费吗', 'fee'],
+    ['展会在哪里购票', 'fee'],
     ['介绍一下博览会', undefined],
   ])('%s → %s', (text, sub) => {
     expect(expoSubQuestion(read(text))).toBe(sub);
