@@ -57,6 +57,9 @@ export function limitBodies(limitFor: (path: string) => number, tooLargeAnswer?:
       return;
     }
     if (declared !== undefined && !c.req.header('transfer-encoding') && Number(declared) > limit) {
+      // The body is left alone (Node's server discards it once the answer is out); only the close is
+      // made a lingering one, so a client still sending reads the 413 instead of a reset.
+      halfCloseAfterAnswer(c);
       const worded = tooLargeAnswer?.(c, limit);
       if (worded) {
         worded.headers.set('connection', 'close');
@@ -113,18 +116,31 @@ export const LINGER_MS = 2000;
  * LINGER_MS. Only under @hono/node-server (c.env.incoming); elsewhere there is no socket to keep.
  */
 function linger(c: Context): void {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  const socket = incoming?.socket;
-  if (!incoming || !socket || socket.destroyed) return;
-  // Node ends a Connection: close answer with socket.destroySoon(); make that a half-close.
-  (socket as { destroySoon?: () => void }).destroySoon = () => socket.end();
+  const incoming = halfCloseAfterAnswer(c);
+  if (!incoming) return;
   // Drop the listeners that would queue the body for a reader that is gone (Node's own req._dump does this).
   incoming.removeAllListeners('data');
   incoming.on('data', () => {});
   incoming.resume();
-  const stop = setTimeout(() => socket.destroy(), LINGER_MS);
-  stop.unref();
-  socket.once('close', () => clearTimeout(stop));
+}
+
+/**
+ * Node ends a Connection: close answer with socket.destroySoon(); make that a half-close that
+ * becomes a close when the client closes or after LINGER_MS. Touches only the socket's close, not
+ * the request stream: for a body nobody began to read, Node itself discards it after the answer
+ * (reading or resuming it before the answer broke the declared-length refusal on Node 22).
+ */
+function halfCloseAfterAnswer(c: Context): IncomingMessage | undefined {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const socket = incoming?.socket;
+  if (!incoming || !socket || socket.destroyed) return undefined;
+  (socket as { destroySoon?: () => void }).destroySoon = () => {
+    socket.end();
+    const stop = setTimeout(() => socket.destroy(), LINGER_MS);
+    stop.unref();
+    socket.once('close', () => clearTimeout(stop));
+  };
+  return incoming;
 }
 
 /** The form fields (files as File) of a urlencoded or multipart body; 400 when it cannot be parsed, 413 when too large. */
