@@ -12,6 +12,13 @@ import { LEASE_SECONDS, type InboxRow, type InboxStore } from './inbox-store.js'
 
 /** How long a busy worker gathers kicks before its next claim. */
 const CLAIM_WINDOW_MS = 20;
+/**
+ * How long stop() waits for the rows being handled. Each send has its own timeout, so a handle
+ * outliving this is stuck; everything it did is in the database, and its rows' leases lapse (they
+ * stop being renewed) so the next start or another replica takes them over. A shutdown must not
+ * hang on one stuck row.
+ */
+export const STOP_WAIT_MS = 20_000;
 
 export class InboxWorker {
   private working?: Promise<void>;
@@ -54,12 +61,20 @@ export class InboxWorker {
     await this.inbox.renew(this.platform, [...this.mine]).catch((err) => this.log.warn('inbox lease renewal failed', { platform: this.platform, err }));
   }
 
-  async stop(): Promise<void> {
+  async stop(waitMs = STOP_WAIT_MS): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     clearInterval(this.heartbeat);
     this.signal();
-    await this.working;
+    if (!this.working) return;
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      this.working.then(() => 'drained' as const),
+      new Promise<'stuck'>((resolve) => (timer = setTimeout(() => resolve('stuck'), waitMs))),
+    ]);
+    clearTimeout(timer);
+    // Update ids only: they name no person.
+    if (outcome === 'stuck') this.log.warn('inbox worker stopped with rows still being handled; their leases lapse', { platform: this.platform, updateIds: [...this.mine].slice(0, 20), waitedMs: waitMs });
   }
 
   /** Starts a pass, or tells the running one to claim again. */
