@@ -13,6 +13,8 @@ export const GLOSSARY_DIR = path.join(path.dirname(fileURLToPath(import.meta.url
 export interface Glossary {
   /** English phrase (lower case, singular) → Chinese forms, preferred first. */
   en: Map<string, string[]>;
+  /** English key → the header of its terms.tsv section (`medicine: diseases`, `environment`). */
+  enSection: Map<string, string>;
   /** Longest English key, in words. */
   maxEnWords: number;
   /** Chinese form → every form of its synonym groups and glossary entries (itself first). */
@@ -30,10 +32,12 @@ export interface NeedWords {
   action: Set<string>;
   /** The kind of thing wanted (药物, 材料, 试剂): it ranks, but the need's subject is what it is for. */
   kind: Set<string>;
+  /** Actions done to a body or a disease (治疗, 诊断): the sense an English action takes beside a medical term. */
+  medical: Set<string>;
 }
 
 function loadNeedWords(file: string): NeedWords {
-  const need: NeedWords = { drop: new Set(), effect: new Map(), action: new Set(), kind: new Set() };
+  const need: NeedWords = { drop: new Set(), effect: new Map(), action: new Set(), kind: new Set(), medical: new Set() };
   for (const l of lines(file)) {
     const [kind, v] = l.split('\t');
     const forms = (v ?? '').split('|').map((s) => normText(s)).filter(Boolean);
@@ -41,6 +45,7 @@ function loadNeedWords(file: string): NeedWords {
     else if (kind === 'effect') for (const f of forms) need.effect.set(f, forms[0]!);
     else if (kind === 'action') for (const f of forms) need.action.add(f);
     else if (kind === 'kind') for (const f of forms) need.kind.add(f);
+    else if (kind === 'medical') for (const f of forms) need.medical.add(f);
   }
   return need;
 }
@@ -63,12 +68,19 @@ export function loadGlossary(dir = GLOSSARY_DIR): Glossary {
     }
   };
   const need = loadNeedWords(path.join(dir, 'need-words.tsv'));
-  for (const l of lines(path.join(dir, 'terms.tsv'))) {
+  const enSection = new Map<string, string>();
+  let section = '';
+  for (const raw of readFileSync(path.join(dir, 'terms.tsv'), 'utf8').split('\n')) {
+    const header = /^#\s*---\s*(.+?)\s*---/.exec(raw);
+    if (header) section = header[1]!;
+    const l = raw.replace(/\s+#.*$/, '').trim();
+    if (!l || l.startsWith('#')) continue;
     const [k, v] = l.split('\t');
     if (!k || !v) continue;
     const forms = v.split('|').map((s) => normText(s)).filter(Boolean);
     if (forms.length === 0) continue;
     en.set(normEnglish(k), forms);
+    enSection.set(normEnglish(k), section);
     // An English action with several Chinese actions has several senses (treatment: 治疗 a disease,
     // 处理 wastewater): each is a form of the English word, but they are not synonyms of each other.
     const zh = forms.filter(hasCjk);
@@ -92,7 +104,7 @@ export function loadGlossary(dir = GLOSSARY_DIR): Glossary {
   for (const w of zhWords) maxZhLen = Math.max(maxZhLen, w.length);
   let maxEnWords = 1;
   for (const k of en.keys()) maxEnWords = Math.max(maxEnWords, k.split(' ').length);
-  return { en, maxEnWords, zhAlts, zhWords, maxZhLen, need };
+  return { en, enSection, maxEnWords, zhAlts, zhWords, maxZhLen, need };
 }
 
 /** British spellings → the American ones the glossary keys use. */

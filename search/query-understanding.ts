@@ -195,8 +195,8 @@ function pruneInnerAlts(concepts: Concept[]): void {
 /**
  * An English action with several senses (treatment: 治疗 a disease, 处理 wastewater) takes the sense
  * its object forms a term with: the glossary knows `wastewater treatment` (废水处理) or a Chinese
- * word ending in an object's form plus the sense (废水处理). Without such a term the senses stay in
- * glossary order.
+ * word ending in an object's form plus the sense (废水处理); else the field of the objects' glossary
+ * sections. Without either the senses stay in glossary order.
  */
 function senseOf(g: Glossary, p: EnglishPiece, pieces: EnglishPiece[]): string[] | undefined {
   const senses = (p.zh ?? []).filter((f) => g.need.action.has(f));
@@ -211,7 +211,13 @@ function senseOf(g: Glossary, p: EnglishPiece, pieces: EnglishPiece[]): string[]
       }
     }
   }
-  return undefined;
+  // Else the glossary section of the objects: a medical term (a disease, a drug) takes the medical sense,
+  // a term of any other field (sludge: environment) the other.
+  const sections = others.map((o) => g.enSection.get(o.en) ?? '').filter(Boolean);
+  if (sections.length === 0 || sections.some((x) => x.startsWith('biology'))) return undefined;
+  const medical = sections.some((x) => x.startsWith('medicine'));
+  const sense = senses.find((f) => g.need.medical.has(f) === medical);
+  return sense ? [sense] : undefined;
 }
 
 function conceptsFromEnglish(g: Glossary, chunk: string): Concept[] {
