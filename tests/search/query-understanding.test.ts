@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadGlossary, normEnglish, singular, translateEnglish } from '../../search/glossary.js';
+import { loadGlossary, normEnglish, segmentChinese, singular, translateEnglish } from '../../search/glossary.js';
 import { filterExpression, retrievalVariants } from '../../search/patent-search.js';
 import { applicantCandidates, parseQuery } from '../../search/query-understanding.js';
 import { CLOSE_MATCH, matchQuality, rank } from '../../search/rank.js';
@@ -30,6 +30,12 @@ describe('glossary', () => {
     expect(pieces.map((p) => p.en)).toEqual(['stem cell', 'for', 'diabetes', 'zzqx']);
     expect(pieces[0]!.zh?.[0]).toBe('干细胞');
     expect(pieces[3]!.zh).toBeUndefined();
+  });
+  it('segments Chinese leaving the fewest characters unknown, never gluing a joiner into an unknown run', () => {
+    expect(segmentChinese(g, '降低柴油机氮氧化物排放')).toEqual(['降低', '柴油机', '氮氧化物', '排放']);
+    // 犇 is no term: it stays apart, and 的 ends its run instead of joining it.
+    expect(segmentChinese(g, '犇犇的氮氧化物')).toEqual(['犇犇', '的', '氮氧化物']);
+    expect(segmentChinese(g, '锂金属负极枝晶抑制')).toEqual(['锂金属负极', '枝晶', '抑制']);
   });
   it('holds hundreds of terms', () => {
     expect(g.en.size).toBeGreaterThan(500);
