@@ -13,6 +13,8 @@ export const GLOSSARY_DIR = path.join(path.dirname(fileURLToPath(import.meta.url
 export interface Glossary {
   /** English phrase (lower case, singular) → Chinese forms, preferred first. */
   en: Map<string, string[]>;
+  /** English key → the header of its terms.tsv section (`medicine: diseases`, `environment`). */
+  enSection: Map<string, string>;
   /** Longest English key, in words. */
   maxEnWords: number;
   /** Chinese form → every form of its synonym groups and glossary entries (itself first). */
@@ -30,10 +32,12 @@ export interface NeedWords {
   action: Set<string>;
   /** The kind of thing wanted (药物, 材料, 试剂): it ranks, but the need's subject is what it is for. */
   kind: Set<string>;
+  /** Actions done to a body or a disease (治疗, 诊断): the sense an English action takes beside a medical term. */
+  medical: Set<string>;
 }
 
 function loadNeedWords(file: string): NeedWords {
-  const need: NeedWords = { drop: new Set(), effect: new Map(), action: new Set(), kind: new Set() };
+  const need: NeedWords = { drop: new Set(), effect: new Map(), action: new Set(), kind: new Set(), medical: new Set() };
   for (const l of lines(file)) {
     const [kind, v] = l.split('\t');
     const forms = (v ?? '').split('|').map((s) => normText(s)).filter(Boolean);
@@ -41,6 +45,7 @@ function loadNeedWords(file: string): NeedWords {
     else if (kind === 'effect') for (const f of forms) need.effect.set(f, forms[0]!);
     else if (kind === 'action') for (const f of forms) need.action.add(f);
     else if (kind === 'kind') for (const f of forms) need.kind.add(f);
+    else if (kind === 'medical') for (const f of forms) need.medical.add(f);
   }
   return need;
 }
@@ -63,12 +68,19 @@ export function loadGlossary(dir = GLOSSARY_DIR): Glossary {
     }
   };
   const need = loadNeedWords(path.join(dir, 'need-words.tsv'));
-  for (const l of lines(path.join(dir, 'terms.tsv'))) {
+  const enSection = new Map<string, string>();
+  let section = '';
+  for (const raw of readFileSync(path.join(dir, 'terms.tsv'), 'utf8').split('\n')) {
+    const header = /^#\s*---\s*(.+?)\s*---/.exec(raw);
+    if (header) section = header[1]!;
+    const l = raw.replace(/\s+#.*$/, '').trim();
+    if (!l || l.startsWith('#')) continue;
     const [k, v] = l.split('\t');
     if (!k || !v) continue;
     const forms = v.split('|').map((s) => normText(s)).filter(Boolean);
     if (forms.length === 0) continue;
     en.set(normEnglish(k), forms);
+    enSection.set(normEnglish(k), section);
     // An English action with several Chinese actions has several senses (treatment: 治疗 a disease,
     // 处理 wastewater): each is a form of the English word, but they are not synonyms of each other.
     const zh = forms.filter(hasCjk);
@@ -92,7 +104,7 @@ export function loadGlossary(dir = GLOSSARY_DIR): Glossary {
   for (const w of zhWords) maxZhLen = Math.max(maxZhLen, w.length);
   let maxEnWords = 1;
   for (const k of en.keys()) maxEnWords = Math.max(maxEnWords, k.split(' ').length);
-  return { en, maxEnWords, zhAlts, zhWords, maxZhLen, need };
+  return { en, enSection, maxEnWords, zhAlts, zhWords, maxZhLen, need };
 }
 
 /** British spellings → the American ones the glossary keys use. */
@@ -195,30 +207,65 @@ function lemmaLookup(g: Glossary, w: string): string[] | undefined {
   return undefined;
 }
 
+/** Characters that join or mark words and never sit inside an unknown term (柴油机的氮氧化物). */
+const JOINER = /[的和与及或、]/;
+
+interface Seg {
+  /** Characters left unknown, then pieces: what the segmentation minimises. */
+  unknown: number;
+  pieces: number;
+  /** Length of the first piece (1 for an unknown character or a joiner). */
+  len: number;
+}
+
 /**
- * Forward maximum matching over the glossary's Chinese forms. Runs of characters the glossary does
- * not know stay together as one piece, so an unknown compound is searched as written.
+ * Segmentation over the glossary's Chinese forms that leaves the fewest characters unknown, then uses
+ * the fewest pieces; on a tie the longer first word. (Forward maximum matching glued 氮 to the unknown
+ * run before 氧化物 and takes 研究生 before 命.) Runs of characters the glossary does not know stay
+ * together as one piece, so an unknown compound is searched as written; a joiner (的, 和) is a piece
+ * of its own and ends a run.
  */
 export function segmentChinese(g: Glossary, s: string, exclude?: ReadonlySet<string>): string[] {
+  const n = s.length;
+  // best[u][i]: the best segmentation of s.slice(i) when the character before i is (u = 1) or is not
+  // (u = 0) part of an unknown run it would continue.
+  const best: Seg[][] = [new Array(n + 1), new Array(n + 1)];
+  best[0]![n] = best[1]![n] = { unknown: 0, pieces: 0, len: 0 };
+  const lt = (a: Seg, b: Seg) => a.unknown < b.unknown || (a.unknown === b.unknown && (a.pieces < b.pieces || (a.pieces === b.pieces && a.len > b.len)));
+  for (let i = n - 1; i >= 0; i--) {
+    for (const u of [0, 1]) {
+      let pick: Seg | undefined;
+      if (JOINER.test(s[i]!)) {
+        const r = best[0]![i + 1]!;
+        pick = { unknown: r.unknown, pieces: r.pieces + 1, len: 1 };
+      } else {
+        const r = best[1]![i + 1]!;
+        pick = { unknown: r.unknown + 1, pieces: r.pieces + (u ? 0 : 1), len: 1 };
+        for (let len = Math.min(g.maxZhLen, n - i); len >= 2; len--) {
+          const w = s.slice(i, i + len);
+          if (exclude?.has(w) || !g.zhWords.has(w)) continue;
+          const rw = best[0]![i + len]!;
+          const cand = { unknown: rw.unknown, pieces: rw.pieces + 1, len };
+          if (lt(cand, pick)) pick = cand;
+        }
+      }
+      best[u]![i] = pick;
+    }
+  }
   const out: string[] = [];
   let unknown = '';
-  for (let i = 0; i < s.length; ) {
-    let word = '';
-    for (let n = Math.min(g.maxZhLen, s.length - i); n >= 2; n--) {
-      const w = s.slice(i, i + n);
-      if (!exclude?.has(w) && g.zhWords.has(w)) {
-        word = w;
-        break;
-      }
-    }
-    if (word) {
-      if (unknown) out.push(unknown), (unknown = '');
-      out.push(word);
-      i += word.length;
-    } else {
+  for (let i = 0, u = 0; i < n; ) {
+    const len = best[u]![i]!.len;
+    if (len === 1 && !JOINER.test(s[i]!)) {
       unknown += s[i];
       i++;
+      u = 1;
+      continue;
     }
+    if (unknown) out.push(unknown), (unknown = '');
+    out.push(s.slice(i, i + len));
+    i += len;
+    u = 0;
   }
   if (unknown) out.push(unknown);
   return out;

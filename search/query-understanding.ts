@@ -7,7 +7,7 @@ import type { Entities, PatentType, Province } from '../src/core/intents.js';
 import type { TradeMode } from '../src/domain/patent.js';
 import { findPatentNumber } from '../src/domain/patent-number.js';
 import { extractEntities, topicWords } from '../src/nlu/entities.js';
-import { normEnglish, segmentChinese, translateEnglish, type Glossary } from './glossary.js';
+import { normEnglish, segmentChinese, translateEnglish, type EnglishPiece, type Glossary } from './glossary.js';
 import { cityIn } from './city.js';
 import { hasCjk, normText } from './text.js';
 
@@ -61,7 +61,7 @@ export interface ParsedQuery {
 const GENERIC_ZH = new Set(['方法', '装置', '系统', '设备', '应用', '制备', '制备方法', '技术', '工艺', '用途', '结构', '组合物', '及其', '一种', '专利', '产品', '方案']);
 const GENERIC_EN = new Set(['method', 'device', 'system', 'apparatus', 'application', 'technology', 'technique', 'process', 'use', 'structure', 'product', 'solution']);
 const STOP_ZH = new Set(['的', '和', '与', '及', '或', '在', '有关', '相关', '关于', '方面', '领域', '等', '类', '个', '些', '件', '项', '里', '中', '上', '用']);
-const STOP_EN = new Set(['a', 'an', 'the', 'of', 'for', 'in', 'on', 'with', 'and', 'or', 'to', 'by', 'from', 'based', 'new', 'novel', 'using', 'patent', 'about', 'related', 'any', 'some', 'me', 'find', 'search', 'show', 'list', 'look', 'which', 'what', 'that', 'is', 'are', 'there', 'do', 'you', 'have', 'i', 'we', 'want', 'need', 'please', 'all', 'latest', 'recent', 'how', 'way', 'ways', 'can', 'could', 'our', 'company', 'looking', 'seeking', 'solution', 'help', 'better', 'able']);
+const STOP_EN = new Set(['a', 'an', 'the', 'of', 'for', 'in', 'on', 'with', 'and', 'or', 'to', 'by', 'from', 'based', 'new', 'novel', 'using', 'patent', 'about', 'related', 'any', 'some', 'me', 'find', 'search', 'show', 'list', 'look', 'which', 'what', 'that', 'is', 'are', 'there', 'do', 'you', 'have', 'i', 'we', 'want', 'need', 'please', 'all', 'latest', 'recent', 'how', 'way', 'ways', 'can', 'could', 'our', 'company', 'looking', 'seeking', 'solution', 'help', 'better', 'able', 'into', 'via', 'through', 'during', 'at', 'as', 'its', 'their', 'this', 'these', 'those', 'such', 'it', 'be', 'get', 'make', 'provide', 'offer', 'kind', 'type', 'without', 'person', 'thing', 'good', 'effective']);
 /** Single characters that are particles, pronouns or light verbs rather than names of things. */
 const FUNCTION_ZH = /^[的了着是在和与及或对把被从向于为以用等之其将让使给由而且并也都就能会要想吗呢吧啊个种些类到中上下里内做有来去比很更最又再还才只我你他它这那哪啥么呀嘛]$/;
 /** A generic tail whose removal leaves the core of a term: 传感器 → 传感, 正极材料 → 正极. */
@@ -181,9 +181,51 @@ function widenByEffects(g: Glossary, concepts: Concept[]): void {
   }
 }
 
+/**
+ * An alternative form that lies inside another concept of the query adds nothing but false matches:
+ * 发光材料's stem 发光 would find every title naming the 发光二极管 of 蓝光LED的发光材料.
+ */
+function pruneInnerAlts(concepts: Concept[]): void {
+  for (const c of concepts) {
+    const others = concepts.filter((o) => o !== c).flatMap((o) => o.alts);
+    c.alts = c.alts.filter((a, i) => i === 0 || !others.some((o) => o !== a && o.includes(a)));
+  }
+}
+
+/**
+ * An English action with several senses (treatment: 治疗 a disease, 处理 wastewater) takes the sense
+ * its object forms a term with: the glossary knows `wastewater treatment` (废水处理) or a Chinese
+ * word ending in an object's form plus the sense (废水处理); else the field of the objects' glossary
+ * sections. Without either the senses stay in glossary order.
+ */
+function senseOf(g: Glossary, p: EnglishPiece, pieces: EnglishPiece[]): string[] | undefined {
+  const senses = (p.zh ?? []).filter((f) => g.need.action.has(f));
+  if (senses.length < 2) return undefined;
+  const others = pieces.filter((o) => o !== p && o.zh);
+  for (const sense of senses) {
+    for (const o of others) {
+      const compound = g.en.get(`${o.en.split(' ').at(-1)} ${p.en}`) ?? g.en.get(`${o.en} ${p.en}`);
+      if (compound?.some((f) => f.endsWith(sense))) return [sense];
+      for (const f of o.zh!.filter(hasCjk)) {
+        for (let k = 2; k <= f.length; k++) if (g.zhWords.has(f.slice(-k) + sense)) return [sense];
+      }
+    }
+  }
+  // Else the glossary section of the objects: a medical term (a disease, a drug) takes the medical sense,
+  // a term of any other field (sludge: environment) the other.
+  const sections = others.map((o) => g.enSection.get(o.en) ?? '').filter(Boolean);
+  if (sections.length === 0 || sections.some((x) => x.startsWith('biology'))) return undefined;
+  const medical = sections.some((x) => x.startsWith('medicine'));
+  const sense = senses.find((f) => g.need.medical.has(f) === medical);
+  return sense ? [sense] : undefined;
+}
+
 function conceptsFromEnglish(g: Glossary, chunk: string): Concept[] {
   const out: Concept[] = [];
-  for (const p of translateEnglish(g, chunk)) {
+  const pieces = translateEnglish(g, chunk);
+  for (const piece of pieces) {
+    const sense = senseOf(g, piece, pieces);
+    const p = sense ? { ...piece, zh: sense } : piece;
     if (!p.zh) {
       if (STOP_EN.has(p.en) || /^\d+$/.test(p.en)) continue;
       // A plain word of four letters or more is an English word the glossary lacks; shorter tokens and
@@ -193,15 +235,19 @@ function conceptsFromEnglish(g: Glossary, chunk: string): Concept[] {
       continue;
     }
     const zh = p.zh.filter(hasCjk);
-    const primary = zh[0] ?? p.zh[0]!;
-    if (g.need.effect.has(primary)) {
-      out.push({ term: primary, alts: [...zh], optional: true, role: 'effect' });
+    // The glossary's first form is the one titles use most, Latin for abbreviations (LED, GaN); the
+    // first Chinese form brings the Chinese synonyms and parts.
+    const primary = p.zh[0]!;
+    if (zh[0] && g.need.effect.has(zh[0])) {
+      out.push({ term: zh[0], alts: [...zh], optional: true, role: 'effect' });
       continue;
     }
-    const c = hasCjk(primary) ? zhConcept(g, primary, GENERIC_EN.has(p.en)) : { term: primary, alts: [], optional: GENERIC_EN.has(p.en) };
+    const c = zh[0] ? zhConcept(g, zh[0], GENERIC_EN.has(p.en)) : { term: primary, alts: [], optional: GENERIC_EN.has(p.en) };
+    if (c.term !== primary) (c.term = primary), (c.alts = [primary, ...c.alts.filter((a) => a !== primary)]);
     for (const f of p.zh) if (!c.alts.includes(f)) c.alts.push(f);
     if (!c.alts.includes(p.en)) c.alts.push(p.en);
-    out.push(g.need.kind.has(primary) ? { ...c, optional: true, role: 'kind' } : g.need.action.has(primary) ? { ...c, role: 'action' } : c);
+    const word = zh[0] ?? primary;
+    out.push(g.need.kind.has(word) ? { ...c, optional: true, role: 'kind' } : g.need.action.has(word) ? { ...c, role: 'action' } : c);
   }
   return out;
 }
@@ -219,6 +265,7 @@ export function conceptsOf(g: Glossary, topic: string): Concept[] {
   const seen = new Set<string>();
   const out = concepts.filter((c) => (seen.has(c.term) ? false : (seen.add(c.term), true)));
   widenByEffects(g, out);
+  pruneInnerAlts(out);
 
   // A need made only of an effect verb (“how to improve”) has nothing to search for but the verb; one
   // made only of kinds and generic words (新材料) searches for the kind.
@@ -231,12 +278,14 @@ export function conceptsOf(g: Glossary, topic: string): Concept[] {
  * Marks the head of the need, the thing wanted (a record without it is at best related). Chinese
  * puts it last (电动汽车电池的热管理), except after an effect verb, where the last word is a property
  * of the object before it (提高混凝土的强度: the object is the head). English puts it before the first
- * preposition of the text as asked (pesticide residues in food), else last.
+ * preposition of the text as asked (pesticide residues in food), else last; text with any Chinese reads
+ * as Chinese.
  */
 function markHead(concepts: Concept[], topic: string, asked: string): void {
   const req = concepts.filter((c) => !c.optional && c.role !== 'action');
   if (req.length < 2) return;
-  if (!/[a-z]{3}/.test(topic)) {
+  // Chinese text keeps its word order even when it names a Latin abbreviation (蓝光LED的发光材料).
+  if (hasCjk(topic) || !/[a-z]{3}/.test(topic)) {
     (concepts.some((c) => c.role === 'effect') ? req[0]! : req.at(-1)!).head = true;
     return;
   }

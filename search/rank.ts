@@ -33,7 +33,7 @@ export function conceptWeight(c: Concept): number {
 export interface Scored<T> {
   doc: T;
   score: number;
-  /** Required concepts found anywhere in the record, weighted by conceptWeight. */
+  /** Required concepts found anywhere in the record, weighted by conceptWeight; 0 when it carries none but actions. */
   coverage: number;
 }
 
@@ -86,6 +86,9 @@ export function scoreDoc<T extends RankInput>(doc: T, concepts: Concept[], fullT
   const subject = subjectOf(concepts);
   let coverage = 0;
   let score = 0;
+  // A record that shares only the action with the need (处理 of tasks for 含油废水的处理) is not related.
+  const objects = concepts.filter((c) => !c.optional && c.role !== 'action');
+  let objectFound = objects.length === 0;
   for (const c of concepts) {
     let t = conceptIn(c, title);
     if (t > 0 && c === subject && onlyModifier(c, normText(doc.title), concepts.filter((o) => o !== c))) t *= MODIFIER_ONLY;
@@ -94,9 +97,11 @@ export function scoreDoc<T extends RankInput>(doc: T, concepts: Concept[], fullT
     const mixed = t === 0 && a === 0 && c.parts?.every((p) => p.optional || conceptIn(p, title) > 0 || conceptIn(p, abs) > 0) ? 0.8 : 0;
     const m = t > 0 ? 2 * t : a > 0 ? a : mixed;
     if (!c.optional && m > 0) coverage += conceptWeight(c);
+    if (m > 0 && objects.includes(c)) objectFound = true;
     score += (c.role === 'kind' ? KIND_WEIGHT : c.optional ? 0.3 : 1) * m;
   }
   if (fullText && fullText.length >= 2 && title.includes(fullText)) score += 0.5;
+  if (!objectFound) coverage = 0;
   return { doc, score: coverage * 100 + score, coverage };
 }
 

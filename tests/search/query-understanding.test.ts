@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadGlossary, normEnglish, singular, translateEnglish } from '../../search/glossary.js';
+import { loadGlossary, normEnglish, segmentChinese, singular, translateEnglish } from '../../search/glossary.js';
 import { filterExpression, retrievalVariants } from '../../search/patent-search.js';
 import { applicantCandidates, parseQuery } from '../../search/query-understanding.js';
 import { CLOSE_MATCH, matchQuality, rank } from '../../search/rank.js';
@@ -30,6 +30,12 @@ describe('glossary', () => {
     expect(pieces.map((p) => p.en)).toEqual(['stem cell', 'for', 'diabetes', 'zzqx']);
     expect(pieces[0]!.zh?.[0]).toBe('干细胞');
     expect(pieces[3]!.zh).toBeUndefined();
+  });
+  it('segments Chinese leaving the fewest characters unknown, never gluing a joiner into an unknown run', () => {
+    expect(segmentChinese(g, '降低柴油机氮氧化物排放')).toEqual(['降低', '柴油机', '氮氧化物', '排放']);
+    // 犇 is no term: it stays apart, and 的 ends its run instead of joining it.
+    expect(segmentChinese(g, '犇犇的氮氧化物')).toEqual(['犇犇', '的', '氮氧化物']);
+    expect(segmentChinese(g, '锂金属负极枝晶抑制')).toEqual(['锂金属负极', '枝晶', '抑制']);
   });
   it('holds hundreds of terms', () => {
     expect(g.en.size).toBeGreaterThan(500);
@@ -169,8 +175,35 @@ describe('needs', () => {
     expect(cs.find((c) => c.term === 'zzqxing')).toMatchObject({ role: 'untranslated', optional: true });
     const lithium = { id: 'a', title: '一种锂离子电池', abstract: '' };
     expect(matchQuality(lithium, cs)).toBeLessThan(CLOSE_MATCH);
-    // treatment names two actions: either sense is searched, but they are not synonyms in Chinese.
-    expect(terms('treatment of oily sludge').find((c) => c.role === 'action')!.alts).toEqual(expect.arrayContaining(['治疗', '处理']));
+    // treatment names two actions: with nothing to tell them apart either sense is searched, but they
+    // are not synonyms in Chinese.
+    expect(terms('treatment of zzqx').find((c) => c.role === 'action')!.alts).toEqual(expect.arrayContaining(['治疗', '处理']));
     expect(g.zhAlts.get('处理') ?? []).not.toContain('治疗');
+  });
+  it('takes the sense of an English action that its object forms a term with', () => {
+    // wastewater treatment is 废水处理: the 治疗 of diseases is not searched.
+    for (const q of ['oily wastewater treatment', 'treatment of dyeing wastewater']) {
+      const action = terms(q).find((c) => c.role === 'action')!;
+      expect(action.term).toBe('处理');
+      expect(action.alts).not.toContain('治疗');
+    }
+    // Without such a term, the field of the object's glossary section: sludge is environment, hypertension medicine.
+    expect(terms('sludge treatment').find((c) => c.role === 'action')!.alts).not.toContain('治疗');
+    expect(terms('treatment of hypertension').find((c) => c.role === 'action')!.alts).not.toContain('处理');
+  });
+  it('reads Chinese with a Latin abbreviation in Chinese order, searching the abbreviation as titles write it', () => {
+    const cs = terms('蓝光LED的发光材料');
+    expect(cs.map((c) => c.term)).toEqual(['蓝光', 'led', '发光材料']);
+    expect(cs[2]!.head).toBe(true);
+    // The stem 发光 of 发光材料 lies inside 发光二极管, another concept's form: it would match every LED.
+    expect(cs[2]!.alts).not.toContain('发光');
+    expect(cs[2]!.alts).toContain('荧光粉');
+  });
+  it('does not count a record that shares only the action with the need', () => {
+    const cs = terms('含油废水的处理');
+    const actionOnly = { id: 'a', title: '一种数据处理方法', abstract: '' };
+    const object = { id: 'b', title: '一种油水分离膜', abstract: '用于含油废水' };
+    const [b, a] = rank([actionOnly, object], cs);
+    expect([b!.doc.id, b!.coverage > 0, a!.doc.id, a!.coverage]).toEqual(['b', true, 'a', 0]);
   });
 });
