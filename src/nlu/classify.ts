@@ -44,7 +44,7 @@ const LEAD_MODEL_W = 1;
 const NEGATED_CONFIDENCE = 0.75;
 
 /** Words of a detail only an event has, so that a question naming it is about the expo without saying "expo". */
-const EXPO_ONLY = /签到|入场|进场|检票|门票|参展|展位|\b(?:check[- ]?in|doors? open|admission|entry tickets?)\b/;
+const EXPO_ONLY = /签到|入场|进场|检票|门票|参展|展位|名额|报满|满员|额满|爆满|\b(?:check[- ]?in|doors? open|admission|entry tickets?)\b/;
 
 /** Tie-break: the more specific intent first. */
 const PRIORITY: readonly Intent[] = [

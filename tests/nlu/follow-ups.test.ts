@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { classify } from '../../src/nlu/classify.js';
+import { expoSubQuestionOf } from '../../src/nlu/expo-question.js';
+import { corrected } from '../../src/nlu/fuzzy.js';
+import { normalize } from '../../src/nlu/normalize.js';
+import { resultReference } from '../../src/nlu/reference.js';
+
+const ref = (t: string) => resultReference(corrected(normalize(t)));
+
+describe('follow-ups written apart from robust-4', () => {
+  it('a question about a listed record named by its topic is a reference to it', () => {
+    expect(ref('那个光伏的专利权人是谁')).toEqual({ topic: '光伏' });
+    expect(ref('上面那个芯片的还有效吗')).toEqual({ topic: '芯片' });
+    expect(ref('刚才那个电池的 发我看看')).toEqual({ topic: '电池' });
+    expect(classify('那个光伏的专利权人是谁').intent).toBe('patent_detail');
+    // not a reference: a search for a topic
+    expect(ref('那个锂电池的专利有哪些')).toBeUndefined();
+  });
+
+  it('"the X one" alone or asked about is a reference; "the other one" is not a topic', () => {
+    expect(ref('what about the battery one')).toEqual({ topic: 'battery' });
+    expect(ref('that drone one')).toEqual({ topic: 'drone' });
+    expect(ref('the other one')).toBeUndefined();
+  });
+
+  it('places left and paying to take part are expo questions', () => {
+    expect(classify('名额还有多少').intent).toBe('expo_info');
+    expect(expoSubQuestionOf('名额还有多少')).toBe('capacity');
+    expect(classify('参会需要缴费吗').intent).toBe('expo_info');
+    expect(expoSubQuestionOf('参会需要缴费吗')).toBe('fee');
+  });
+
+  it('what I signed up for is asked without 报名', () => {
+    expect(classify('我之前报过哪些活动').intent).toBe('my_registrations');
+  });
+
+  it('a request taken back (不X了，…) gives way to the one that follows', () => {
+    const r = classify('不买了，我想了解一下湖北的补贴');
+    expect(r.intent).toBe('explain_policy');
+    expect(r.confidence).toBeLessThan(0.8);
+    expect(classify('不去了，帮我取消报名').intent).toBe('cancel_registration');
+  });
+});
