@@ -28,6 +28,14 @@ const ZH_VERB = /(?:并不是|不是|不想|不打算|不准备|没打算|没想
 const EN_VERB =
   /\b(?:don'?t|do not|doesn'?t|does not|not|never|no longer|won'?t|will not)(?: (?:want|wish|plan|intend|mean|looking|going|trying)(?: to)?)? (?:sell(?:ing)?|buy(?:ing)?|licen[cs](?:e|ing)|invest(?:ing)?|purchas(?:e|ing)|acquir(?:e|ing)|transfer(?:ring)?|partner(?:ing)?)\b/g;
 
+/**
+ * "not trying to subscribe", "我不是要报名": declining a platform action by its verb, said as not-that (not as
+ * 不想报名了 / "don't want to subscribe any more", which ask to stop it and are read as such).
+ */
+const ZH_NOT_ACTION = /(?:并不是|不是)(?:要|想|打算|来)(?:订阅|报名|取消|删除|退订|注册|登记)/g;
+const EN_NOT_ACTION =
+  /\b(?:i'?m not|i am not|we'?re not|we are not|not)(?: (?:trying|looking|asking|planning|going|here|wanting)) to (?:subscribe|sign up|register|enrol+|cancel|delete|unsubscribe|book)\b/g;
+
 export interface Negation {
   /** The text with the negated span replaced by spaces. */
   text: string;
@@ -40,6 +48,6 @@ export function maskNegated(norm: string): Negation {
     negated = true;
     return ' '.repeat(m.length);
   };
-  const text = norm.replace(ZH, blank).replace(ZH_NOT_THAT, blank).replace(ZH_RETRACT, blank).replace(EN, blank).replace(ZH_VERB, blank).replace(EN_VERB, blank);
+  const text = norm.replace(ZH, blank).replace(ZH_NOT_THAT, blank).replace(ZH_RETRACT, blank).replace(EN, blank).replace(ZH_VERB, blank).replace(EN_VERB, blank).replace(ZH_NOT_ACTION, blank).replace(EN_NOT_ACTION, blank);
   return { text, negated };
 }

@@ -41,3 +41,28 @@ describe('follow-ups written apart from robust-4', () => {
     expect(classify('不去了，帮我取消报名').intent).toBe('cancel_registration');
   });
 });
+
+describe('declining a platform action by name', () => {
+  it('"not trying to subscribe" / 我不是要报名 is not the action declined', () => {
+    expect(classify('not trying to subscribe to anything').intent).not.toBe('subscribe');
+    const r = classify("I'm not here to sign up, where is it held");
+    expect(r.intent).toBe('expo_info');
+    expect(r.confidence).toBeLessThan(0.8);
+    expect(classify('我不是要报名，问下门票多少钱').intent).toBe('expo_info');
+  });
+
+  it('asking to stop is not a declined action (不想报名了 cancels)', () => {
+    expect(classify('我不想报名了').intent).toBe('cancel_registration');
+  });
+
+  it('a registration asked to be deleted is cancelled, not the person forgotten', () => {
+    expect(classify('参会的报名帮我删一下吧').intent).toBe('cancel_registration');
+  });
+});
+
+describe('a real word that reads like a province', () => {
+  it('is the province where one stands in a text about patents (山溪 → 山西), else left alone', () => {
+    expect(classify('山溪的煤矿专利').entities.province).toBe('Shanxi');
+    expect(classify('山溪旁边的小屋').entities.province).toBeUndefined();
+  });
+});
