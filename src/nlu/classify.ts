@@ -23,7 +23,7 @@ import { maskNegated } from './negation.js';
 import { CONTACT, MY_LEADS, PROCESS_FAQ } from './platform-cues.js';
 import { resultReference } from './reference.js';
 import { techShare } from './tech-topic.js';
-import { CHITCHAT, COMMANDS, EXPO_QUESTION, greetingOnly, INJECTION, INTENT_CUES, LEAD_CUES, ROLE_STATEMENT, TECH, type Cue, type TextLeadType } from './lexicon.js';
+import { CHITCHAT, CLOSING, COMMANDS, EXPO_QUESTION, greetingOnly, INJECTION, INTENT_CUES, LEAD_CUES, ROLE_STATEMENT, TECH, type Cue, type TextLeadType } from './lexicon.js';
 import { INTENT_MODEL, LEAD_MODEL, modelTextOf, type Prediction } from './model.js';
 import { normalize } from './normalize.js';
 import { EXPO_ELIGIBILITY, OUT_OF_SCOPE, PAST_DEAL } from './scope.js';
@@ -44,7 +44,7 @@ const LEAD_MODEL_W = 1;
 const NEGATED_CONFIDENCE = 0.75;
 
 /** Words of a detail only an event has, so that a question naming it is about the expo without saying "expo". */
-const EXPO_ONLY = /签到|入场|进场|检票|门票|参展|展位|名额|报满|满员|额满|爆满|\b(?:check[- ]?in|doors? open|admission|entry tickets?)\b/;
+const EXPO_ONLY = /签到|入场|进场|检票|门票|参展|展位|名额|报满|满员|额满|爆满|\b(?:check[- ]?in|doors? open|admission|entry tickets?|entrance|(?:pay|paid|charged?) (?:to|for) (?:get in|enter|entry|attend|visit|go in))\b/;
 
 /** Signing up for the expo, in either language (to see whether a negation declined it). */
 const SIGN_UP = /报名|参展|参会|登记|\b(?:register|sign up|enrol+)\b/;
@@ -150,7 +150,7 @@ export function explain(text: string): Explained {
   scores.alliance_info += platform;
   scores.my_registrations += myLeads;
   if (platform || myLeads) scores.submit_lead *= 0.3;
-  scores.unknown = sum([CHITCHAT], cue) + outOfScope;
+  scores.unknown = sum([CHITCHAT, CLOSING], cue) + outOfScope;
 
   const command = /^\s*\/([a-z]+)/.exec(cue);
   const commandIntent = command ? COMMANDS[command[1]!] : undefined;

@@ -30,7 +30,7 @@ const SOUND_ALIKE = new Set(
 );
 /**
  * Given names and common words that read like a province (安辉 Anhui, 山溪 a mountain stream for 山西): a
- * province where one stands (before 的/省/市) in a text about patents or policies.
+ * province where one stands (before 的/省/市/有) in a text about patents or policies.
  */
 const NAMES = new Set('安慧 安辉 何南 山溪'.split(' '));
 const DOMAIN = /专利|政策|补贴|奖励|技术|成果|发明|实用新型|外观设计/;
@@ -107,7 +107,7 @@ function known(window: string): boolean {
 
 function blockedAlike(text: string, start: number, len: number): boolean {
   const window = text.slice(start, start + len);
-  if (NAMES.has(window)) return !(/[的省市]/.test(text[start + len] ?? '') && DOMAIN.test(text));
+  if (NAMES.has(window)) return !(/[的省市有]/.test(text[start + len] ?? '') && DOMAIN.test(text));
   for (const w of SOUND_ALIKE) {
     const from = Math.max(0, start - w.length + 1);
     const at = text.slice(from, start + len + w.length - 1).indexOf(w);

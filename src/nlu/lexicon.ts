@@ -182,6 +182,9 @@ export const CHITCHAT: Cue = c(
   3,
 );
 
+/** Closing a conversation ("谢谢 没事了", "that's all"): nothing to do, not a greeting. */
+export const CLOSING: Cue = c(/没事了|没别的(?:了|事)|没有别的(?:了|事)|就这些(?:了|吧)?|就这样吧|先这样(?:吧)?|\b(?:that'?s all|nothing else|no more questions)\b/, 3);
+
 /** Technology vocabulary: a bare topic like "石墨烯" or "solar cells" is most likely a patent search. */
 export const TECH: Cue = c(
   /电池|锂|储能|氢能|燃料|光伏|太阳能|风电|新能源|材料|石墨烯|稀土|纳米|合金|陶瓷|涂料|催化|化工|聚合|树脂|复合|芯片|半导体|集成电路|传感器|激光|光纤|光电|显示|led|机器人|无人机|人工智能|算法|识别|图像|视觉|语音|通信|5g|物联网|区块链|大数据|云计算|软件|装置|设备|系统|方法|工艺|机械|轴承|齿轮|电机|电路|汽车|轨道|船|航空|航天|医药|中药|药物|疫苗|医疗|诊断|检测|测量|农业|种植|养殖|育种|食品|饮料|包装|纺织|污水|废水|环保|固废|除尘|脱硫|节能|冶金|钢|煤|矿|水泥|建筑|桥梁|隧道|加速度计|陀螺|雷达|\b(?:batter(?:y|ies)|lithium|graphene|semiconductors?|chips?|sensors?|lasers?|robots?|robotics|drones?|uav|solar|photovoltaic|vaccines?|wastewater|water|pumps?|ai|machine learning|5g|bearings?|ceramics?|rare earths?|alloys?|coatings?|catalysts?|materials?|devices?|engines?|vehicles?|medical|medicine|pharma\w*|agricultur\w*|irrigation|food|packaging|textiles?|steel|coal|hydrogen|energy|optical|led|cells?|furniture|mining)\b/,

@@ -7,7 +7,7 @@
  *   - at least one run of tokens, or one token, of two or more syllables is a vocabulary word (a sentence of
  *     English words that happen to be syllables, "can you", has none).
  * Runs of up to five tokens are matched longest first ("fa ming" and "faming" → 发明); a token no run
- * covers is kept as written. English place names (hunan, wuhan, shanxi) are left to the gazetteer, which
+ * covers is split into the fewest vocabulary words that spell it ("maizhuanli" → 买专利), else kept as written. English place names (hunan, wuhan, shanxi) are left to the gazetteer, which
  * reads them already and alone tells Shanxi 山西 from Shaanxi 陕西 (both "shanxi" without tones).
  * The vocabulary is data (VOCAB): its readings come from `pinyin-pro` on first use.
  */
@@ -51,6 +51,20 @@ function isPinyin(token: string): boolean {
   return ok[token.length]!;
 }
 
+/** `token` as the fewest vocabulary words that spell it, or undefined (none for a place name). */
+function split(token: string, vocab: ReadonlyMap<string, { word: string }>): string[] | undefined {
+  if (findPlaces(token).length) return undefined;
+  const best: (string[] | undefined)[] = [[]];
+  for (let end = 1; end <= token.length; end++) {
+    for (let start = Math.max(0, end - 12); start < end; start++) {
+      const hit = vocab.get(token.slice(start, end));
+      const before = best[start];
+      if (hit && before && (!best[end] || before.length + 1 < best[end]!.length)) best[end] = [...before, hit.word];
+    }
+  }
+  return best[token.length];
+}
+
 /** The message with its pinyin read back as Chinese, or unchanged when it is not wholly pinyin. */
 export function fromPinyin(norm: string): string {
   if (/[\u3400-\u9fff]/.test(norm) || !/[a-z]/.test(norm)) return norm;
@@ -71,7 +85,10 @@ export function fromPinyin(norm: string): string {
       break;
     }
     if (!taken) {
-      out.push(` ${tokens[i]} `);
+      // One token written without spaces across words ("maizhuanli" 买专利): split into vocabulary words.
+      const words = split(tokens[i]!, vocab);
+      if (words && words.length > 1) anchored = true;
+      out.push(words ? words.join('') : ` ${tokens[i]} `);
       taken = 1;
     }
     i += taken;

@@ -66,3 +66,26 @@ describe('a real word that reads like a province', () => {
     expect(classify('山溪旁边的小屋').entities.province).toBeUndefined();
   });
 });
+
+describe('written after robust-5 was measured', () => {
+  it('pinyin run together across words is split into the words it spells', () => {
+    expect(classify('wo yao quxiaodingyue').intent).toBe('unsubscribe');
+  });
+
+  it('paying to get in, seats left and when sign-up closes are expo questions', () => {
+    expect(classify('do we have to pay to enter').intent).toBe('expo_info');
+    expect(expoSubQuestionOf('座位还有吗')).toBe('capacity');
+    expect(expoSubQuestionOf('报名入口什么时候关')).toBe('deadline');
+  });
+
+  it('第N个点进去 opens the Nth result', () => {
+    expect(ref('第五个点进去看')).toEqual({ index: 5 });
+  });
+});
+
+describe('closing a conversation', () => {
+  it('is nothing to do, not a greeting; a request after it still counts', () => {
+    expect(classify('没事了，谢谢啦').intent).toBe('unknown');
+    expect(classify('没事了，帮我查下湖北的电池专利').intent).toBe('search_patents');
+  });
+});
