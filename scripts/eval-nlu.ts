@@ -13,7 +13,7 @@
  * accuracy of the answers at or above the LLM threshold (0.8: below it the model is asked), and the
  * wrong answers above 0.95.
  * Then the project's own robustness sections (tests/nlu/robust.jsonl, robust-2.jsonl with its halves apart,
- * robust-3.jsonl; robust.jsonl: typos, homophones, Traditional
+ * robust-3.jsonl, robust-4.jsonl, robust-5.jsonl; robust.jsonl: typos, homophones, Traditional
  * characters, negation, references to results, expo sub-questions, bare nouns, talking to the platform),
  * per kind, with the reference and sub-question each row expects. Without ../shared it says so in one
  * line and prints only that section.
@@ -39,6 +39,10 @@ const ROBUST = resolve(root, 'tests/nlu/robust.jsonl');
 const ROBUST_2 = resolve(root, 'tests/nlu/robust-2.jsonl');
 /** A third set, written after the tuning on robust-2 and never tuned on: the honest check of generalisation. */
 const ROBUST_3 = resolve(root, 'tests/nlu/robust-3.jsonl');
+/** A fourth set (pinyin, mixed zh/en, ordinary lines besides the robust kinds), committed before the fixes that follow it. */
+const ROBUST_4 = resolve(root, 'tests/nlu/robust-4.jsonl');
+/** A fifth, written after the fixes robust-4 drove and before measuring them: their unseen check. */
+const ROBUST_5 = resolve(root, 'tests/nlu/robust-5.jsonl');
 /** The confidence below which the service asks the LLM (LLM_CONFIDENCE's default). */
 const LLM_THRESHOLD = 0.8;
 const KEYS = ['province', 'patentType', 'leadType', 'patentNumber', 'ipc'] as const satisfies readonly (keyof Entities)[];
@@ -67,6 +71,8 @@ if (!existsSync(path)) {
   robustSection(ROBUST);
   robustSection(ROBUST_2, true);
   robustSection(ROBUST_3);
+  robustSection(ROBUST_4);
+  robustSection(ROBUST_5);
   process.exit(2);
 }
 const rows: Gold[] = readRows(path);
@@ -154,6 +160,8 @@ if (!useLlm) {
   robustSection(ROBUST);
   robustSection(ROBUST_2, true);
   robustSection(ROBUST_3);
+  robustSection(ROBUST_4);
+  robustSection(ROBUST_5);
 }
 
 interface Scored {

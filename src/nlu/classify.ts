@@ -23,7 +23,7 @@ import { maskNegated } from './negation.js';
 import { CONTACT, MY_LEADS, PROCESS_FAQ } from './platform-cues.js';
 import { resultReference } from './reference.js';
 import { techShare } from './tech-topic.js';
-import { CHITCHAT, COMMANDS, EXPO_QUESTION, greetingOnly, INJECTION, INTENT_CUES, LEAD_CUES, ROLE_STATEMENT, TECH, type Cue, type TextLeadType } from './lexicon.js';
+import { CHITCHAT, CLOSING, COMMANDS, EXPO_QUESTION, greetingOnly, INJECTION, INTENT_CUES, LEAD_CUES, ROLE_STATEMENT, TECH, type Cue, type TextLeadType } from './lexicon.js';
 import { INTENT_MODEL, LEAD_MODEL, modelTextOf, type Prediction } from './model.js';
 import { normalize } from './normalize.js';
 import { EXPO_ELIGIBILITY, OUT_OF_SCOPE, PAST_DEAL } from './scope.js';
@@ -44,7 +44,10 @@ const LEAD_MODEL_W = 1;
 const NEGATED_CONFIDENCE = 0.75;
 
 /** Words of a detail only an event has, so that a question naming it is about the expo without saying "expo". */
-const EXPO_ONLY = /签到|入场|进场|检票|门票|参展|展位|\b(?:check[- ]?in|doors? open|admission|entry tickets?)\b/;
+const EXPO_ONLY = /签到|入场|进场|检票|门票|参展|展位|名额|报满|满员|额满|爆满|\b(?:check[- ]?in|doors? open|admission|entry tickets?|entrance|(?:pay|paid|charged?) (?:to|for) (?:get in|enter|entry|attend|visit|go in))\b/;
+
+/** Signing up for the expo, in either language (to see whether a negation declined it). */
+const SIGN_UP = /报名|参展|参会|登记|\b(?:register|sign up|enrol+)\b/;
 
 /** Tie-break: the more specific intent first. */
 const PRIORITY: readonly Intent[] = [
@@ -147,7 +150,7 @@ export function explain(text: string): Explained {
   scores.alliance_info += platform;
   scores.my_registrations += myLeads;
   if (platform || myLeads) scores.submit_lead *= 0.3;
-  scores.unknown = sum([CHITCHAT], cue) + outOfScope;
+  scores.unknown = sum([CHITCHAT, CLOSING], cue) + outOfScope;
 
   const command = /^\s*\/([a-z]+)/.exec(cue);
   const commandIntent = command ? COMMANDS[command[1]!] : undefined;
@@ -167,7 +170,9 @@ export function explain(text: string): Explained {
   // A named detail (deadline, check-in, capacity, venue, fee) of the expo, or of its registration, is asked about.
   const sub = expoSubQuestion(cue);
   // Some details belong to an event only (签到, 入场, 门票, check-in, doors open): asked alone, they are about the expo.
-  if (sub && scores.expo_info === 0 && EXPO_ONLY.test(cue)) scores.expo_info += 2;
+  // So are they after declining a sign-up ("not trying to register, what's the fee?"): the expo was the subject.
+  const declinedSignUp = negation.negated && SIGN_UP.test(norm) && !SIGN_UP.test(negation.text);
+  if (sub && scores.expo_info === 0 && (EXPO_ONLY.test(cue) || declinedSignUp)) scores.expo_info += 2;
   // ("帮我预约参观名额" still books: a clear booking request outweighs the detail it names.)
   const booking = scores.register_expo >= 5 && sub !== 'deadline';
   if (sub && !booking && scores.subscribe < 5 && scores.cancel_registration < 4.5 && (scores.expo_info > 0 || (sub === 'deadline' && scores.register_expo > 0))) {

@@ -28,8 +28,11 @@ const TERMS = '发明 实用新型 外观设计 专利 报名 政策 补贴 博�
 const SOUND_ALIKE = new Set(
   '太远 运程 信仰 南洋 山溪 订约 补铁 宜阳 富阳 江溪 发名片 正常 长沙发 民用 民营 民生 民间 民族 民宿 民航'.split(' '),
 );
-/** Given names that read like a province: a province where one stands in a text about patents or policies. */
-const NAMES = new Set('安慧 安辉 何南'.split(' '));
+/**
+ * Given names and common words that read like a province (安辉 Anhui, 山溪 a mountain stream for 山西): a
+ * province where one stands (before 的/省/市/有) in a text about patents or policies.
+ */
+const NAMES = new Set('安慧 安辉 何南 山溪'.split(' '));
 const DOMAIN = /专利|政策|补贴|奖励|技术|成果|发明|实用新型|外观设计/;
 /** Misspellings by shape rather than sound (徽 and 微 look alike), as written → meant. */
 const BY_SHAPE: readonly (readonly [string, string])[] = [['安微', '安徽']];
@@ -104,7 +107,7 @@ function known(window: string): boolean {
 
 function blockedAlike(text: string, start: number, len: number): boolean {
   const window = text.slice(start, start + len);
-  if (NAMES.has(window)) return !(/[的省市]/.test(text[start + len] ?? '') && DOMAIN.test(text));
+  if (NAMES.has(window)) return !(/[的省市有]/.test(text[start + len] ?? '') && DOMAIN.test(text));
   for (const w of SOUND_ALIKE) {
     const from = Math.max(0, start - w.length + 1);
     const at = text.slice(from, start + len + w.length - 1).indexOf(w);

@@ -8,6 +8,7 @@
 import { PROVINCES } from '../core/intents.js';
 import { findPlaces, PROVINCE_INFO } from '../domain/geo.js';
 import { foldVocab } from './fold-vocab.js';
+import { fromPinyin } from './pinyin-input.js';
 
 const KEYWORDS = `search patent patents register registration registrations subscribe unsubscribe cancel policy policies
   subsidy subsidies exhibition license licence invest investor investment infringement infringing agency attorney
@@ -59,7 +60,10 @@ export function correctTypos(norm: string): string {
   });
 }
 
-/** The normalised text with homophone typos (foldVocab) and English keyword typos corrected: what the classifier reads. */
+/**
+ * The normalised text with a wholly pinyin message read back as Chinese (fromPinyin), homophone typos
+ * (foldVocab) and English keyword typos corrected: what the classifier reads.
+ */
 export function corrected(norm: string): string {
-  return correctTypos(foldVocab(norm));
+  return correctTypos(foldVocab(fromPinyin(norm)));
 }

@@ -101,7 +101,7 @@ export const INTENT_CUES: Record<Exclude<Intent, 'unknown' | 'submit_lead'>, Cue
     c(/门票|票价|\b(?:tickets?|visitors?|admission|entry fee)\b/, 2.5),
   ],
   register_expo: [
-    c(/(?:订|租|预约|预定|预订|申请|要|留|报)(?:一个|个|一块|块)?.{0,6}展位|展位.{0,10}(?:想|要)(?:订|租|预订|预约)|\b(?:book|reserve|rent|get) (?:a |an |one )?(?:\w+ )?(?:booth|stand)\b/, 5),
+    c(/(?:订|租|预约|预定|预订|申请|要|留|报|摆|搭|占|弄|整)(?:一个|个|一块|块)?.{0,6}(?:展位|展台)|展位.{0,10}(?:想|要)(?:订|租|预订|预约)|\b(?:book|reserve|rent|get) (?:a |an |one )?(?:\w+ )?(?:booth|stand)\b/, 5),
     c(/(?:怎么|如何|怎样)(?:申请|参加|报名|参展)|(?:在|去)(?:博览会|交易会|展会)上?(?:展示|展出|参展|摆展)/, 3.5),
     c(/报个.{0,10}名(?!称|单|字)|报名|报个名|登记|参展|参会|布展|当展商|做展商|占个位|留个位|报名表|预订展位|订个展位|预约(?:一下)?(?:参观|入场|看展|门票)/, 3.5),
     c(/(?:想|要|我|我们|报名|打算|准备|希望)参加|(?:想|要)去(?:参观|看看)?/, 3.5),
@@ -126,7 +126,7 @@ export const INTENT_CUES: Record<Exclude<Intent, 'unknown' | 'submit_lead'>, Cue
     c(/报名.{0,8}\bcancel|\bcancel\b.{0,8}报名|cancel\s*掉/, 4),
   ],
   my_registrations: [
-    c(/我的(?:报名|预约|登记|参会|参展)|我(?:已经|都|是否|有没有)?报(?:了)?(?:过)?名(?:了)?(?:的)?.{0,4}(?:哪些|什么|几|吗|没|成功|情况|状态|记录)|报名(?:记录|信息|状态|情况|结果|列表|详情|成功)|确认码|报名码|参会码|报名编号|(?:查|看)(?:看|询|一下)?(?:我的)?报名|我(?:之前|已经|刚才|上次|以前)?(?:订|预订|预约|报名|登记|注册)(?:了)?的|我(?:之前|已经|上次|以前)?报(?:了)?的名|我(?:之前|已经|以前)?是不是(?:已经)?(?:报过|报了|登记过|预约过)|我(?:到底|一共|总共)?(?:报了|报名了|登记了)(?:几|多少|哪)|我的\s*(?:booking|registration|reservation)/, 5.5),
+    c(/我的(?:报名|预约|登记|参会|参展)|我(?:已经|都|是否|有没有)?报(?:了)?(?:过)?名(?:了)?(?:的)?.{0,4}(?:哪些|什么|几|吗|没|成功|情况|状态|记录)|报名(?:记录|信息|状态|情况|结果|列表|详情|成功)|确认码|报名码|参会码|报名编号|(?:查|看)(?:看|询|一下)?(?:我的)?报名|我(?:之前|已经|刚才|上次|以前)?(?:订|预订|预约|报名|登记|注册)(?:了)?的|我(?:之前|已经|上次|以前)?报(?:了)?的名|我(?:之前|已经|以前)?是不是(?:已经)?(?:报过|报了|登记过|预约过)|我(?:到底|一共|总共)?(?:报了|报名了|登记了)(?:几|多少|哪)|我(?:之前|以前|已经|都|上次)?(?:报过|报了|参加过|报名过|登记过)(?:哪些|哪几个|哪个|几个|什么)(?:展|会|博览会|交易会|活动)|我的\s*(?:booking|registration|reservation)/, 5.5),
     c(/(?:我|我们|我的|我们的).{0,10}(?:候补|排队)|(?:报名|参展|参会|展位|预约|登记)(?:的|申请)?(?:审核|审批)|(?:报名|参展申请|展位申请|预约|登记)(?:批|通过|审过)(?:下来)?(?:了)?(?:没|吗|么|没有)|候补.{0,6}(?:第几|几位|几名|多少位|多少名|排到|还在|到我)|排(?:到|在)(?:了)?第?几(?:位|名|个)/, 5.5),
     c(/\b(?:am i|are we|is my|was my|did my|has my|is our|was our|did our|has our|have i been|have we been|were we|did we)\b(?!.{0,30}\bpatent).{0,30}\b(?:approved|accepted|confirmed|waitlist\w*|wait-?listed|on the wait\w*|pending|rejected|under review|being reviewed|in review)\b|\b(?:my|our) (?:\w+ ){0,2}(?:position|place|spot|rank|number) on the wait|\bwhere (?:am i|are we|do i stand) on the wait/, 5.5),
     c(/\bmy (?:\w+ )?(?:registrations?|bookings?|reservations?|sign-?ups?|tickets?)\b|\bam i (?:registered|signed up|on the list)\b|\bdid (?:my|i) .{0,20}(?:registration|register|sign)|\bregistration status\b|\bconfirmation (?:code|number)\b|\bwhat (?:did|have) i (?:register|sign)|\bwhich (?:expos?|fairs?|events?) (?:am i|did i|have i)\b|\bwhat (?:i'?ve|i have|have i|did i) (?:booked|registered|signed up)\b|\b(?:i|we) (?:already|have already) (?:signed|registered|booked)\b/, 5.5),
@@ -181,6 +181,9 @@ export const CHITCHAT: Cue = c(
   /天气|下雨|快递|包裹|气温|房价|买房|租房|工资|物价|热不热|冷不冷|几度|温度怎么样|笑话|段子|讲个故事|吃什么|吃饭|好吃|餐厅|饭店|美食|外卖|电影|电视剧|音乐|唱(?:首|个)?歌|写(?:一)?首诗|作诗|诗歌|星座|运势|算命|彩票|股票|比特币|游戏|足球|篮球|明星|八卦|恋爱|女朋友|男朋友|男的还是女的|几岁|多大了|你叫什么|无聊|陪我聊|聊天|旅游|景点|好玩|特产|火车票|机票|车票|高铁票|打车|订酒店|减肥|等于几|写代码|\b(?:weather|joke|jokes|poem|song|sing|movie|film|music|recipe|restaurant|lunch|dinner|football|soccer|basketball|who won|capital of|lottery|stock price|bitcoin|girlfriend|boyfriend|dating|how old are you|are you (?:a )?(?:human|robot|real)|meaning of life|tell me a story|how tall|scripts?|code|train tickets?|flights?|hotel booking)\b/,
   3,
 );
+
+/** Closing a conversation ("谢谢 没事了", "that's all"): nothing to do, not a greeting. */
+export const CLOSING: Cue = c(/没事了|没别的(?:了|事)|没有别的(?:了|事)|就这些(?:了|吧)?|就这样吧|先这样(?:吧)?|\b(?:that'?s all|nothing else|no more questions)\b/, 3);
 
 /** Technology vocabulary: a bare topic like "石墨烯" or "solar cells" is most likely a patent search. */
 export const TECH: Cue = c(
