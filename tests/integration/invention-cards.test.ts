@@ -147,6 +147,14 @@ describe('one card per invention', () => {
     }
   });
 
+  it('names the other publication in English for English readers', async () => {
+    const { sessionId } = await chat('/language en');
+    const { replies } = await chat('CN111000005A', sessionId);
+    const text = replies.map((r) => r.text).join('\n');
+    expect(text.startsWith('CN111000005B  ')).toBe(true);
+    expect(text).toContain('Also published as CN111000005A (2017-01-01)');
+  });
+
   it('shows a lone application as it is, and a same-day utility model as a card of its own', async () => {
     const { replies } = await chat('CN111000002A');
     const text = replies.map((r) => r.text).join('\n');
