@@ -143,7 +143,7 @@ export async function showPatent(ctx: HandlerContext, number: string): Promise<R
     // The index resolves any spelling of the number; the record itself comes from Postgres. Either
     // publication of an invention shows the invention: the grant's record, naming the application.
     const hit = await ctx.services.search.get(number);
-    const family = hit ? await withMates(ctx.services.search, { primary: hit, others: [] }) : undefined;
+    const family = hit ? (await withMates(ctx.services.search, [{ primary: hit, others: [] }]))[0] : undefined;
     const record = family ? await ctx.services.patents.get(family.primary.id) : undefined;
     if (!record) return [{ text: t(locale, 'patentNotFound')(number) }];
     return [{ text: detailText(record, locale, family!.others), link: cnipaLink(record, locale), buttons: [[{ label: t(locale, 'btnInterest'), action: { type: 'interest', patentId: record.id } }]] }];
