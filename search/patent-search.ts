@@ -186,6 +186,16 @@ export class PatentSearch {
     return res.hits as PatentHit[];
   }
 
+  /** Every record filed under any of these number bodies (CN + digits: an invention's application and grant), in one request. */
+  async byBodies(bodies: string[]): Promise<PatentHit[]> {
+    if (bodies.length === 0) return [];
+    const filter = [`numbers IN [${bodies.map(quote).join(', ')}]`];
+    const res = await guard('looking up patent numbers', () =>
+      this.client.index<PatentDoc>(PATENT_INDEX).search('', { filter, limit: 4 * bodies.length, attributesToRetrieve: RETRIEVE }),
+    );
+    return res.hits as PatentHit[];
+  }
+
   async get(id: string): Promise<PatentHit | undefined> {
     const hits = await this.byNumber(id);
     return hits.find((h) => h.id === id) ?? hits[0];

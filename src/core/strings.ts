@@ -204,6 +204,8 @@ export const STRINGS = {
   fApplication: { zh: '申请号', en: 'Application no.' },
   fInventors: { zh: '发明人', en: 'Inventors' },
   fGranted: { zh: '授权公告日', en: 'Granted' },
+  /** The invention's other publication (the application of a granted one), on its card and in its details. */
+  alsoPublished: { zh: (numbers: string) => `另见公开号 ${numbers}`, en: (numbers: string) => `Also published as ${numbers}` },
   fIpc: { zh: 'IPC', en: 'IPC' },
   fYear: { zh: '年份', en: 'Year' },
   fTrade: { zh: '交易方式', en: 'Open to' },

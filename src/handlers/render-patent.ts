@@ -30,7 +30,15 @@ function applicantsLine(h: Pick<PatentHit, 'applicants'>, locale: Locale): strin
   return `${t(locale, 'fApplicant')}: ${a || t(locale, 'unknownValue')}${more}`;
 }
 
-export function hitItem(h: PatentHit, locale: Locale): ReplyItem {
+/** The line naming an invention's other publications (domain/publication-family.ts), with their dates in details. */
+function alsoPublishedLine(others: readonly Pick<PatentHit, 'id' | 'publicationDate'>[], locale: Locale, dated: boolean): string {
+  if (others.length === 0) return '';
+  const list = others.map((o) => (dated && o.publicationDate ? `${o.id} (${o.publicationDate})` : o.id)).join(locale === 'zh' ? '、' : ', ');
+  return t(locale, 'alsoPublished')(list);
+}
+
+/** One invention's card: `h` is its primary publication (the grant, when granted), `others` its other ones. */
+export function hitItem(h: PatentHit, locale: Locale, others: readonly PatentHit[] = []): ReplyItem {
   const sep = ' · ';
   const status = legalStatusLabel(h.legalStatus, locale);
   return {
@@ -38,7 +46,8 @@ export function hitItem(h: PatentHit, locale: Locale): ReplyItem {
     lines: [
       applicantsLine(h, locale),
       [provinceLabel(h, locale), typeLabel(h.patentType, locale), `${t(locale, 'fStatus')}: ${status}`, h.year ? String(h.year) : ''].filter(Boolean).join(sep),
-    ],
+      alsoPublishedLine(others, locale, false),
+    ].filter(Boolean),
     buttons: [
       { label: t(locale, 'btnDetail'), action: { type: 'detail', patentId: h.id } },
       { label: t(locale, 'btnInterest'), action: { type: 'interest', patentId: h.id } },
@@ -47,7 +56,7 @@ export function hitItem(h: PatentHit, locale: Locale): ReplyItem {
 }
 
 /** The full record from the system of record, as one message. */
-export function detailText(h: PatentRecord, locale: Locale): string {
+export function detailText(h: PatentRecord, locale: Locale, others: readonly Pick<PatentHit, 'id' | 'publicationDate'>[] = []): string {
   const list = (xs: string[], n: number) => xs.slice(0, n).join(locale === 'zh' ? '；' : '; ') + (xs.length > n ? ' …' : '');
   const lines = [
     `${h.id}  ${titleFor(h, locale)}${h.demo ? ' ' + t(locale, 'demoNote') : ''}`,
@@ -59,6 +68,7 @@ export function detailText(h: PatentRecord, locale: Locale): string {
     `${t(locale, 'fStatus')}: ${legalStatusLabel(h.legalStatus, locale)}`,
     h.applicationNumber ? `${t(locale, 'fApplication')}: ${h.applicationNumber}${h.applicationDate ? ` (${h.applicationDate})` : ''}` : '',
     h.publicationDate ? `${t(locale, 'fPublished')}: ${h.publicationDate}` : '',
+    alsoPublishedLine(others, locale, true),
     h.grantDate ? `${t(locale, 'fGranted')}: ${h.grantDate}${h.grantPublicationNumber && h.grantPublicationNumber !== h.id ? ` (${h.grantPublicationNumber})` : ''}` : '',
     h.ipc.length ? `${t(locale, 'fIpc')}: ${h.ipc.slice(0, 6).join(', ')}` : '',
     h.tradeModes.length ? `${t(locale, 'fTrade')}: ${h.tradeModes.map((m) => TRADE_LABEL[m]?.[locale] ?? m).join(locale === 'zh' ? '、' : ', ')}` : '',

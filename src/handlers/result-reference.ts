@@ -9,10 +9,18 @@ import { corrected } from '../nlu/fuzzy.js';
 import { normalize } from '../nlu/normalize.js';
 import type { ConversationState } from '../services/user-store.js';
 
-/** Chinese and English titles are kept, for a reference by topic ("the drone one"). */
+type Titled = { id: string; title: string; titleEn?: string | null | undefined };
 
-export function rememberResults(state: ConversationState, from: number, hits: readonly { id: string; title: string; titleEn?: string | null | undefined }[]): void {
-  state.lastResults = { from, hits: hits.map((h) => ({ id: h.id, title: `${h.title} ${h.titleEn ?? ''}`.trim().slice(0, 200) })) };
+/**
+ * One entry per card, as numbered on screen: the invention's primary publication (the grant; see
+ * domain/publication-family.ts), so "第2条" opens the card shown second. Chinese and English titles of
+ * all its publications are kept, for a reference by topic ("the drone one") — an application's title
+ * may differ from the amended grant's.
+ */
+export function rememberResults(state: ConversationState, from: number, cards: readonly { primary: Titled; others: readonly Titled[] }[]): void {
+  const titles = (c: { primary: Titled; others: readonly Titled[] }) =>
+    [...new Set([c.primary, ...c.others].flatMap((h) => [h.title, h.titleEn ?? '']).filter(Boolean))].join(' ');
+  state.lastResults = { from, hits: cards.map((c) => ({ id: c.primary.id, title: titles(c).slice(0, 200) })) };
 }
 
 export type Referenced = { id: string } | { search: string } | { none: 'no_results' | 'out_of_range' } | undefined;

@@ -11,6 +11,7 @@ import type { Handler, HandlerContext } from './context.js';
 import { cnipaLink, detailText, hitItem, truncate } from './render-patent.js';
 import { rewriteQuery } from '../llm/query-rewrite.js';
 import { referencedResult, rememberResults } from './result-reference.js';
+import { searchInventions, withMates } from './invention-page.js';
 
 export const PAGE_SIZE = 5;
 
@@ -54,7 +55,8 @@ export async function runSearch(ctx: HandlerContext, text: string, page: number)
   const { locale } = ctx;
   return guarded(ctx, async () => {
     const started = performance.now();
-    let res = await ctx.services.search.search(text, { page, pageSize: PAGE_SIZE }).catch((err) => {
+    // One card per invention: the ranked publications are merged after the search (invention-page.ts).
+    let res = await searchInventions(ctx.services.search, text, { page, pageSize: PAGE_SIZE }).catch((err) => {
       ctx.services.metrics?.searchLatency.observe({ outcome: 'error' }, (performance.now() - started) / 1000);
       throw err;
     });
@@ -69,7 +71,7 @@ export async function runSearch(ctx: HandlerContext, text: string, page: number)
     const foundNothing = res.hits.length === 0;
     if (q.concepts.length > 0 && (res.hits.length === 0 || !res.closeMatch)) {
       rewrite = known ?? (page === 1 ? await suggestTerms(ctx, text) : undefined);
-      const again = rewrite ? await ctx.services.search.search(rewrite.join(' '), { page, pageSize: PAGE_SIZE, filters: q.filters }) : undefined;
+      const again = rewrite ? await searchInventions(ctx.services.search, rewrite.join(' '), { page, pageSize: PAGE_SIZE, filters: q.filters }) : undefined;
       if (again?.hits.length && (res.hits.length === 0 || again.closeMatch)) res = { ...again, query: { ...again.query, provinceNotCovered: q.provinceNotCovered } };
       else rewrite = undefined;
     }
@@ -86,8 +88,8 @@ export async function runSearch(ctx: HandlerContext, text: string, page: number)
     if (!res.closeMatch && page === 1) {
       // Nothing covers the need: say so, show a few clearly labelled related records, offer the demand.
       ctx.state.lastFailedSearch = truncate(text, 500);
-      const related = res.hits.slice(0, RELATED_SHOWN).map((h) => {
-        const item = hitItem(h, locale);
+      const related = res.families.slice(0, RELATED_SHOWN).map((f) => {
+        const item = hitItem(f.primary, locale, f.others);
         return { ...item, title: `${t(locale, 'relatedLabel')} · ${item.title}` };
       });
       return [...replies, { text: t(locale, 'noCloseMatch')(truncate(text, 60)), items: related, buttons: demandButtons }];
@@ -96,22 +98,23 @@ export async function runSearch(ctx: HandlerContext, text: string, page: number)
     const from = (page - 1) * PAGE_SIZE + 1;
     const to = from + res.hits.length - 1;
     const filters = filtersLabel(q.filters, locale);
-    const lastPage = to >= res.total;
+    // Counted in inventions when the whole ranked list was read; else Meilisearch's estimate of records.
+    const matched = res.inventions !== undefined && res.matched <= res.total ? res.inventions : res.matched;
     const header = [
       rewrite ? t(locale, foundNothing ? 'searchedFor' : 'searchedForClose')(rewrite.join(' ')) : '',
       res.partial ? t(locale, 'partialResults') : '',
-      t(locale, 'results')(res.matched, from, to),
+      t(locale, 'results')(matched, from, to),
       filters ? t(locale, 'resultsFilters')(filters) : '',
-      lastPage && res.matched > res.total ? t(locale, 'narrowDown')(res.total) : '',
+      !res.more && res.matched > res.total ? t(locale, 'narrowDown')(res.inventions ?? res.total) : '',
     ]
       .filter(Boolean)
       .join('\n');
-    rememberResults(ctx.state, from, res.hits);
+    rememberResults(ctx.state, from, res.families);
     const more: Action = { type: 'more', page: page + 1 };
     replies.push({
       text: header,
-      items: res.hits.map((h) => hitItem(h, locale)),
-      ...(to < res.total && page < 50 ? { buttons: [[{ label: t(locale, 'btnMore'), action: more }]] } : {}),
+      items: res.families.map((f) => hitItem(f.primary, locale, f.others)),
+      ...(res.more && page < 50 ? { buttons: [[{ label: t(locale, 'btnMore'), action: more }]] } : {}),
     });
     // A need phrased as a search (我们公司想找…): the matches first, then the offer to post it as a demand.
     if (page === 1 && readsAsNeed(text)) {
@@ -137,11 +140,13 @@ export const searchPatents: Handler = async (ctx) => {
 export async function showPatent(ctx: HandlerContext, number: string): Promise<Reply[]> {
   const { locale } = ctx;
   return guarded(ctx, async () => {
-    // The index resolves any spelling of the number; the record itself comes from Postgres.
+    // The index resolves any spelling of the number; the record itself comes from Postgres. Either
+    // publication of an invention shows the invention: the grant's record, naming the application.
     const hit = await ctx.services.search.get(number);
-    const record = hit ? await ctx.services.patents.get(hit.id) : undefined;
+    const family = hit ? (await withMates(ctx.services.search, [{ primary: hit, others: [] }]))[0] : undefined;
+    const record = family ? await ctx.services.patents.get(family.primary.id) : undefined;
     if (!record) return [{ text: t(locale, 'patentNotFound')(number) }];
-    return [{ text: detailText(record, locale), link: cnipaLink(record, locale), buttons: [[{ label: t(locale, 'btnInterest'), action: { type: 'interest', patentId: record.id } }]] }];
+    return [{ text: detailText(record, locale, family!.others), link: cnipaLink(record, locale), buttons: [[{ label: t(locale, 'btnInterest'), action: { type: 'interest', patentId: record.id } }]] }];
   });
 }
 
