@@ -33,6 +33,8 @@ export class InboxWorker {
   private readonly running = new Set<string>();
   private held = 0;
   private wake?: () => void;
+  /** A signal that came while drain was not waiting (during a claim): its next wait returns at once. */
+  private woken = false;
 
   constructor(
     private readonly inbox: InboxStore,
@@ -97,13 +99,27 @@ export class InboxWorker {
   private signal(): void {
     const w = this.wake;
     this.wake = undefined;
-    w?.();
+    if (w) w();
+    else this.woken = true;
+  }
+
+  /**
+   * Resolves at the next signal, or at once when one came since the last wait: a kick or a stop
+   * that lands during a claim is not lost (a lost stop left drain waiting for ever, so stop() hung).
+   */
+  private nextSignal(): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => (this.wake = resolve));
   }
 
   private async drain(): Promise<void> {
     for (;;) {
       if (this.stopped) break;
       const room = this.maxHeld - this.held;
+      this.woken = false; // the claim below sees everything signalled so far
       const rows =
         room > 0
           ? await this.inbox.claim(this.platform, Math.min(100, room)).catch((err) => {
@@ -124,13 +140,13 @@ export class InboxWorker {
       if (this.running.size === 0 && !this.again) return;
       this.again = false;
       // Wait for a chat to finish a row or for a kick, then claim again.
-      await new Promise<void>((resolve) => (this.wake = resolve));
+      await this.nextSignal();
       // Every slot busy and rows queued: claiming sooner starts nothing sooner, so the kicks (one per
       // webhook) and finished rows of CLAIM_WINDOW_MS share one claim statement instead of one each
       // (PGlite runs statements one at a time).
       if (this.held > this.concurrency && !this.stopped) await new Promise((r) => setTimeout(r, CLAIM_WINDOW_MS));
     }
-    while (this.running.size) await new Promise<void>((resolve) => (this.wake = resolve));
+    while (this.running.size) await this.nextSignal();
   }
 
   private startChats(): void {

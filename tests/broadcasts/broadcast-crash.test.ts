@@ -41,6 +41,13 @@ if (!process.env.TEST_DATABASE_URL) {
   console.warn('tests/broadcasts/broadcast-crash.test.ts skipped: it needs a Postgres server — set TEST_DATABASE_URL (e.g. postgres://root@127.0.0.1:5432/test)');
 }
 
+/**
+ * Each test starts two service processes (each may take up to startServiceChild's 60 s readiness
+ * wait on a loaded machine: tsx, Postgres, Meilisearch) and waits up to 20 + 20 + 30 s on the
+ * deliveries; the default 60 s test timeout fired first at load 15-20 on 2 cores.
+ */
+const CHILD_TEST_MS = 240_000;
+
 const TEXT = { textZh: '第三届中部六省专利博览会将于 12 月 6 日开幕，请携带确认码入场。', textEn: 'The expo opens on 6 December; bring your confirmation code.' };
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('broadcasts with the service as child process(es) on Postgres (skipped without TEST_DATABASE_URL)', () => {
@@ -136,7 +143,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('broadcasts with the service as 
       `  killed with ${atKill} delivered and ${inFlight.length} rows in flight (${heldChats.length} of them accepted by Telegram, unanswered); ` +
         `429s ${r.count} (${r.count - r.unexplained.length} during a stall ≥ 20 ms; longest stall ${r.longestStallMs} ms, the restart's start-up included)`,
     );
-  });
+  }, CHILD_TEST_MS);
 
   it('(b) two replicas on one database: every recipient exactly once, the overall limit held across both, both sent', async () => {
     const N = 300;
@@ -180,5 +187,5 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('broadcasts with the service as 
       `broadcast replicas: recipients ${N}, replicas 2 (sent ${perReplica.join(' + ')}), cap ${CAP}, rate ${rate.toFixed(1)}/s (${(rate / CAP).toFixed(3)} of cap) over ${spanS.toFixed(2)} s, ` +
         `max in a second ${fake!.maxInWindow()}, 429s ${r.count} (${r.count - r.unexplained.length} during a stall ≥ 20 ms; longest stall ${r.longestStallMs} ms), duplicates ${t.duplicates}, lost ${t.lost}, done ${doneMs} ms after create`,
     );
-  });
+  }, CHILD_TEST_MS);
 });

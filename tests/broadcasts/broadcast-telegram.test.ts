@@ -114,7 +114,12 @@ describe('broadcasts on Telegram', () => {
     expect(text(preview[2])).toMatch(/收件人：Telegram 38 人；已退订不发送 1 人/);
     expect(keyboard(preview[0]).map((b) => b.url ?? b.callback_data)).toEqual(['https://expo.example.cn/2026', 'u']);
 
-    expect(text((await say(ORGANISER, { data: 'by' }))[0])).toMatch(/群发 #1 已开始，共 39 位收件人/);
+    // The confirmation's answer, wherever it lands among the organiser's messages: the pump starts at
+    // once and on a loaded machine its first progress notice can take the organiser's send slot first.
+    const beforeConfirm = sent(ORGANISER).length;
+    await say(ORGANISER, { data: 'by' });
+    const started = await until(() => sent(ORGANISER).slice(beforeConfirm).find((c) => /群发 #1 已开始/.test(text(c))), 'the confirmation');
+    expect(text(started)).toMatch(/群发 #1 已开始，共 39 位收件人/);
     const summary = await until(() => sent(ORGANISER).find((c) => /群发 #1 已完成/.test(text(c))), 'the summary', 20_000);
     expect(text(summary)).toMatch(/送达 37，无法送达 1，失败 0，已退订跳过 1/);
 

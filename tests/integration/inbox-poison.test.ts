@@ -43,13 +43,13 @@ describe.each(DB_KINDS)('poison and failing updates on %s', (kind) => {
   const metrics = createMetrics();
   const lines: string[] = [];
   const seen: InboundMessage[] = [];
-  /** The inbox row's payload as stored, read while its update is being handled. */
+  /** The inbox row's payload as stored, read while its update is being handled (before it is in `seen`, which the tests poll). */
   const stored = new Map<string, string>();
   const log = createLogger('debug', {}, (l) => lines.push(l));
   const pipeline = {
     handle: async (msg: InboundMessage) => {
-      seen.push(msg);
       stored.set(msg.updateId, JSON.stringify((await row(msg.platform, msg.updateId))?.payload));
+      seen.push(msg);
       return { replies: [{ text: 'noted' }], duplicate: false, locale: 'zh' as const };
     },
   } as unknown as Pipeline;

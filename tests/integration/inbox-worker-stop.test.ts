@@ -5,7 +5,7 @@
  * must not hang on one stuck row.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InboxStore } from '../../src/services/inbox-store.js';
+import { InboxStore, type InboxRow } from '../../src/services/inbox-store.js';
 import { InboxWorker } from '../../src/services/inbox-worker.js';
 import { createLogger } from '../../src/util/log.js';
 import { openTestDb, type TestDb } from '../support/db.js';
@@ -49,5 +49,30 @@ describe('InboxWorker.stop', () => {
     expect(stopped).toBe('returned');
     const warn = lines.map((l) => JSON.parse(l) as { msg: string; updateIds?: string[] }).find((l) => /stopped with rows still being handled/.test(l.msg));
     expect(warn?.updateIds).toEqual(['u-stuck']);
+  });
+
+  it('drains when it is stopped during a claim that a kick arrived in', async () => {
+    // A claim held open by the test: the kick and the stop both land while it runs, as a timer tick
+    // and a SIGTERM can on a loaded machine with a slow database.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let claiming!: () => void;
+    const inClaim = new Promise<void>((r) => (claiming = r));
+    class SlowClaim extends InboxStore {
+      override async claim(platform: string, limit: number): Promise<InboxRow[]> {
+        claiming();
+        await gate;
+        return super.claim(platform, limit);
+      }
+    }
+    const lines: string[] = [];
+    const worker = new InboxWorker(new SlowClaim(tdb.database), 'telegram', async () => {}, createLogger('warn', {}, (l) => lines.push(l)));
+    worker.start(60_000);
+    await inClaim;
+    worker.kick();
+    const stopping = worker.stop(30_000);
+    release();
+    await stopping;
+    expect(lines.filter((l) => /stopped with rows still being handled/.test(l))).toEqual([]);
   });
 });
