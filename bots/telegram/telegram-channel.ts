@@ -103,27 +103,26 @@ export class TelegramChannel {
       return json(400, { error: { code: 'BAD_JSON', message: 'body is not valid JSON' } });
     }
     if (!isUpdate(update)) return json(400, { error: { code: 'BAD_UPDATE', message: 'body is not a Telegram Update (no integer update_id)' } });
-    let held: boolean;
     try {
-      held = await this.record(update);
+      await this.record(update);
     } catch (err) {
       this.o.log.error('telegram update not recorded', { updateId: update.update_id, err });
       return json(503, { error: { code: 'NOT_RECORDED', message: 'update could not be stored; retry' } });
     }
-    if (!held) this.kick();
     return json(200, { ok: true });
   }
 
   /**
    * Into the inbox, or into it as rejected; throws only when the database fails (then the update
-   * comes again). True when the worker holds the new row by its insert (it needs no claim, so no kick).
+   * comes again). The worker holds the new row by its insert when it has room; a row recorded
+   * unheld kicks it (InboxWorker.unheld), so it is claimed.
    */
-  private async record(u: Update): Promise<boolean> {
+  private async record(u: Update): Promise<void> {
     const problem = unusableUpdate(u);
     if (problem) {
       await this.o.inbox.reject('telegram', String(u.update_id), problem);
       this.o.log.warn('telegram update rejected', { updateId: u.update_id, reason: problem });
-      return false;
+      return;
     }
     const chat = 'message' in u ? u.message?.chat.id : 'callback_query' in u ? (u.callback_query?.message?.chat.id ?? u.callback_query?.from.id) : undefined;
     const hold = this.worker.reserve();
@@ -132,12 +131,13 @@ export class TelegramChannel {
       res = await this.o.inbox.acceptHeld('telegram', String(u.update_id), chat == null ? null : String(chat), u, hold);
     } catch (err) {
       if (hold) this.worker.release();
+      else this.worker.unheld();
       throw err;
     }
     if (res.row) this.worker.adopt(res.row);
     else if (hold) this.worker.release();
+    else this.worker.unheld();
     if (res.outcome === 'rejected') this.o.log.warn('telegram update rejected', { updateId: u.update_id, reason: 'unstorable' });
-    return res.row !== undefined;
   }
 
   /** Long polling: an offset is confirmed to Telegram only after its updates are in the inbox. */
@@ -151,12 +151,10 @@ export class TelegramChannel {
           // telegraf types its signal as the abort-controller polyfill; node-fetch accepts the native one.
           { signal: this.pollAbort.signal as never },
         )) as Update[];
-        let unheld = false;
         for (const u of updates) {
-          if (!(await this.record(u))) unheld = true;
+          await this.record(u);
           offset = u.update_id + 1;
         }
-        if (unheld) this.kick();
       } catch (err) {
         if (this.stopped) return;
         this.o.log.warn('telegram polling failed; retrying', { err });

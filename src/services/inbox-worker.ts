@@ -29,6 +29,15 @@ export class InboxWorker {
   private working?: Promise<void>;
   /** Rows may wait unheld in the database: the next pass claims. */
   private claimWanted = false;
+  /**
+   * This process recorded rows unheld because it was full (reserve refused): until a claim that
+   * started after the last of them was written finds nothing more, new rows go unheld too (they
+   * are newer than those, and one chat's rows go in order). `unheldWriting`: refused, not yet written.
+   */
+  private overflow = false;
+  private unheldWriting = 0;
+  /** Bumped when an unheld row is written; a claim that started at this value covers it. */
+  private unheldSeq = 0;
   private stopped = false;
   private timer?: NodeJS.Timeout;
   private heartbeat?: NodeJS.Timeout;
@@ -93,13 +102,26 @@ export class InboxWorker {
 
   /**
    * Room for one row recorded held (InboxStore.acceptHeld), counted as held from now: true, then
-   * `adopt` the row or `release` the room. False when stopping, full, or while rows may wait unheld
-   * (they are older, and one chat's rows go in order): record it unheld and kick.
+   * `adopt` the row or `release` the room. False when stopping, full, or while rows this process
+   * recorded unheld may still wait (they are older, and one chat's rows go in order): then record
+   * it unheld and call `unheld()` once it is written (or not).
    */
   reserve(): boolean {
-    if (this.stopped || this.claimWanted || this.held >= this.maxHeld) return false;
+    if (this.stopped) return false;
+    if (this.overflow || this.held >= this.maxHeld) {
+      this.overflow = true;
+      this.unheldWriting++;
+      return false;
+    }
     this.held++;
     return true;
+  }
+
+  /** After a refused reserve: the row is written unheld (or was a duplicate, or failed); a claim follows. */
+  unheld(): void {
+    this.unheldWriting--;
+    this.unheldSeq++;
+    this.kick();
   }
 
   /** Gives back a reservation that brought no row (a duplicate, a rejected update, a failed insert). */
@@ -142,11 +164,16 @@ export class InboxWorker {
       if (room > 0 && this.claimWanted) {
         this.claimWanted = false;
         const limit = Math.min(100, room);
+        const covers = this.unheldWriting === 0 ? this.unheldSeq : -1;
+        let failed = false;
         rows = await this.inbox.claim(this.platform, limit).catch((err) => {
           this.log.error('inbox unavailable', { platform: this.platform, err });
+          failed = true;
           return [] as InboxRow[];
         });
         if (rows.length === limit) this.claimWanted = true; // there may be more
+        // Every row recorded unheld so far is claimed (by this worker or another): hold again.
+        else if (!failed && covers === this.unheldSeq) this.overflow = false;
       }
       for (const r of rows) {
         const key = r.chatId ?? r.updateId;
