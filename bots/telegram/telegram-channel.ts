@@ -109,19 +109,35 @@ export class TelegramChannel {
       this.o.log.error('telegram update not recorded', { updateId: update.update_id, err });
       return json(503, { error: { code: 'NOT_RECORDED', message: 'update could not be stored; retry' } });
     }
-    this.kick();
     return json(200, { ok: true });
   }
 
-  /** Into the inbox, or into it as rejected; throws only when the database fails (then the update comes again). */
+  /**
+   * Into the inbox, or into it as rejected; throws only when the database fails (then the update
+   * comes again). The worker holds the new row by its insert when it has room; a row recorded
+   * unheld kicks it (InboxWorker.unheld), so it is claimed.
+   */
   private async record(u: Update): Promise<void> {
     const problem = unusableUpdate(u);
-    if (problem) await this.o.inbox.reject('telegram', String(u.update_id), problem);
-    else {
-      const chat = 'message' in u ? u.message?.chat.id : 'callback_query' in u ? (u.callback_query?.message?.chat.id ?? u.callback_query?.from.id) : undefined;
-      if ((await this.o.inbox.accept('telegram', String(u.update_id), chat == null ? null : String(chat), u)) !== 'rejected') return;
+    if (problem) {
+      await this.o.inbox.reject('telegram', String(u.update_id), problem);
+      this.o.log.warn('telegram update rejected', { updateId: u.update_id, reason: problem });
+      return;
     }
-    this.o.log.warn('telegram update rejected', { updateId: u.update_id, reason: problem ?? 'unstorable' });
+    const chat = 'message' in u ? u.message?.chat.id : 'callback_query' in u ? (u.callback_query?.message?.chat.id ?? u.callback_query?.from.id) : undefined;
+    const hold = this.worker.reserve();
+    let res: Awaited<ReturnType<InboxStore['acceptHeld']>>;
+    try {
+      res = await this.o.inbox.acceptHeld('telegram', String(u.update_id), chat == null ? null : String(chat), u, hold);
+    } catch (err) {
+      if (hold) this.worker.release();
+      else this.worker.unheld();
+      throw err;
+    }
+    if (res.row) this.worker.adopt(res.row);
+    else if (hold) this.worker.release();
+    else this.worker.unheld();
+    if (res.outcome === 'rejected') this.o.log.warn('telegram update rejected', { updateId: u.update_id, reason: 'unstorable' });
   }
 
   /** Long polling: an offset is confirmed to Telegram only after its updates are in the inbox. */
@@ -139,7 +155,6 @@ export class TelegramChannel {
           await this.record(u);
           offset = u.update_id + 1;
         }
-        if (updates.length) this.kick();
       } catch (err) {
         if (this.stopped) return;
         this.o.log.warn('telegram polling failed; retrying', { err });

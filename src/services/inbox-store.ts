@@ -53,6 +53,16 @@ export class InboxStore {
    * already recorded (a redelivery), 'rejected' when the database still refuses it as data.
    */
   async accept(platform: string, updateId: string, chatId: string | null, payload: unknown): Promise<AcceptOutcome> {
+    return (await this.acceptHeld(platform, updateId, chatId, payload, false)).outcome;
+  }
+
+  /**
+   * `accept`, and with `hold` the insert is also this worker's claim: the row is written already
+   * leased (attempts 1, as a claim leaves it), so the caller hands it to its worker in memory
+   * (InboxWorker.adopt) and no claim statement is needed. `row` is that row when it was recorded held.
+   * Prebuilt SQL rather than the query builder: this runs once per update, before the acknowledgement.
+   */
+  async acceptHeld(platform: string, updateId: string, chatId: string | null, payload: unknown, hold: boolean, leaseSeconds = LEASE_SECONDS): Promise<{ outcome: AcceptOutcome; row?: InboxRow }> {
     const id = storableText(updateId);
     let clean: unknown;
     try {
@@ -60,19 +70,24 @@ export class InboxStore {
     } catch (err) {
       if (!(err instanceof UnstorableError)) throw err;
       await this.reject(platform, id, 'unstorable');
-      return 'rejected';
+      return { outcome: 'rejected' };
     }
+    const chat = chatId === null ? null : storableText(chatId);
     try {
-      const rows = await this.db
-        .insert(inboundUpdates)
-        .values({ platform, updateId: id, chatId: chatId === null ? null : storableText(chatId), payload: clean })
-        .onConflictDoNothing()
-        .returning({ id: inboundUpdates.updateId });
-      return rows.length === 1 ? 'recorded' : 'duplicate';
+      const rows = await this.database.rows(
+        hold
+          ? sql`insert into inbound_updates (platform, update_id, chat_id, payload, attempts, lease_until)
+              values (${platform}, ${id}, ${chat}, ${JSON.stringify(clean)}::jsonb, 1, now() + make_interval(secs => ${leaseSeconds}))
+              on conflict do nothing returning 1 as ok`
+          : sql`insert into inbound_updates (platform, update_id, chat_id, payload) values (${platform}, ${id}, ${chat}, ${JSON.stringify(clean)}::jsonb)
+              on conflict do nothing returning 1 as ok`,
+      );
+      if (rows.length !== 1) return { outcome: 'duplicate' };
+      return hold ? { outcome: 'recorded', row: { platform, updateId: id, chatId: chat, payload: clean, status: 'pending', attempts: 1, replies: null, sent: 0 } } : { outcome: 'recorded' };
     } catch (err) {
       if (!isDataError(err)) throw err;
       await this.reject(platform, id, 'unstorable');
-      return 'rejected';
+      return { outcome: 'rejected' };
     }
   }
 
@@ -179,14 +194,39 @@ export class InboxStore {
     also.read(row ?? {});
   }
 
-  /** Finished: after the last reply left (its "sent" mark is this one), or with nothing to send. */
-  async markDone(r: InboxRow): Promise<void> {
-    await persist(() =>
-      this.db
-        .update(inboundUpdates)
-        .set({ status: 'done', payload: {}, replies: null, leaseUntil: null, error: null, updatedAt: sql`now()` })
-        .where(this.where(r)),
-    );
+  /**
+   * Finished: after the last reply left (its "sent" mark is this one), or with nothing to send.
+   * Resolves once the mark is written. Marks asked for while one is being written go together in
+   * the next statement (a group commit): nothing waits longer than one statement for it, and under
+   * load one statement finishes many rows.
+   */
+  markDone(r: InboxRow): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.doneQueue.push({ platform: r.platform, updateId: r.updateId, resolve, reject });
+      this.flushDone();
+    });
+  }
+
+  private readonly doneQueue: { platform: string; updateId: string; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private doneWriting = false;
+
+  private flushDone(): void {
+    if (this.doneWriting || !this.doneQueue.length) return;
+    this.doneWriting = true;
+    const batch = this.doneQueue.splice(0, 500);
+    // One statement text whatever the batch size (a prepared statement, not one per size).
+    const keys = JSON.stringify(batch.map((b) => [b.platform, b.updateId]));
+    void persist(() =>
+      this.database.rows(sql`
+        update inbound_updates set status = 'done', payload = '{}'::jsonb, replies = null, lease_until = null, error = null, updated_at = now()
+        where (platform, update_id) in (select k->>0, k->>1 from jsonb_array_elements(${keys}::jsonb) k)`),
+    ).then(
+      () => batch.forEach((b) => b.resolve()),
+      (err) => batch.forEach((b) => b.reject(err)),
+    ).finally(() => {
+      this.doneWriting = false;
+      this.flushDone();
+    });
   }
 
   /**

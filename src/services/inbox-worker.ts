@@ -6,6 +6,11 @@
  * Held rows (queued or being handled) have their leases renewed every LEASE_SECONDS / 3, so a
  * live worker keeps them and a dead one's are taken over within LEASE_SECONDS plus a poll.
  * The platform supplies `handle`.
+ *
+ * A channel that records an update can make the insert this worker's claim (InboxStore.acceptHeld):
+ * it asks `reserve()` for room first and hands the held row to `adopt()`, so the row needs no claim
+ * statement and waits for no claim. A claim runs only when rows may wait unheld in the database
+ * (start, the timer, a kick: an update recorded without a hold, a back-off, another replica's).
  */
 import type { Logger } from '../util/log.js';
 import { LEASE_SECONDS, type InboxRow, type InboxStore } from './inbox-store.js';
@@ -22,7 +27,17 @@ export const STOP_WAIT_MS = 20_000;
 
 export class InboxWorker {
   private working?: Promise<void>;
-  private again = false;
+  /** Rows may wait unheld in the database: the next pass claims. */
+  private claimWanted = false;
+  /**
+   * This process recorded rows unheld because it was full (reserve refused): until a claim that
+   * started after the last of them was written finds nothing more, new rows go unheld too (they
+   * are newer than those, and one chat's rows go in order). `unheldWriting`: refused, not yet written.
+   */
+  private overflow = false;
+  private unheldWriting = 0;
+  /** Bumped when an unheld row is written; a claim that started at this value covers it. */
+  private unheldSeq = 0;
   private stopped = false;
   private timer?: NodeJS.Timeout;
   private heartbeat?: NodeJS.Timeout;
@@ -82,17 +97,58 @@ export class InboxWorker {
   /** Starts a pass, or tells the running one to claim again. */
   kick(): void {
     if (this.stopped) return;
-    if (this.working) {
-      this.again = true;
-      this.signal();
-      return;
+    this.claimWanted = true;
+    if (this.working) this.signal();
+    else this.pass();
+  }
+
+  /**
+   * Room for one row recorded held (InboxStore.acceptHeld), counted as held from now: true, then
+   * `adopt` the row or `release` the room. False when stopping, full, or while rows this process
+   * recorded unheld may still wait (they are older, and one chat's rows go in order): then record
+   * it unheld and call `unheld()` once it is written (or not).
+   */
+  reserve(): boolean {
+    if (this.stopped) return false;
+    if (this.overflow || this.held >= this.maxHeld) {
+      this.overflow = true;
+      this.unheldWriting++;
+      return false;
     }
+    this.held++;
+    return true;
+  }
+
+  /** After a refused reserve: the row is written unheld (or was a duplicate, or failed); a claim follows. */
+  unheld(): void {
+    this.unheldWriting--;
+    this.unheldSeq++;
+    this.kick();
+  }
+
+  /** Gives back a reservation that brought no row (a duplicate, a rejected update, a failed insert). */
+  release(): void {
+    this.held--;
+    this.signal();
+  }
+
+  /** A row this worker holds by its insert (after `reserve`): queued behind its chat's rows, renewed like a claimed one. */
+  adopt(row: InboxRow): void {
+    this.mine.add(row.updateId);
+    const key = row.chatId ?? row.updateId;
+    const q = this.queues.get(key);
+    if (q) q.push(row);
+    else this.queues.set(key, [row]);
+    if (this.stopped) return; // its lease lapses; the next start or another replica takes it
+    if (this.working) this.startChats();
+    else this.pass();
+  }
+
+  private pass(): void {
     this.working = this.drain().finally(() => {
       this.working = undefined;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        this.kick();
-      }
+      // Work that came while this pass was ending: a kick, or a row adopted after its last look.
+      if (!this.stopped && (this.claimWanted || this.queues.size)) this.pass();
     });
   }
 
@@ -119,14 +175,22 @@ export class InboxWorker {
     for (;;) {
       if (this.stopped) break;
       const room = this.maxHeld - this.held;
-      this.woken = false; // the claim below sees everything signalled so far
-      const rows =
-        room > 0
-          ? await this.inbox.claim(this.platform, Math.min(100, room)).catch((err) => {
-              this.log.error('inbox unavailable', { platform: this.platform, err });
-              return [] as InboxRow[];
-            })
-          : [];
+      let rows: InboxRow[] = [];
+      if (room > 0 && this.claimWanted) {
+        this.claimWanted = false;
+        this.woken = false; // the claim below sees everything signalled so far
+        const limit = Math.min(100, room);
+        const covers = this.unheldWriting === 0 ? this.unheldSeq : -1;
+        let failed = false;
+        rows = await this.inbox.claim(this.platform, limit).catch((err) => {
+          this.log.error('inbox unavailable', { platform: this.platform, err });
+          failed = true;
+          return [] as InboxRow[];
+        });
+        if (rows.length === limit) this.claimWanted = true; // there may be more
+        // Every row recorded unheld so far is claimed (by this worker or another): hold again.
+        else if (!failed && covers === this.unheldSeq) this.overflow = false;
+      }
       for (const r of rows) {
         const key = r.chatId ?? r.updateId;
         const q = this.queues.get(key);
@@ -136,15 +200,14 @@ export class InboxWorker {
         this.mine.add(r.updateId);
       }
       this.startChats();
-      if (room > 0 && rows.length === Math.min(100, room)) continue; // there may be more
-      if (this.running.size === 0 && !this.again) return;
-      this.again = false;
-      // Wait for a chat to finish a row or for a kick, then claim again.
+      if (this.claimWanted && this.maxHeld - this.held > 0) continue;
+      if (this.running.size === 0) return;
+      // Wait for a chat to finish a row or for a kick, then claim again if one is wanted.
       await this.nextSignal();
       // Every slot busy and rows queued: claiming sooner starts nothing sooner, so the kicks (one per
       // webhook) and finished rows of CLAIM_WINDOW_MS share one claim statement instead of one each
       // (PGlite runs statements one at a time).
-      if (this.held > this.concurrency && !this.stopped) await new Promise((r) => setTimeout(r, CLAIM_WINDOW_MS));
+      if (this.claimWanted && this.held > this.concurrency && !this.stopped) await new Promise((r) => setTimeout(r, CLAIM_WINDOW_MS));
     }
     while (this.running.size) await this.nextSignal();
   }

@@ -80,8 +80,32 @@ describe.each(DB_KINDS)('inbox on %s', (kind) => {
     expect(r!.error).toBe('DrizzleQueryError: Failed query: insert into "x" values ($1)\nparams: [redacted]');
   });
 
+  it('records an update held by its insert: leased like a claim, so no claimer gets it, once', async () => {
+    const held = await inbox.acceptHeld('telegram', '70', '8', { update_id: 70 }, true);
+    expect(held).toEqual({ outcome: 'recorded', row: { platform: 'telegram', updateId: '70', chatId: '8', payload: { update_id: 70 }, status: 'pending', attempts: 1, replies: null, sent: 0 } });
+    expect(await inbox.claim('telegram', 10)).toEqual([]);
+    expect(await inbox.acceptHeld('telegram', '70', '8', { update_id: 70 }, true)).toEqual({ outcome: 'duplicate' });
+    // The lease lapses (a dead worker): any claimer takes it over, as the second attempt.
+    await tdb.database.rows(sql`update inbound_updates set lease_until = now() - interval '1 second' where update_id = '70'`);
+    const [again] = await inbox.claim('telegram', 10);
+    expect(again).toMatchObject({ updateId: '70', attempts: 2 });
+    await inbox.markDone(again!);
+  });
+
+  it('finishes rows whose done marks are asked for together, each once written', async () => {
+    for (let i = 71; i <= 75; i++) await inbox.accept('telegram', String(i), String(i), { update_id: i });
+    const rows = await inbox.claim('telegram', 10);
+    expect(rows.map((r) => r.updateId).sort()).toEqual(['71', '72', '73', '74', '75']);
+    await Promise.all(rows.map((r) => inbox.markDone(r)));
+    const done = await tdb.database.rows<{ update_id: string; status: string; payload: unknown }>(
+      sql`select update_id, status, payload from inbound_updates where update_id in ('70', '71', '72', '73', '74', '75') order by update_id`,
+    );
+    expect(done.map((d) => [d.update_id, d.status])).toEqual([['70', 'done'], ['71', 'done'], ['72', 'done'], ['73', 'done'], ['74', 'done'], ['75', 'done']]);
+    expect(done.every((d) => JSON.stringify(d.payload) === '{}')).toBe(true);
+  });
+
   it('prunes finished and rejected rows after a week', async () => {
     await tdb.database.rows(sql`update inbound_updates set updated_at = now() - interval '8 days' where status in ('done', 'failed', 'rejected')`);
-    expect(await inbox.prune(7)).toBe(3);
+    expect(await inbox.prune(7)).toBe(9);
   });
 });
