@@ -142,6 +142,8 @@ export class BroadcastService {
     for (const b of await this.o.store.active()) {
       const outlet = b.progressPlatform ? this.outlets[b.progressPlatform] : undefined;
       if (b.progressPlatform && !outlet) continue; // another process reports it
+      // Nothing about a broadcast reaches the organiser before its confirmation reply has.
+      if (!b.progressMessageId && (await this.o.store.confirmationPending(b))) continue;
       const done = await this.o.store.finishIfDone(b.id);
       if (!done && !(await this.o.store.takeProgressTurn(b.id, this.o.progressEveryMs ?? 2000))) continue;
       if (outlet) await this.report(outlet, b, done);

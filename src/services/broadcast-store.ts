@@ -232,6 +232,22 @@ export class BroadcastStore {
     return rows.length === 1;
   }
 
+  /**
+   * The organiser's confirmation has not left yet: an inbox row of the organiser's chat that
+   * arrived before the broadcast was created (the confirming update among them) is still pending
+   * or being handled — its replies are sent before the row is done. Progress and summary wait for
+   * it, so the organiser reads "started" before any progress, on any replica.
+   */
+  async confirmationPending(b: Pick<Broadcast, 'progressPlatform' | 'progressChat' | 'createdAt'>): Promise<boolean> {
+    if (!b.progressPlatform || !b.progressChat) return false;
+    const rows = await this.database.rows(sql`
+      select 1 as pending from inbound_updates
+      where platform = ${b.progressPlatform} and chat_id = ${b.progressChat} and status in ('pending', 'sending')
+        and received_at <= ${new Date(b.createdAt).toISOString()}::timestamptz
+      limit 1`);
+    return rows.length > 0;
+  }
+
   /** One process at a time refreshes a broadcast's progress: true for the caller whose turn it is. */
   async takeProgressTurn(id: number, everyMs: number): Promise<boolean> {
     const rows = await this.database.rows(sql`

@@ -64,8 +64,9 @@ export class SendSlots {
    * With a database clock: the booking of `key`'s next slot as parts of a statement the caller runs
    * anyway on that database (InboxStore.saveReplies), so the send needs no booking statement of its
    * own. `read` gives the slot to hand to `take` for that one send, or undefined when the chat was
-   * not free (the send then books as usual). Undefined with a memory clock. The slot counts as
-   * asked for when it is booked: a send of this process to the chat that asks later leaves later.
+   * not free (the send then books as usual). Undefined with a memory clock. The slot is used only
+   * if no other send of this process to the chat asked for its turn (take) before this send's
+   * take: that one leaves first, and this send then books afresh behind it.
    */
   prebook(key: string): (Omit<BookingStatement, 'read'> & { read(row: Record<string, unknown>): Prebooked | undefined }) | undefined {
     if (!this.clock.statement) return undefined;
@@ -99,7 +100,11 @@ export class SendSlots {
       const gap = this.gap();
       const interval = this.interval();
       let slot: number;
-      let pre: Booking | undefined = booked && { wait: booked.wait - (this.now() - booked.readAt) };
+      // A send of this process to the chat that queued ahead of this one booked after the prebook
+      // (the chat was free then) and left first: the prebooked slot has passed under it, and using
+      // it would put two messages into the chat within milliseconds. Book afresh behind that send.
+      const fresh = booked && !prev;
+      let pre: Booking | undefined = fresh ? { wait: booked.wait - (this.now() - booked.readAt) } : undefined;
       for (;;) {
         const b = pre ?? (await this.clock.book(this.scope, interval, this.chatKey(key), gap));
         pre = undefined;
