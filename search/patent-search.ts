@@ -9,7 +9,7 @@ import { guard } from './client.js';
 import type { Glossary } from './glossary.js';
 import { PATENT_INDEX, type PatentDoc } from './patent-index.js';
 import { applicantCandidates, parseQuery, type Concept, type ParsedQuery, type SearchFilters } from './query-understanding.js';
-import { CLOSE_MATCH, conceptWeight, matchQuality, rank } from './rank.js';
+import { CLOSE_MATCH, conceptWeight, matchQuality, rank, scoreDoc } from './rank.js';
 import { EMBEDDER, type SemanticConfig } from './semantic.js';
 import { normText, phrase } from './text.js';
 
@@ -45,6 +45,12 @@ type RankDoc = Pick<PatentHit, 'id' | 'title' | 'titleEn' | 'abstract'>;
 /** Candidates per retrieval query (the need as asked; each later variant); the ranked pool is their union. */
 const POOL = 60;
 const LATER_POOL = 30;
+/**
+ * A need of one concept first reads the page and this many more of its best candidates; the rest of
+ * its POOL only when those do not settle the page (see bestScore). A need of several concepts seldom
+ * settles early (the whole need in one piece of a title is rare), so it reads its POOL at once.
+ */
+const FIRST_EXTRA = 10;
 const UNDERSTOOD = 1000;
 /** Meilisearch retries a failing embedder for seconds; a search does not wait that long for it. */
 const SEMANTIC_TIMEOUT_MS = 1500;
@@ -135,6 +141,16 @@ function fillsPage(results: { hits: unknown[] }[], concepts: Concept[], want: nu
   return false;
 }
 
+/**
+ * The most any record can score for these concepts: one whose title and abstract carry every
+ * concept's own term and the whole need. When the first `want` ranked candidates all score that,
+ * no candidate not yet read can rank above them (ties keep the order found), so the page is settled.
+ */
+function bestScore(concepts: Concept[], full: string | undefined): number {
+  const text = [full ?? '', ...concepts.map((c) => c.alts[0] ?? c.term)].join(' ');
+  return scoreDoc({ id: '', title: text, titleEn: null, abstract: text }, concepts, full).score;
+}
+
 export class PatentSearch {
   /** With `semantic` (the index has the embedder: PatentIndex with the same config), one hybrid query joins the candidates. */
   constructor(
@@ -222,38 +238,50 @@ export class PatentSearch {
       return { hits: res.hits as PatentHit[], total, estimated: res.estimatedTotalHits ?? 0, partial: false, quality: total ? 1 : 0 };
     }
     const want = from + pageSize;
-    const queries: MultiSearchQuery[] = variants.slice(0, MAX_VARIANTS).map((v, i) => ({
+    const full = q.concepts.length > 1 ? q.concepts.map((c) => c.term).join('') : undefined;
+    const queries: MultiSearchQuery[] = variants.slice(0, MAX_VARIANTS).map((v) => ({
       indexUid: PATENT_INDEX,
       q: v.join(' '),
       filter,
       matchingStrategy: 'all' as const,
-      // The need as asked brings the full records (its best hits are usually the page); the other
-      // forms only what the ranker reads. Title matches come first within each (attribute rule).
-      attributesToRetrieve: i === 0 ? RETRIEVE : RANK_FIELDS,
-      limit: i === 0 ? Math.max(POOL, want) : LATER_POOL,
+      // The other forms bring only what the ranker reads (the need as asked, below, the full records:
+      // its best hits are usually the page). Title matches come first within each (attribute rule).
+      attributesToRetrieve: RANK_FIELDS,
+      limit: LATER_POOL,
       locales: ['cmn' as const],
     }));
+    const head = Math.max(POOL, want);
+    const firstN = q.concepts.length === 1 ? Math.min(head, want + FIRST_EXTRA) : head;
     const semantic = this.semantic ? this.semanticCandidates(q, filter) : Promise.resolve([]);
-    // The need as asked first; the other forms only when it does not already fill the page with
-    // records carrying every concept's own term in the title.
-    const first = await this.multi(queries.slice(0, 1));
-    let results = first;
-    if (!fillsPage(first, q.concepts, want)) results = [...first, ...(await this.multi(queries.slice(1)))];
-    const prefetch = first[0];
+    // The need as asked first, its best few; then, unless those settle the page, the rest of its pool
+    // and (unless they fill the page with records carrying every concept's own term in the title)
+    // the other forms, in one request.
+    const [first] = await this.multi([{ ...queries[0]!, attributesToRetrieve: RETRIEVE, limit: firstN }]);
+    let results = [first!];
+    // Results that carry full records (the page's records are read from these when they are there).
+    const inFull = [first!];
+    const settled = (rank(first!.hits as RankDoc[], q.concepts, full)[want - 1]?.score ?? -Infinity) >= bestScore(q.concepts, full);
+    if (!settled) {
+      const rest = firstN < head && (first!.estimatedTotalHits ?? 0) > firstN ? [{ ...queries[0]!, attributesToRetrieve: RETRIEVE, offset: firstN, limit: head - firstN }] : [];
+      const more = await this.multi([...rest, ...(fillsPage(results, q.concepts, want) ? [] : queries.slice(1))]);
+      results = [first!, ...more];
+      if (rest.length) inFull.push(more[0]!);
+    }
     const byId = new Map<string, RankDoc>();
     for (const r of results) for (const h of r.hits as RankDoc[]) if (!byId.has(h.id)) byId.set(h.id, h);
     // Semantic neighbours join the pool; those that carry none of the concepts rank after all that do.
     const near = new Set<string>();
     for (const h of await semantic) if (!byId.has(h.id)) (byId.set(h.id, h), near.add(h.id));
     const estimated = results[0]?.estimatedTotalHits ?? 0;
-    const full = q.concepts.length > 1 ? q.concepts.map((c) => c.term).join('') : undefined;
     const scored = rank([...byId.values()], q.concepts, full).filter((s) => s.coverage > 0 || near.has(s.doc.id) || q.concepts.every((c) => c.optional));
     const required = q.concepts.filter((c) => !c.optional).reduce((n, c) => n + conceptWeight(c), 0);
     const partial = scored.length > 0 && scored[0]!.coverage < required;
     const quality = matchQuality(scored[0]?.doc, q.concepts);
-    const known = new Map(((prefetch?.hits ?? []) as PatentHit[]).map((h) => [h.id, h]));
+    const known = new Map((inFull.flatMap((r) => r.hits) as PatentHit[]).map((h) => [h.id, h]));
     const hits = await this.records(scored.slice(from, from + pageSize).map((s) => s.doc.id), known);
-    return { hits, total: scored.length, estimated, partial, quality };
+    // A settled page still offers the pool the need as asked would have brought, for paging on.
+    const total = settled ? Math.max(scored.length, Math.min(estimated, head)) : scored.length;
+    return { hits, total, estimated, partial, quality };
   }
 
   private async multi(queries: MultiSearchQuery[]) {
