@@ -32,14 +32,26 @@ const benchId = (v) => ((typeof v === 'string' || typeof v === 'number') && /^(9
  * replies saved" covers the worker slot and the pipeline together.
  */
 function stageOf(sql) {
-  if (/^insert into "inbound_updates"/i.test(sql)) return 'accept';
+  // InboxStore.accept (unheld) and acceptHeld (the insert is the worker's claim).
+  if (/^insert into "?inbound_updates"?/i.test(sql)) return 'accept';
   if (/^update inbound_updates set attempts/i.test(sql)) return 'claim';
   // InboxStore.saveReplies (with the dialogue state and the first reply's send slot when there are).
   if (/^with save as \( update inbound_updates set status = 'sending'/i.test(sql)) return 'replies-saved';
   // InboxStore.markSent, alone or with the next reply's send slot.
   if (/^update "inbound_updates" set "sent"/i.test(sql) || /^with mark as \( update inbound_updates set sent/i.test(sql)) return 'sent';
-  if (/^update "inbound_updates" set "payload" = \$1, "status"/i.test(sql)) return 'done';
+  // InboxStore.markDone: the marks asked for while one was being written go in the next (ids in a JSON array).
+  if (/^update inbound_updates set status = 'done'/i.test(sql)) return 'done';
   return undefined;
+}
+
+/** The [platform, update_id] pairs of a batched statement's JSON parameter; nothing if it is something else. */
+function jsonKeys(p) {
+  try {
+    const v = JSON.parse(p);
+    return Array.isArray(v) ? v.flat() : [];
+  } catch {
+    return [];
+  }
 }
 
 const origQuery = PgPreparedQuery.prototype.queryWithCache;
@@ -65,7 +77,10 @@ PgPreparedQuery.prototype.queryWithCache = function (queryString, params, query)
       const stage = stageOf(key);
       if (stage) {
         const ids = new Set();
-        for (const p of Array.isArray(params) ? params : []) if (benchId(p)) ids.add(benchId(p));
+        for (const p of Array.isArray(params) ? params : []) {
+          if (benchId(p)) ids.add(benchId(p));
+          else if (typeof p === 'string' && p.startsWith('[[')) for (const k of jsonKeys(p)) if (benchId(k)) ids.add(benchId(k));
+        }
         if (stage === 'claim') for (const r of (Array.isArray(result) ? result : result?.rows) ?? []) if (benchId(r?.update_id)) ids.add(benchId(r.update_id));
         for (const id of ids) {
           if (stage === 'accept') events.push([id, 'accept', ctx.called], [id, 'accepted', done]);

@@ -9,7 +9,7 @@ import { guard } from './client.js';
 import type { Glossary } from './glossary.js';
 import { PATENT_INDEX, type PatentDoc } from './patent-index.js';
 import { applicantCandidates, parseQuery, type Concept, type ParsedQuery, type SearchFilters } from './query-understanding.js';
-import { CLOSE_MATCH, conceptWeight, matchQuality, rank, scoreDoc } from './rank.js';
+import { bestPossibleScore, CLOSE_MATCH, conceptWeight, matchQuality, rank } from './rank.js';
 import { EMBEDDER, type SemanticConfig } from './semantic.js';
 import { normText, phrase } from './text.js';
 
@@ -47,7 +47,7 @@ const POOL = 60;
 const LATER_POOL = 30;
 /**
  * A need of one concept first reads the page and this many more of its best candidates; the rest of
- * its POOL only when those do not settle the page (see bestScore). A need of several concepts seldom
+ * its POOL only when those do not settle the page (see bestPossibleScore in rank.ts). A need of several concepts seldom
  * settles early (the whole need in one piece of a title is rare), so it reads its POOL at once.
  */
 const FIRST_EXTRA = 10;
@@ -139,16 +139,6 @@ function fillsPage(results: { hits: unknown[] }[], concepts: Concept[], want: nu
     }
   }
   return false;
-}
-
-/**
- * The most any record can score for these concepts: one whose title and abstract carry every
- * concept's own term and the whole need. When the first `want` ranked candidates all score that,
- * no candidate not yet read can rank above them (ties keep the order found), so the page is settled.
- */
-function bestScore(concepts: Concept[], full: string | undefined): number {
-  const text = [full ?? '', ...concepts.map((c) => c.alts[0] ?? c.term)].join(' ');
-  return scoreDoc({ id: '', title: text, titleEn: null, abstract: text }, concepts, full).score;
 }
 
 export class PatentSearch {
@@ -260,7 +250,7 @@ export class PatentSearch {
     let results = [first!];
     // Results that carry full records (the page's records are read from these when they are there).
     const inFull = [first!];
-    const settled = (rank(first!.hits as RankDoc[], q.concepts, full)[want - 1]?.score ?? -Infinity) >= bestScore(q.concepts, full);
+    const settled = (rank(first!.hits as RankDoc[], q.concepts, full)[want - 1]?.score ?? -Infinity) >= bestPossibleScore(q.concepts, full);
     if (!settled) {
       const rest = firstN < head && (first!.estimatedTotalHits ?? 0) > firstN ? [{ ...queries[0]!, attributesToRetrieve: RETRIEVE, offset: firstN, limit: head - firstN }] : [];
       const more = await this.multi([...rest, ...(fillsPage(results, q.concepts, want) ? [] : queries.slice(1))]);

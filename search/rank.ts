@@ -105,6 +105,18 @@ export function scoreDoc<T extends RankInput>(doc: T, concepts: Concept[], fullT
   return { doc, score: coverage * 100 + score, coverage };
 }
 
+/**
+ * The most any record can score for these concepts: one whose title and abstract carry every
+ * concept's first form and the whole need. When the first `want` ranked candidates all score that,
+ * no candidate not yet read can rank above them (ties keep the order found), so search stops early.
+ * It must stay an upper bound of scoreDoc: a score term outside title and abstract breaks that
+ * (tests/search/rank-bound.test.ts).
+ */
+export function bestPossibleScore(concepts: Concept[], fullText?: string): number {
+  const text = [fullText ?? '', ...concepts.map((c) => c.alts[0] ?? c.term)].join(' ');
+  return scoreDoc({ id: '', title: text, titleEn: null, abstract: text }, concepts, fullText).score;
+}
+
 /** Stable ordering: score, then the order Meilisearch found the candidates in. */
 export function rank<T extends RankInput>(docs: T[], concepts: Concept[], fullText?: string): Scored<T>[] {
   return docs
