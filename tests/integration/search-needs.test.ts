@@ -10,31 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createHttpApp } from '../../src/http/http-app.js';
-import { WEB_COOKIE } from '../../src/http/web-sessions.js';
 import { createLogger } from '../../src/util/log.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
+import { webChatClient, type WebReply } from '../support/web-chat-client.js';
 
 let services: Services;
 let app: ReturnType<typeof createHttpApp>;
 let dir: string;
 
-interface Reply {
-  text: string;
-  items?: { title: string; lines: string[] }[];
-  buttons?: { label: string; action: string }[][];
-}
-
-async function chat(text: string | undefined, sessionId?: string, action?: string): Promise<{ sessionId: string; replies: Reply[] }> {
-  const res = await app.request('/api/chat', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(sessionId ? { cookie: `${WEB_COOKIE}=${sessionId}` } : {}) },
-    body: JSON.stringify(action ? { action } : { text }),
-  });
-  expect(res.status).toBe(200);
-  const issued = new RegExp(`${WEB_COOKIE}=([^;]+)`).exec(res.headers.get('set-cookie') ?? '')?.[1];
-  const body = (await res.json()) as { replies: Reply[] };
-  return { sessionId: issued ?? sessionId ?? '', replies: body.replies };
-}
+type Reply = WebReply;
+const chat = webChatClient(() => app);
 
 const buttonsOf = (r: Reply[]) => r.flatMap((x) => x.buttons?.flat() ?? []);
 
