@@ -54,7 +54,7 @@ export const LEAD_CUES: Record<TextLeadType, Cue[]> = {
   ],
   protect: [
     c(/(?:一样|相同|类似|同样|一模一样)的产品|未经(?:我们|我方|我)?(?:的)?(?:授权|许可|允许|同意)|\bwithout (?:our |my )?(?:permission|authori[sz]ation|consent|a licen[cs]e)\b|\bsame (?:product|design) as (?:our|mine|my)\b/, 5.5),
-    c(/侵权|维权|抄袭|模仿|照抄|仿造|盗版|仿冒|假冒|盗用|山寨|仿制|冒用|剽窃|被抄|被仿|被盗|起诉|诉讼|打官司|告他们|维护.{0,4}权益|保护我的专利/, 5.5),
+    c(/侵权|侵犯|维权|抄袭|模仿|照抄|仿造|盗版|仿冒|假冒|盗用|山寨|仿制|冒用|剽窃|被抄|被仿|被盗|起诉|诉讼|打官司|告他们|维护.{0,4}权益|保护我的专利/, 5.5),
     c(/\b(?:infring\w*|counterfeit\w*|cop(?:ied|ying|ycat)|(?:company|companies|someone|somebody|factory|factories|competitors?|they|people) (?:\w+ )?cop(?:y|ies)|knock-?offs?|rip-?offs?|(?:copies|fakes|imitations|clones) of (?:my|our)|pirat\w*|stole|stolen|lawsuit|sue|suing|litigation|enforce\w*)\b/, 5.5),
   ],
 };

@@ -100,6 +100,13 @@ describe('negation and contrast', () => {
     expect(maskNegated('我不想再收到推送了，帮我关掉').negated).toBe(false);
   });
 
+  it('侵犯 (infringing) a patent is an infringement complaint', () => {
+    for (const t of ['一家工厂侵犯了我们的外观设计', '对方公司侵犯我司发明专利']) {
+      const r = classify(t);
+      expect([r.intent, r.entities.leadType], t).toEqual(['submit_lead', 'protect']);
+    }
+  });
+
   it('a third party selling is a complaint, not a sale', () => {
     expect(classify('somebody on a shopping site is selling copies of my design patent').entities.leadType).toBe('protect');
   });
