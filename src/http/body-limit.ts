@@ -12,6 +12,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
+import { setAnswerHeader } from './answer-header.js';
 
 /** A 4xx the HTTP app answers as `{error: {code, message}}` with this status. */
 export class HttpError extends Error {
@@ -46,17 +47,30 @@ const stateOf = (c: Context): BodyState | undefined => states.get(c.req.raw);
 export function limitBodies(limitFor: (path: string) => number, tooLargeAnswer?: (c: Context, limit: number) => Response | undefined): MiddlewareHandler {
   return async (c, next) => {
     const limit = limitFor(c.req.path);
+    const declared = c.req.header('content-length');
+    const lengthKnown = declared !== undefined && !c.req.header('transfer-encoding');
+    if (declared === '0') {
+      await next();
+      return;
+    }
+    const incoming = incomingOf(c);
+    if (incoming && lengthKnown && Number(declared) <= limit) {
+      // Node's parser reads exactly the declared length, so this body cannot pass the limit: it is
+      // left as it is (wrapping it in a web stream cost ~0.5 ms of CPU per request, and reading
+      // c.req.raw.body here would build the Request even for a handler that never reads it).
+      await next();
+      if (!incoming.complete) {
+        setAnswerHeader(c, 'connection', 'close');
+        linger(c);
+      }
+      return;
+    }
     const body = c.req.raw.body;
     if (!body) {
       await next();
       return;
     }
-    const declared = c.req.header('content-length');
-    if (declared === '0') {
-      await next();
-      return;
-    }
-    if (declared !== undefined && !c.req.header('transfer-encoding') && Number(declared) > limit) {
+    if (lengthKnown && Number(declared) > limit) {
       // The body is left alone (Node's server discards it once the answer is out); only the close is
       // made a lingering one, so a client still sending reads the 413 instead of a reset.
       halfCloseAfterAnswer(c);
@@ -99,7 +113,7 @@ export function limitBodies(limitFor: (path: string) => number, tooLargeAnswer?:
       c.res = c.json({ error: { code: e.code, message: e.message } }, 413);
     }
     if (!state.done) {
-      c.header('connection', 'close');
+      setAnswerHeader(c, 'connection', 'close');
       linger(c);
     }
   };
@@ -130,8 +144,10 @@ function linger(c: Context): void {
  * the request stream: for a body nobody began to read, Node itself discards it after the answer
  * (reading or resuming it before the answer broke the declared-length refusal on Node 22).
  */
+const incomingOf = (c: Context): IncomingMessage | undefined => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+
 function halfCloseAfterAnswer(c: Context): IncomingMessage | undefined {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const incoming = incomingOf(c);
   const socket = incoming?.socket;
   if (!incoming || !socket || socket.destroyed) return undefined;
   (socket as { destroySoon?: () => void }).destroySoon = () => {

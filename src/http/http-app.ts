@@ -16,6 +16,7 @@ import { PACKAGE_ROOT } from '../util/paths.js';
 import { HttpError, limitBodies, readJson } from './body-limit.js';
 import { addressOf, clientAddressResolver, type AddressEnv, type TrustedProxy } from './client-address.js';
 import { securityHeaders } from './security-headers.js';
+import { setAnswerHeader } from './answer-header.js';
 import { WebSessions } from './web-sessions.js';
 import { MAX_BROADCAST_BODY, mountBroadcastAdmin, type BroadcastAdmin } from './admin-broadcasts.js';
 import { mountLeadAdmin, type LeadAdmin } from './admin-leads.js';
@@ -101,9 +102,10 @@ export function createHttpApp(deps: HttpDeps): Hono {
     const given = c.req.header('x-request-id');
     const id = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     requestIds.set(c.req.raw, id);
-    c.header('x-request-id', id);
     c.set('clientAddress', resolveAddress(c));
     await next();
+    // Set on the answer itself: a handler that returns its own Response (the platform webhooks) keeps it too.
+    setAnswerHeader(c, 'x-request-id', id);
   });
   app.use('*', securityHeaders());
   // A NUL anywhere in the path or query is never meaningful, and Postgres refuses it in text.

@@ -10,6 +10,7 @@
  * get the console's policy too, which allows them nothing active.
  */
 import type { MiddlewareHandler } from 'hono';
+import { setAnswerHeader } from './answer-header.js';
 
 export const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 export const CONSOLE_CSP = "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -17,12 +18,9 @@ export const CONSOLE_CSP = "default-src 'none'; script-src 'none'; style-src 'un
 export function securityHeaders(): MiddlewareHandler {
   return async (c, next) => {
     await next();
-    const set = (name: string, value: string) => {
-      if (!c.res.headers.has(name)) c.header(name, value);
-    };
-    set('x-content-type-options', 'nosniff');
-    set('x-frame-options', 'DENY');
-    set('referrer-policy', 'same-origin');
-    set('content-security-policy', c.req.path === '/' ? PAGE_CSP : CONSOLE_CSP);
+    setAnswerHeader(c, 'x-content-type-options', 'nosniff', true);
+    setAnswerHeader(c, 'x-frame-options', 'DENY', true);
+    setAnswerHeader(c, 'referrer-policy', 'same-origin', true);
+    setAnswerHeader(c, 'content-security-policy', c.req.path === '/' ? PAGE_CSP : CONSOLE_CSP, true);
   };
 }
