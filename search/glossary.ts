@@ -160,7 +160,8 @@ export function normEnglish(s: string): string {
     .join(' ');
 }
 
-const INVARIANT = /(?:ss|us|is|ics|sis|ous|as)$/;
+// -as stays only in gas words and a few nouns (syngas, pancreas); areas and ideas are plurals.
+const INVARIANT = /(?:ss|us|is|ics|sis|ous|gas|pancreas|atlas|canvas)$/;
 const IRREGULAR: Record<string, string> = {
   bacteria: 'bacterium', mitochondria: 'mitochondrion', media: 'medium', criteria: 'criterion', phenomena: 'phenomenon',
   fungi: 'fungus', nuclei: 'nucleus', stimuli: 'stimulus', larvae: 'larva', algae: 'alga', antennae: 'antenna',
@@ -226,12 +227,15 @@ export function translateEnglish(g: Glossary, text: string, ctx: EnglishContext 
     }
     const w = words[i]!;
     if (!hit) {
-      const zh = lemmaLookup(g, w);
-      if (zh) hit = { en: w, zh };
+      const lemma = lemmaKey(g, w);
+      if (lemma) hit = { en: w, zh: sensed(lemma, g.en.get(lemma)!) };
     }
     if (!hit && !g.enWords.has(w) && !ctx.keep?.(w)) {
+      // A correction stands only when the corrected word then translates (alone or in a longer key):
+      // factory is not a misspelt factor.
       const fixed = nearestWord(w, g.enWords);
-      if (fixed) {
+      const next = fixed ? translateEnglish(g, [fixed, ...words.slice(i + 1, i + g.maxEnWords)].join(' '), { ...ctx, words: all })[0] : undefined;
+      if (fixed && next?.zh) {
         words[i] = fixed;
         continue;
       }
@@ -262,13 +266,9 @@ function verbObject(g: Glossary, verb: string, words: string[], i: number): Engl
   return undefined;
 }
 
-/** An inflected or derived form the glossary lacks, through its dictionary forms (english-forms.ts). */
-function lemmaLookup(g: Glossary, w: string): string[] | undefined {
-  for (const cand of englishForms(w)) {
-    const zh = g.en.get(cand);
-    if (zh) return zh;
-  }
-  return undefined;
+/** The key of an inflected or derived form the glossary lacks, through its dictionary forms (english-forms.ts). */
+function lemmaKey(g: Glossary, w: string): string | undefined {
+  return englishForms(w).find((f) => g.en.has(f));
 }
 
 /** Characters that join or mark words and never sit inside an unknown term (柴油机的氮氧化物). */

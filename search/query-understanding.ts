@@ -9,6 +9,7 @@ import { findPatentNumber } from '../src/domain/patent-number.js';
 import { extractEntities, topicWords } from '../src/nlu/entities.js';
 import { normEnglish, segmentChinese, translateEnglish, type EnglishContext, type EnglishPiece, type Glossary } from './glossary.js';
 import { cityIn } from './city.js';
+import { englishForms } from './english-forms.js';
 import { hasCjk, normText } from './text.js';
 
 export interface Concept {
@@ -61,7 +62,7 @@ export interface ParsedQuery {
 const GENERIC_ZH = new Set(['方法', '装置', '系统', '设备', '应用', '制备', '制备方法', '技术', '工艺', '用途', '结构', '组合物', '及其', '一种', '专利', '产品', '方案']);
 const GENERIC_EN = new Set(['method', 'model', 'device', 'system', 'apparatus', 'application', 'technology', 'technique', 'process', 'use', 'structure', 'product', 'solution']);
 const STOP_ZH = new Set(['的', '和', '与', '及', '或', '在', '有关', '相关', '关于', '方面', '领域', '等', '类', '个', '些', '件', '项', '里', '中', '上', '用']);
-const STOP_EN = new Set(['a', 'an', 'the', 'of', 'for', 'in', 'on', 'with', 'and', 'or', 'to', 'by', 'from', 'based', 'new', 'novel', 'using', 'patent', 'about', 'related', 'any', 'some', 'me', 'find', 'search', 'show', 'list', 'look', 'which', 'what', 'that', 'is', 'are', 'there', 'do', 'you', 'have', 'i', 'we', 'want', 'need', 'please', 'all', 'latest', 'recent', 'how', 'way', 'ways', 'can', 'could', 'our', 'company', 'looking', 'seeking', 'solution', 'help', 'better', 'able', 'into', 'via', 'through', 'during', 'at', 'as', 'its', 'their', 'this', 'these', 'those', 'such', 'it', 'be', 'get', 'make', 'provide', 'offer', 'kind', 'type', 'without', 'person', 'thing', 'good', 'effective']);
+const STOP_EN = new Set(['a', 'an', 'the', 'of', 'for', 'in', 'on', 'with', 'and', 'or', 'to', 'by', 'from', 'based', 'new', 'novel', 'using', 'patent', 'about', 'related', 'any', 'some', 'me', 'find', 'search', 'show', 'list', 'look', 'which', 'what', 'that', 'is', 'are', 'there', 'do', 'you', 'have', 'i', 'we', 'want', 'need', 'please', 'all', 'latest', 'recent', 'how', 'way', 'ways', 'can', 'could', 'our', 'company', 'looking', 'seeking', 'solution', 'help', 'better', 'able', 'into', 'via', 'through', 'during', 'at', 'as', 'its', 'their', 'this', 'these', 'those', 'such', 'it', 'be', 'get', 'make', 'provide', 'offer', 'kind', 'type', 'without', 'person', 'thing', 'good', 'effective', 'keep', 'allow', 'enable', 'more', 'less', 'long', 'longer', 'area', 'factory', 'enterprise', 'firm', 'business', 'us', 'my', 'would', 'like', 'should', 'will', 'where', 'when', 'who', 'why', 'than', 'very', 'also', 'other', 'used', 'suitable', 'capable', 'achieve', 'know']);
 /** Single characters that are particles, pronouns or light verbs rather than names of things. */
 const FUNCTION_ZH = /^[的了着是在和与及或对把被从向于为以用等之其将让使给由而且并也都就能会要想吗呢吧啊个种些类到中上下里内做有来去比很更最又再还才只我你他它这那哪啥么呀嘛]$/;
 /** A generic tail whose removal leaves the core of a term: 传感器 → 传感, 正极材料 → 正极. */
@@ -227,7 +228,8 @@ function conceptsFromEnglish(g: Glossary, chunk: string, ctx: EnglishContext): C
     const sense = senseOf(g, piece, pieces);
     const p = sense ? { ...piece, zh: sense } : piece;
     if (!p.zh) {
-      if (STOP_EN.has(p.en) || /^\d+$/.test(p.en)) continue;
+      // A stop word in any of its forms (making → make) says nothing about the topic.
+      if (STOP_EN.has(p.en) || englishForms(p.en).some((f) => STOP_EN.has(f)) || /^\d+$/.test(p.en)) continue;
       // A plain word of four letters or more is an English word the glossary lacks; shorter tokens and
       // those with digits are abbreviations (LED, MOF, 5G) that Chinese records write as they are.
       const word = /^[a-z][a-z'-]{3,}$/.test(p.en) && !GENERIC_EN.has(p.en);
