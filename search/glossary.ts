@@ -6,6 +6,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { englishForms } from './english-forms.js';
+import { pickSense, type Sense } from './english-sense.js';
+import { nearestWord } from './nearest-word.js';
 import { hasCjk, normText } from './text.js';
 
 export const GLOSSARY_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'glossary');
@@ -17,6 +20,10 @@ export interface Glossary {
   enSection: Map<string, string>;
   /** Longest English key, in words. */
   maxEnWords: number;
+  /** Every word of every English key: what a misspelt query word is corrected to. */
+  enWords: Set<string>;
+  /** Keys with several senses (senses.tsv), picked by the query's words. */
+  senses: Map<string, Sense[]>;
   /** Chinese form → every form of its synonym groups and glossary entries (itself first). */
   zhAlts: Map<string, string[]>;
   /** Chinese forms used for segmentation. */
@@ -104,7 +111,25 @@ export function loadGlossary(dir = GLOSSARY_DIR): Glossary {
   for (const w of zhWords) maxZhLen = Math.max(maxZhLen, w.length);
   let maxEnWords = 1;
   for (const k of en.keys()) maxEnWords = Math.max(maxEnWords, k.split(' ').length);
-  return { en, enSection, maxEnWords, zhAlts, zhWords, maxZhLen, need };
+  const enWords = new Set<string>();
+  for (const k of en.keys()) for (const w of k.split(' ')) if (/^[a-z]+$/.test(w)) enWords.add(w);
+  return { en, enSection, maxEnWords, enWords, senses: loadSenses(path.join(dir, 'senses.tsv')), zhAlts, zhWords, maxZhLen, need };
+}
+
+function loadSenses(file: string): Map<string, Sense[]> {
+  const out = new Map<string, Sense[]>();
+  for (const l of lines(file)) {
+    const [key, forms, cues, written] = l.split('\t').map((x) => x.trim());
+    if (!key || !forms) continue;
+    const k = normEnglish(key);
+    const sense: Sense = {
+      forms: forms.split('|').map((f) => normText(f)).filter(Boolean),
+      cues: new Set((cues ?? '').split(/\s+/).map((c) => normEnglish(c)).filter(Boolean)),
+      ...(written ? { written } : {}),
+    };
+    out.set(k, [...(out.get(k) ?? []), sense]);
+  }
+  return out;
 }
 
 /** British spellings → the American ones the glossary keys use. */
@@ -135,7 +160,8 @@ export function normEnglish(s: string): string {
     .join(' ');
 }
 
-const INVARIANT = /(?:ss|us|is|ics|sis|ous|as)$/;
+// -as stays only in gas words and a few nouns (syngas, pancreas); areas and ideas are plurals.
+const INVARIANT = /(?:ss|us|is|ics|sis|ous|gas|pancreas|atlas|canvas)$/;
 const IRREGULAR: Record<string, string> = {
   bacteria: 'bacterium', mitochondria: 'mitochondrion', media: 'medium', criteria: 'criterion', phenomena: 'phenomenon',
   fungi: 'fungus', nuclei: 'nucleus', stimuli: 'stimulus', larvae: 'larva', algae: 'alga', antennae: 'antenna',
@@ -161,50 +187,88 @@ export interface EnglishPiece {
   zh?: string[];
 }
 
-/** Longest-match translation of English words; unknown words come back without `zh`. */
-export function translateEnglish(g: Glossary, text: string): EnglishPiece[] {
-  const words = normEnglish(text).split(' ').filter(Boolean);
+export interface EnglishContext {
+  /** The query as typed (case kept): a written form such as `GaN` picks a sense. */
+  raw?: string;
+  /** Every word of the query (normalised): the cues that pick a sense. Defaults to the text's words. */
+  words?: readonly string[];
+  /** Words that are never corrected as typos (the caller's stop and generic words). */
+  keep?: (w: string) => boolean;
+}
+
+/**
+ * Longest-match translation of English words; unknown words come back without `zh`. A word that is
+ * not a key is looked up through its dictionary forms (detecting → detection), then, when it is in no
+ * key at all, as the one vocabulary word a typo away (flexable → flexible), and the match restarts
+ * there so the corrected word can join a longer key (fluoresent probe → fluorescent probe). A key with
+ * senses (senses.tsv) takes the one the query's words point to.
+ */
+export function translateEnglish(g: Glossary, text: string, ctx: EnglishContext = {}): EnglishPiece[] {
+  // A word in no key stands for its dictionary form when that form is in one (stopping bleeding → stop
+  // bleeding, so the key `stop bleeding` matches).
+  const orig = normEnglish(text).split(' ').filter(Boolean);
+  const words = orig.map((w) => (g.enWords.has(w) ? w : (englishForms(w).find((f) => g.enWords.has(f)) ?? w)));
+  const all = ctx.words ?? words;
   const out: EnglishPiece[] = [];
+  const sensed = (key: string, zh: string[]) => pickSense(g.senses.get(key), all.filter((w) => !key.split(' ').includes(w)), ctx.raw) ?? zh;
   for (let i = 0; i < words.length; ) {
     let hit: EnglishPiece | undefined;
+    // A verb before its object names the compound noun: generating images → image generation.
+    hit = /(?:ing|e)$/.test(orig[i]!) ? verbObject(g, orig[i]!, words, i) : undefined;
     for (let n = Math.min(g.maxEnWords, words.length - i); n >= 1 && !hit; n--) {
       const key = words.slice(i, i + n).join(' ');
       const zh = g.en.get(key);
-      if (zh) hit = { en: key, zh };
+      if (zh) hit = { en: key, zh: sensed(key, zh) };
       else if (n > 1) {
         const joined = words.slice(i, i + n).join('');
         const zj = g.en.get(joined);
         if (zj) hit = { en: key, zh: zj };
       }
     }
+    const w = words[i]!;
     if (!hit) {
-      const zh = lemmaLookup(g, words[i]!);
-      if (zh) hit = { en: words[i]!, zh };
+      const lemma = lemmaKey(g, w);
+      if (lemma) hit = { en: w, zh: sensed(lemma, g.en.get(lemma)!) };
+    }
+    if (!hit && !g.enWords.has(w) && !ctx.keep?.(w)) {
+      // A correction stands only when the corrected word then translates (alone or in a longer key):
+      // factory is not a misspelt factor.
+      const fixed = nearestWord(w, g.enWords);
+      const next = fixed ? translateEnglish(g, [fixed, ...words.slice(i + 1, i + g.maxEnWords)].join(' '), { ...ctx, words: all })[0] : undefined;
+      if (fixed && next?.zh) {
+        words[i] = fixed;
+        continue;
+      }
     }
     if (hit) {
       out.push(hit);
       i += hit.en.split(' ').length;
     } else {
-      out.push({ en: words[i]! });
+      out.push({ en: w });
       i++;
     }
   }
   return out;
 }
 
-/**
- * An inflected or derived form the glossary lacks, through its stem: detecting → detection,
- * treated → treatment, removing → removal. Only for words of 5+ letters, so short words stay literal.
- */
-function lemmaLookup(g: Glossary, w: string): string[] | undefined {
-  if (w.length < 5) return undefined;
-  const m = /^(.{3,}?)(?:ing|ed|es|ion|al|ly|ive)$/.exec(w);
-  if (!m) return undefined;
-  const base = m[1]!;
-  for (const cand of [base, `${base}e`, `${base}ion`, `${base}ation`, `${base}ment`, `${base}al`, `${base}e`]) {
-    if (cand !== w && g.en.has(cand)) return g.en.get(cand);
+/** `object… noun-of-verb` as a key (removing heavy metals → heavy metal removal), the longest object first. */
+function verbObject(g: Glossary, verb: string, words: string[], i: number): EnglishPiece | undefined {
+  const nouns = [verb, ...englishForms(verb)];
+  for (let n = Math.min(g.maxEnWords - 1, words.length - i - 1); n >= 1; n--) {
+    const object = words.slice(i + 1, i + 1 + n).join(' ');
+    for (const f of nouns) {
+      // The key covers as many words as the query's verb and object, so the match moves on by as many.
+      const key = `${object} ${f}`;
+      const zh = g.en.get(key);
+      if (zh) return { en: key, zh };
+    }
   }
   return undefined;
+}
+
+/** The key of an inflected or derived form the glossary lacks, through its dictionary forms (english-forms.ts). */
+function lemmaKey(g: Glossary, w: string): string | undefined {
+  return englishForms(w).find((f) => g.en.has(f));
 }
 
 /** Characters that join or mark words and never sit inside an unknown term (柴油机的氮氧化物). */

@@ -7,8 +7,9 @@ import type { Entities, PatentType, Province } from '../src/core/intents.js';
 import type { TradeMode } from '../src/domain/patent.js';
 import { findPatentNumber } from '../src/domain/patent-number.js';
 import { extractEntities, topicWords } from '../src/nlu/entities.js';
-import { normEnglish, segmentChinese, translateEnglish, type EnglishPiece, type Glossary } from './glossary.js';
+import { normEnglish, segmentChinese, translateEnglish, type EnglishContext, type EnglishPiece, type Glossary } from './glossary.js';
 import { cityIn } from './city.js';
+import { englishForms } from './english-forms.js';
 import { hasCjk, normText } from './text.js';
 
 export interface Concept {
@@ -59,9 +60,9 @@ export interface ParsedQuery {
 
 /** Words that describe the kind of result rather than its topic. */
 const GENERIC_ZH = new Set(['方法', '装置', '系统', '设备', '应用', '制备', '制备方法', '技术', '工艺', '用途', '结构', '组合物', '及其', '一种', '专利', '产品', '方案']);
-const GENERIC_EN = new Set(['method', 'device', 'system', 'apparatus', 'application', 'technology', 'technique', 'process', 'use', 'structure', 'product', 'solution']);
+const GENERIC_EN = new Set(['method', 'model', 'device', 'system', 'apparatus', 'application', 'technology', 'technique', 'process', 'use', 'structure', 'product', 'solution']);
 const STOP_ZH = new Set(['的', '和', '与', '及', '或', '在', '有关', '相关', '关于', '方面', '领域', '等', '类', '个', '些', '件', '项', '里', '中', '上', '用']);
-const STOP_EN = new Set(['a', 'an', 'the', 'of', 'for', 'in', 'on', 'with', 'and', 'or', 'to', 'by', 'from', 'based', 'new', 'novel', 'using', 'patent', 'about', 'related', 'any', 'some', 'me', 'find', 'search', 'show', 'list', 'look', 'which', 'what', 'that', 'is', 'are', 'there', 'do', 'you', 'have', 'i', 'we', 'want', 'need', 'please', 'all', 'latest', 'recent', 'how', 'way', 'ways', 'can', 'could', 'our', 'company', 'looking', 'seeking', 'solution', 'help', 'better', 'able', 'into', 'via', 'through', 'during', 'at', 'as', 'its', 'their', 'this', 'these', 'those', 'such', 'it', 'be', 'get', 'make', 'provide', 'offer', 'kind', 'type', 'without', 'person', 'thing', 'good', 'effective']);
+const STOP_EN = new Set(['a', 'an', 'the', 'of', 'for', 'in', 'on', 'with', 'and', 'or', 'to', 'by', 'from', 'based', 'new', 'novel', 'using', 'patent', 'about', 'related', 'any', 'some', 'me', 'find', 'search', 'show', 'list', 'look', 'which', 'what', 'that', 'is', 'are', 'there', 'do', 'you', 'have', 'i', 'we', 'want', 'need', 'please', 'all', 'latest', 'recent', 'how', 'way', 'ways', 'can', 'could', 'our', 'company', 'looking', 'seeking', 'solution', 'help', 'better', 'able', 'into', 'via', 'through', 'during', 'at', 'as', 'its', 'their', 'this', 'these', 'those', 'such', 'it', 'be', 'get', 'make', 'provide', 'offer', 'kind', 'type', 'without', 'person', 'thing', 'good', 'effective', 'keep', 'allow', 'enable', 'more', 'less', 'long', 'longer', 'area', 'factory', 'enterprise', 'firm', 'business', 'us', 'my', 'would', 'like', 'should', 'will', 'where', 'when', 'who', 'why', 'than', 'very', 'also', 'other', 'used', 'suitable', 'capable', 'achieve', 'know']);
 /** Single characters that are particles, pronouns or light verbs rather than names of things. */
 const FUNCTION_ZH = /^[的了着是在和与及或对把被从向于为以用等之其将让使给由而且并也都就能会要想吗呢吧啊个种些类到中上下里内做有来去比很更最又再还才只我你他它这那哪啥么呀嘛]$/;
 /** A generic tail whose removal leaves the core of a term: 传感器 → 传感, 正极材料 → 正极. */
@@ -220,14 +221,15 @@ function senseOf(g: Glossary, p: EnglishPiece, pieces: EnglishPiece[]): string[]
   return sense ? [sense] : undefined;
 }
 
-function conceptsFromEnglish(g: Glossary, chunk: string): Concept[] {
+function conceptsFromEnglish(g: Glossary, chunk: string, ctx: EnglishContext): Concept[] {
   const out: Concept[] = [];
-  const pieces = translateEnglish(g, chunk);
+  const pieces = translateEnglish(g, chunk, ctx);
   for (const piece of pieces) {
     const sense = senseOf(g, piece, pieces);
     const p = sense ? { ...piece, zh: sense } : piece;
     if (!p.zh) {
-      if (STOP_EN.has(p.en) || /^\d+$/.test(p.en)) continue;
+      // A stop word in any of its forms (making → make) says nothing about the topic.
+      if (STOP_EN.has(p.en) || englishForms(p.en).some((f) => STOP_EN.has(f)) || /^\d+$/.test(p.en)) continue;
       // A plain word of four letters or more is an English word the glossary lacks; shorter tokens and
       // those with digits are abbreviations (LED, MOF, 5G) that Chinese records write as they are.
       const word = /^[a-z][a-z'-]{3,}$/.test(p.en) && !GENERIC_EN.has(p.en);
@@ -252,18 +254,34 @@ function conceptsFromEnglish(g: Glossary, chunk: string): Concept[] {
   return out;
 }
 
-/** Splits mixed text into runs of Chinese and of Latin script, then into concepts. */
-export function conceptsOf(g: Glossary, topic: string): Concept[] {
+/**
+ * Splits mixed text into runs of Chinese and of Latin script, then into concepts. `asTyped` is the
+ * query before lower-casing, when the caller has it: a written form (GaN) picks a sense of a key.
+ */
+export function conceptsOf(g: Glossary, topic: string, asTyped?: string): Concept[] {
   const concepts: Concept[] = [];
   const chunks = normText(topic).match(/[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9][a-z0-9+.\-' ]*/g) ?? [];
+  // Senses are picked from every English word of the need, not only those of one chunk.
+  const ctx: EnglishContext = {
+    words: normEnglish(chunks.filter((c) => !hasCjk(c)).join(' ')).split(' ').filter(Boolean),
+    keep: (w) => STOP_EN.has(w) || GENERIC_EN.has(w),
+    ...(asTyped ? { raw: asTyped } : {}),
+  };
   for (const raw of chunks) {
     const chunk = raw.trim();
     if (!chunk) continue;
-    concepts.push(...(hasCjk(chunk) ? conceptsFromChinese(g, chunk) : conceptsFromEnglish(g, chunk)));
+    concepts.push(...(hasCjk(chunk) ? conceptsFromChinese(g, chunk) : conceptsFromEnglish(g, chunk, ctx)));
   }
-  // The same term twice adds nothing.
+  // The same term twice adds nothing, nor does a term that is already a form of an earlier concept
+  // (止血 after 止血材料 in "hemostatic materials to stop bleeding").
   const seen = new Set<string>();
-  const out = concepts.filter((c) => (seen.has(c.term) ? false : (seen.add(c.term), true)));
+  const out: Concept[] = [];
+  for (const c of concepts) {
+    if (seen.has(c.term)) continue;
+    if (!c.role && out.some((o) => !o.optional && o.alts.includes(c.term))) continue;
+    seen.add(c.term);
+    out.push(c);
+  }
   widenByEffects(g, out);
   pruneInnerAlts(out);
 
@@ -289,9 +307,19 @@ function markHead(concepts: Concept[], topic: string, asked: string): void {
     (concepts.some((c) => c.role === 'effect') ? req[0]! : req.at(-1)!).head = true;
     return;
   }
-  const prep = /\b(?:in|of|for|from|on|with)\b/.exec(asked)?.index ?? Infinity;
+  const prep = /\b(?:in|of|for|from|on|with)\b/.exec(asked);
   const at = (c: Concept) => Math.min(...c.alts.map((a) => asked.indexOf(a.split(' ')[0]!)).filter((i) => i >= 0));
-  const before = req.filter((c) => at(c) < prep);
+  // After an effect verb, "P of O" names the property of an object to change, as 提高混凝土的强度 does:
+  // the object is the head, the last noun of its phrase (improving cycling stability of lithium battery
+  // cathodes: the cathodes). Without one, "P of O" is a process on an object (degradation of dyes).
+  if (prep?.[0] === 'of' && concepts.some((c) => c.role === 'effect')) {
+    const end = /\b(?:in|of|for|from|on|with|to|by|using|via)\b/g;
+    end.lastIndex = prep.index + 2;
+    const stop = end.exec(asked)?.index ?? Infinity;
+    const object = req.filter((c) => at(c) > prep.index && at(c) < stop);
+    if (object.length) return void (object.at(-1)!.head = true);
+  }
+  const before = req.filter((c) => at(c) < (prep?.index ?? Infinity));
   (before.at(-1) ?? req.at(-1)!).head = true;
 }
 
@@ -324,7 +352,7 @@ export function parseQuery(g: Glossary, text: string, preset: SearchFilters = {}
     topic = topic.replace(m[0], ' ');
     break;
   }
-  const concepts = conceptsOf(g, topic);
+  const concepts = conceptsOf(g, topic, text);
   markHead(concepts, topic, normEnglish(clean));
   return {
     text: clean,

@@ -207,3 +207,60 @@ describe('needs', () => {
     expect([b!.doc.id, b!.coverage > 0, a!.doc.id, a!.coverage]).toEqual(['b', true, 'a', 0]);
   });
 });
+
+describe('English needs', () => {
+  const terms = (q: string) => parseQuery(g, q).concepts.map((c) => c.term);
+  const forms = (q: string) => parseQuery(g, q).concepts.flatMap((c) => c.alts);
+
+  it('reads GaN as gallium nitride beside power/device words or as typed, GAN as the network beside model/image words', () => {
+    expect(forms('GaN power devices')).toContain('氮化镓');
+    expect(forms('GaN power devices')).not.toContain('生成对抗网络');
+    expect(forms('gan transistor on silicon substrate')).toContain('氮化镓');
+    expect(forms('GaN')).toContain('氮化镓');
+    expect(forms('GAN model for image generation')).toContain('生成对抗网络');
+    expect(forms('GAN model for image generation')).not.toContain('氮化镓');
+    // Lower case and no cue: the ordinary entry keeps both readings.
+    expect(forms('gan')).toEqual(expect.arrayContaining(['生成对抗网络', 'gan']));
+  });
+
+  it('takes the battery sense of cathode and anode beside battery words', () => {
+    expect(forms('lithium battery cathodes')).toContain('正极');
+    expect(forms('lithium batteries with silicon anodes').join('|')).toContain('负极');
+    expect(forms('cathode of an electrolysis cell')).toContain('阴极');
+  });
+
+  it('reaches the noun entry from plurals, participles and adjectives', () => {
+    expect(terms('stopping bleeding')).toEqual(['止血']);
+    expect(terms('generating images')).toEqual(['图像生成']);
+    expect(terms('recycling lithium batteries')).toEqual(['锂电池回收']);
+    expect(terms('catalysts for hydrogen evolution')).toEqual(['催化剂', '析氢']);
+  });
+
+  it('reads need verbs as effects and actions', () => {
+    const odour = parseQuery(g, 'how to eliminate odors in livestock farms').concepts;
+    expect(odour.find((c) => c.term === '消除')).toMatchObject({ role: 'effect', optional: true });
+    expect(parseQuery(g, 'purifying water').concepts[0]).toMatchObject({ term: '净化', optional: false });
+    expect(parseQuery(g, 'alleviate arthritis').concepts[0]).toMatchObject({ role: 'effect' });
+  });
+
+  it('corrects a one-letter typo to the one close glossary word, never a real word to a look-alike', () => {
+    expect(terms('flexable electrodes for supercapacitors')).toContain('柔性');
+    expect(terms('fluoresent probes')).toEqual(['荧光探针']);
+    const bleeding = translateEnglish(g, 'breeding bleeding');
+    expect(bleeding.map((p) => p.en)).toEqual(['breeding', 'bleeding']);
+    expect(bleeding[1]!.zh).toEqual(['出血']);
+    expect(translateEnglish(g, 'zorbified widgets').every((p) => !p.zh)).toBe(true);
+  });
+
+  it('makes the object the head after an effect verb in "P of O", and the process the head without one', () => {
+    const head = (q: string) => parseQuery(g, q).concepts.find((c) => c.head)?.term;
+    expect(head('improving cycling stability of lithium battery cathode materials')).toBe('正极材料');
+    expect(head('photocatalytic degradation of dyes')).toBe('光催化降解');
+  });
+
+  it('keeps "model" generic, so it is never the head of a need', () => {
+    const c = parseQuery(g, 'GAN models for generating images').concepts;
+    expect(c.find((x) => x.term === '模型')?.optional).toBe(true);
+    expect(c.find((x) => x.head)?.term).toBe('生成对抗网络');
+  });
+});
