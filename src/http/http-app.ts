@@ -89,7 +89,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
   const privacy = readFileSync(path.join(PACKAGE_ROOT, 'src/web/privacy.html'), 'utf8');
   const favicon = readFileSync(path.join(PACKAGE_ROOT, 'src/web/favicon.svg'), 'utf8');
   const app = new Hono<AddressEnv>();
-  const requestIds = new WeakMap<Request, string>();
+  // Keyed on the request's context: limitBodies may replace c.req.raw.
+  const requestIds = new WeakMap<object, string>();
   const resolveAddress = clientAddressResolver(deps.trustedProxy);
   const a = deps.addressLimit;
   const perAddress = a
@@ -101,7 +102,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   app.use('*', async (c, next) => {
     const given = c.req.header('x-request-id');
     const id = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
-    requestIds.set(c.req.raw, id);
+    requestIds.set(c, id);
     c.set('clientAddress', resolveAddress(c));
     await next();
     // Set on the answer itself: a handler that returns its own Response (the platform webhooks) keeps it too.
@@ -243,7 +244,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   app.notFound((c) => c.json(error('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {
     if (err instanceof HttpError) return c.json(error(err.code, err.message), err.status);
-    deps.log.error('unhandled http error', { path: c.req.path, requestId: requestIds.get(c.req.raw), err });
+    deps.log.error('unhandled http error', { path: c.req.path, requestId: requestIds.get(c), err });
     return c.json(error('INTERNAL', 'internal error'), 500);
   });
   return app as unknown as Hono;

@@ -63,6 +63,26 @@ describe("a handler's own Response", () => {
     expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('an unhandled error is logged with the request id, and the 500 carries it', async () => {
+    const lines: string[] = [];
+    const app = createHttpApp({
+      pipeline: {} as Pipeline,
+      log: createLogger('error', {}, (l) => lines.push(l)),
+      clock: () => new Date(0),
+      readiness: {},
+      slackEvents: async (req) => {
+        await req.text();
+        throw new Error('boom');
+      },
+    });
+    // No declared length: the body goes through the limiting stream, which replaces c.req.raw.
+    const res = await app.request('/slack/events', { method: 'POST', body: '{"x":1}', headers: { 'x-request-id': 'lb-9', 'content-type': 'application/json' } });
+    expect(res.status).toBe(500);
+    expect(res.headers.get('x-request-id')).toBe('lb-9');
+    const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'unhandled http error');
+    expect(logged?.requestId).toBe('lb-9');
+  });
+
   it('is not reached when the declared length is over the limit', async () => {
     const before = seen.length;
     const res = await new Promise<number>((resolve, reject) => {
