@@ -125,25 +125,5 @@ export function rank<T extends RankInput>(docs: T[], concepts: Concept[], fullTe
     .map((x) => x.s);
 }
 
-/**
- * How much of the need the best record covers, 0–1: the required concepts it carries in its title
- * or abstract, an action (处理, 检测) weighing half an object. Below CLOSE_MATCH nothing close was
- * found: the reply says so and shows only a few results, labelled as related.
- */
-export function matchQuality<T extends RankInput>(best: T | undefined, concepts: Concept[]): number {
-  // An English word the glossary could not translate is part of the need though it cannot be required.
-  const req = concepts.filter((c) => !c.optional || c.role === 'untranslated');
-  if (req.length === 0) return best ? 1 : 0;
-  if (!best) return 0;
-  const text = normText(`${best.title} ${best.titleEn ?? ''} ${best.abstract ?? ''}`);
-  let got = 0;
-  let all = 0;
-  for (const c of req) {
-    const w = conceptWeight(c);
-    all += w;
-    if (conceptIn(c, text) > 0 || c.parts?.every((p) => p.optional || conceptIn(p, text) > 0)) got += w;
-  }
-  return got / all;
-}
-
-export const CLOSE_MATCH = 0.7;
+// matchQuality and CLOSE_MATCH live in match-quality.ts (the no-close-match signal); re-exported for old imports.
+export { CLOSE_MATCH, matchQuality } from './match-quality.js';
