@@ -263,6 +263,12 @@ describe('invite and leads: argument checks', () => {
   });
 });
 
+/**
+ * Each command starts the services (PGlite, Meilisearch) and the lead listing runs six: ~40 s on
+ * an idle 2-core machine, past the default 60 s at load 7. A deadline for finishing, not a measure.
+ */
+const COMMANDS_MS = 180_000;
+
 describe.each(DB_KINDS)('invite and leads commands on %s', (kind) => {
   let dir: string;
   let tdb: TestDb | undefined;
@@ -319,7 +325,7 @@ describe.each(DB_KINDS)('invite and leads commands on %s', (kind) => {
       const other = await new UserStore(db.db).upsert('telegram', `${kind}-staff-2`, 'zh');
       expect((await staff.join(other.id, code!, 'Wang', new Date(after))).kind).toBe('invalid');
     });
-  });
+  }, COMMANDS_MS);
 
   it('prints organiser and coordinator invites scoped to what was asked', async () => {
     const expo = content.expos.expos[0]!.slug;
@@ -337,7 +343,7 @@ describe.each(DB_KINDS)('invite and leads commands on %s', (kind) => {
       const b = await users.upsert('slack', `${kind}-coord`, 'en');
       expect(await staff.join(b.id, codeOf(coord.out), null, issued)).toMatchObject({ kind: 'joined', member: { role: 'staff', scope: 'coordinator' } });
     });
-  });
+  }, COMMANDS_MS);
 
   it('lists leads newest first without contact data, as a table and as JSON lines', async () => {
     expect((await cli(['leads'], env)).out).toBe('no leads\n');
@@ -373,5 +379,5 @@ describe.each(DB_KINDS)('invite and leads commands on %s', (kind) => {
     expect(filtered.out.trimEnd().split('\n').map((l) => (JSON.parse(l) as { ref: string }).ref)).toEqual([refs.first.ref]);
     expect((await cli(['leads', '--limit', '1', '--json'], env)).out.trimEnd().split('\n')).toHaveLength(1);
     expect((await cli(['leads', '--status', 'won'], env)).out).toBe('no won leads\n');
-  });
+  }, COMMANDS_MS);
 });
