@@ -16,11 +16,14 @@ import { DbRateClock } from '../../src/services/rate-clock.js';
 import { createLogger } from '../../src/util/log.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
 import { callbackUpdate, startFakeTelegram, textUpdate, type FakeCall, type FakeTelegram } from '../support/fake-telegram.js';
+import { unexplained429s, watchStalls } from './service-child.js';
 
 let services: Services;
 let dir: string;
 let fake: FakeTelegram;
 let ch: TelegramChannel;
+/** When this process did not run (the fake and the sender both live here). */
+let probe: ReturnType<typeof watchStalls>;
 const log = createLogger('silent');
 const ORGANISER = 9500;
 const CAP = 20;
@@ -56,6 +59,7 @@ beforeAll(async () => {
   services = await createServices(config, log, { loadDemo: false, clock: () => new Date('2026-11-21T08:00:00Z') });
   fake = await startFakeTelegram();
   fake.rateLimit({ perSecond: CAP, perChatPerSecond: 1 });
+  probe = watchStalls();
   ch = new TelegramChannel({
     token: fake.token,
     apiRoot: fake.url,
@@ -80,6 +84,7 @@ beforeAll(async () => {
   fake.failNext('sendMessage', { code: 403 }, { chatId: RECIPIENTS[9]! });
 });
 afterAll(async () => {
+  probe?.stop();
   await services?.broadcasts.stop();
   await ch?.stop();
   await fake?.close();
@@ -136,12 +141,16 @@ describe('broadcasts on Telegram', () => {
     }
     expect(confirmed).toHaveLength(39);
     expect((await services.database.rows<{ unreachable_at: Date | null }>(sql`select unreachable_at from users where platform_user_id = ${String(RECIPIENTS[9])}`))[0]!.unreachable_at).not.toBeNull();
-    // The limits held: sends are paced per chat and overall; a 429 that arrival jitter on a loaded
-    // machine can still cause (two paced sends arriving a little under a second apart) is waited out
-    // and the message then reaches its chat exactly once. Never more than CAP sends in a second, and
-    // a rate close to the cap. (Pacing itself, with no jitter: sender-limits and send-clock tests.)
+    // The limits held, judged on the fake's own arrival times against the configured rate (CAP a
+    // second overall, one a second per chat; the fake answers 429 to a send beyond either): a 429
+    // is tolerated only where this process — sender and fake alike — stalled for ≥ 20 ms in the
+    // second before it (arrival jitter of a busy machine, not the pacing; see unexplained429s). An
+    // unpaced sender draws a 429 for every send past the 20th within a second, stall or not.
+    // Each such 429 is waited out and the message then reaches its chat exactly once.
+    // No floor on the rate here: on a wall clock that would measure the machine. The spacing at
+    // the cap is exact on a virtual clock (sender-limits) and on the database's slots (send-clock).
     const refused = fake.calls.filter((c) => c.rateLimited);
-    expect(refused.length).toBeLessThanOrEqual(2);
+    expect(unexplained429s(refused.map((c) => c.at), probe.stalls), `429s at ${refused.map((c) => c.at).join(', ')}; stalls ${JSON.stringify(probe.stalls)}`).toEqual([]);
     for (const r of refused) {
       // The refused message is the next one to reach that chat (its own retry, ahead of later sends).
       const next = fake.calls.find((c) => c.at >= r.at && c !== r && !c.rateLimited && String(c.params.chat_id) === String(r.params.chat_id) && c.method !== 'answerCallbackQuery');
@@ -149,9 +158,6 @@ describe('broadcasts on Telegram', () => {
     }
     expect(sent(ORGANISER).filter((c) => /群发 #1 已完成/.test(text(c)))).toHaveLength(1);
     expect(sent(ORGANISER).filter((c) => /群发 #1 已开始/.test(text(c)))).toHaveLength(1);
-    expect(fake.maxInWindow()).toBeLessThanOrEqual(CAP);
-    const at = RECIPIENTS.flatMap((id) => sent(id).map((c) => c.at)).sort((x, y) => x - y);
-    expect((at.length - 1) / ((at.at(-1)! - at[0]!) / 1000)).toBeGreaterThan(CAP * 0.5);
     const progress = sent(ORGANISER).find((c) => /群发 #1 进度/.test(text(c)));
     expect(progress).toBeDefined();
   });
