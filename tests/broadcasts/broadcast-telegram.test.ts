@@ -12,7 +12,7 @@ import { TelegramChannel } from '../../bots/telegram/telegram-channel.js';
 import { createServices, type Services } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { InboxStore } from '../../src/services/inbox-store.js';
-import { DbRateClock } from '../../src/services/rate-clock.js';
+import { DbRateClock, type RateClock } from '../../src/services/rate-clock.js';
 import { createLogger } from '../../src/util/log.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
 import { callbackUpdate, startFakeTelegram, textUpdate, type FakeCall, type FakeTelegram } from '../support/fake-telegram.js';
@@ -24,6 +24,22 @@ let fake: FakeTelegram;
 let ch: TelegramChannel;
 /** When this process did not run (the fake and the sender both live here). */
 let probe: ReturnType<typeof watchStalls>;
+/**
+ * The overall slots the sender booked on the database clock, as local times (the answer's wait
+ * from the moment it was read: PGlite runs on this clock). Spaced by the database, not by timers.
+ */
+const slots: number[] = [];
+function recording(clock: DbRateClock): RateClock {
+  return {
+    pause: (key, ms) => clock.pause(key, ms),
+    statement: (...a) => clock.statement(...a),
+    async book(scope, interval, key, keyInterval) {
+      const b = await clock.book(scope, interval, key, keyInterval);
+      if ('wait' in b) slots.push(Date.now() + b.wait);
+      return b;
+    },
+  };
+}
 const log = createLogger('silent');
 const ORGANISER = 9500;
 const CAP = 20;
@@ -68,7 +84,7 @@ beforeAll(async () => {
     users: services.users,
     log,
     pollTimeoutSeconds: 1,
-    sender: { globalPerSecond: CAP, perChatIntervalMs: 1000, shared: { clock: new DbRateClock(services.database), key: 'telegram' } },
+    sender: { globalPerSecond: CAP, perChatIntervalMs: 1000, shared: { clock: recording(new DbRateClock(services.database)), key: 'telegram' } },
   });
   await ch.start();
   services.broadcasts.registerOutlet('telegram', ch.outlet);
@@ -122,6 +138,7 @@ describe('broadcasts on Telegram', () => {
     // The confirmation's answer, wherever it lands among the organiser's messages: the pump starts at
     // once and on a loaded machine its first progress notice can take the organiser's send slot first.
     const beforeConfirm = sent(ORGANISER).length;
+    const slotsFrom = Date.now();
     await say(ORGANISER, { data: 'by' });
     const started = await until(() => sent(ORGANISER).slice(beforeConfirm).find((c) => /群发 #1 已开始/.test(text(c))), 'the confirmation');
     expect(text(started)).toMatch(/群发 #1 已开始，共 39 位收件人/);
@@ -147,8 +164,12 @@ describe('broadcasts on Telegram', () => {
     // second before it (arrival jitter of a busy machine, not the pacing; see unexplained429s). An
     // unpaced sender draws a 429 for every send past the 20th within a second, stall or not.
     // Each such 429 is waited out and the message then reaches its chat exactly once.
-    // No floor on the rate here: on a wall clock that would measure the machine. The spacing at
-    // the cap is exact on a virtual clock (sender-limits) and on the database's slots (send-clock).
+    // And the pacing itself, free of arrival jitter: no CAP + 1 of the slots booked for the
+    // broadcast within one second (they are booked 1.03 × 1000/CAP apart; the 30 ms are the margin
+    // for reading the wait). No floor on the rate: on a wall clock that would measure the machine.
+    const booked = slots.filter((t) => t >= slotsFrom).sort((x, y) => x - y);
+    expect(booked.length).toBeGreaterThanOrEqual(37);
+    for (let i = CAP; i < booked.length; i++) expect(booked[i]! - booked[i - CAP]!, `slots ${i - CAP}..${i}`).toBeGreaterThanOrEqual(1000);
     const refused = fake.calls.filter((c) => c.rateLimited);
     expect(unexplained429s(refused.map((c) => c.at), probe.stalls), `429s at ${refused.map((c) => c.at).join(', ')}; stalls ${JSON.stringify(probe.stalls)}`).toEqual([]);
     for (const r of refused) {
