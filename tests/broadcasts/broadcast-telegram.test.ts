@@ -12,15 +12,34 @@ import { TelegramChannel } from '../../bots/telegram/telegram-channel.js';
 import { createServices, type Services } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { InboxStore } from '../../src/services/inbox-store.js';
-import { DbRateClock } from '../../src/services/rate-clock.js';
+import { DbRateClock, type RateClock } from '../../src/services/rate-clock.js';
 import { createLogger } from '../../src/util/log.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
 import { callbackUpdate, startFakeTelegram, textUpdate, type FakeCall, type FakeTelegram } from '../support/fake-telegram.js';
+import { unexplained429s, watchStalls } from './service-child.js';
 
 let services: Services;
 let dir: string;
 let fake: FakeTelegram;
 let ch: TelegramChannel;
+/** When this process did not run (the fake and the sender both live here). */
+let probe: ReturnType<typeof watchStalls>;
+/**
+ * The overall slots the sender booked on the database clock, as local times (the answer's wait
+ * from the moment it was read: PGlite runs on this clock). Spaced by the database, not by timers.
+ */
+const slots: number[] = [];
+function recording(clock: DbRateClock): RateClock {
+  return {
+    pause: (key, ms) => clock.pause(key, ms),
+    statement: (...a) => clock.statement(...a),
+    async book(scope, interval, key, keyInterval) {
+      const b = await clock.book(scope, interval, key, keyInterval);
+      if ('wait' in b) slots.push(Date.now() + b.wait);
+      return b;
+    },
+  };
+}
 const log = createLogger('silent');
 const ORGANISER = 9500;
 const CAP = 20;
@@ -56,6 +75,7 @@ beforeAll(async () => {
   services = await createServices(config, log, { loadDemo: false, clock: () => new Date('2026-11-21T08:00:00Z') });
   fake = await startFakeTelegram();
   fake.rateLimit({ perSecond: CAP, perChatPerSecond: 1 });
+  probe = watchStalls();
   ch = new TelegramChannel({
     token: fake.token,
     apiRoot: fake.url,
@@ -64,7 +84,7 @@ beforeAll(async () => {
     users: services.users,
     log,
     pollTimeoutSeconds: 1,
-    sender: { globalPerSecond: CAP, perChatIntervalMs: 1000, shared: { clock: new DbRateClock(services.database), key: 'telegram' } },
+    sender: { globalPerSecond: CAP, perChatIntervalMs: 1000, shared: { clock: recording(new DbRateClock(services.database)), key: 'telegram' } },
   });
   await ch.start();
   services.broadcasts.registerOutlet('telegram', ch.outlet);
@@ -80,6 +100,7 @@ beforeAll(async () => {
   fake.failNext('sendMessage', { code: 403 }, { chatId: RECIPIENTS[9]! });
 });
 afterAll(async () => {
+  probe?.stop();
   await services?.broadcasts.stop();
   await ch?.stop();
   await fake?.close();
@@ -117,6 +138,7 @@ describe('broadcasts on Telegram', () => {
     // The confirmation's answer, wherever it lands among the organiser's messages: the pump starts at
     // once and on a loaded machine its first progress notice can take the organiser's send slot first.
     const beforeConfirm = sent(ORGANISER).length;
+    const slotsFrom = Date.now();
     await say(ORGANISER, { data: 'by' });
     const started = await until(() => sent(ORGANISER).slice(beforeConfirm).find((c) => /群发 #1 已开始/.test(text(c))), 'the confirmation');
     expect(text(started)).toMatch(/群发 #1 已开始，共 39 位收件人/);
@@ -136,12 +158,20 @@ describe('broadcasts on Telegram', () => {
     }
     expect(confirmed).toHaveLength(39);
     expect((await services.database.rows<{ unreachable_at: Date | null }>(sql`select unreachable_at from users where platform_user_id = ${String(RECIPIENTS[9])}`))[0]!.unreachable_at).not.toBeNull();
-    // The limits held: sends are paced per chat and overall; a 429 that arrival jitter on a loaded
-    // machine can still cause (two paced sends arriving a little under a second apart) is waited out
-    // and the message then reaches its chat exactly once. Never more than CAP sends in a second, and
-    // a rate close to the cap. (Pacing itself, with no jitter: sender-limits and send-clock tests.)
+    // The limits held, judged on the fake's own arrival times against the configured rate (CAP a
+    // second overall, one a second per chat; the fake answers 429 to a send beyond either): a 429
+    // is tolerated only where this process — sender and fake alike — stalled for ≥ 20 ms in the
+    // second before it (arrival jitter of a busy machine, not the pacing; see unexplained429s). An
+    // unpaced sender draws a 429 for every send past the 20th within a second, stall or not.
+    // Each such 429 is waited out and the message then reaches its chat exactly once.
+    // And the pacing itself, free of arrival jitter: no CAP + 1 of the slots booked for the
+    // broadcast within one second (they are booked 1.03 × 1000/CAP apart; the 30 ms are the margin
+    // for reading the wait). No floor on the rate: on a wall clock that would measure the machine.
+    const booked = slots.filter((t) => t >= slotsFrom).sort((x, y) => x - y);
+    expect(booked.length).toBeGreaterThanOrEqual(37);
+    for (let i = CAP; i < booked.length; i++) expect(booked[i]! - booked[i - CAP]!, `slots ${i - CAP}..${i}`).toBeGreaterThanOrEqual(1000);
     const refused = fake.calls.filter((c) => c.rateLimited);
-    expect(refused.length).toBeLessThanOrEqual(2);
+    expect(unexplained429s(refused.map((c) => c.at), probe.stalls), `429s at ${refused.map((c) => c.at).join(', ')}; stalls ${JSON.stringify(probe.stalls)}`).toEqual([]);
     for (const r of refused) {
       // The refused message is the next one to reach that chat (its own retry, ahead of later sends).
       const next = fake.calls.find((c) => c.at >= r.at && c !== r && !c.rateLimited && String(c.params.chat_id) === String(r.params.chat_id) && c.method !== 'answerCallbackQuery');
@@ -149,9 +179,6 @@ describe('broadcasts on Telegram', () => {
     }
     expect(sent(ORGANISER).filter((c) => /群发 #1 已完成/.test(text(c)))).toHaveLength(1);
     expect(sent(ORGANISER).filter((c) => /群发 #1 已开始/.test(text(c)))).toHaveLength(1);
-    expect(fake.maxInWindow()).toBeLessThanOrEqual(CAP);
-    const at = RECIPIENTS.flatMap((id) => sent(id).map((c) => c.at)).sort((x, y) => x - y);
-    expect((at.length - 1) / ((at.at(-1)! - at[0]!) / 1000)).toBeGreaterThan(CAP * 0.5);
     const progress = sent(ORGANISER).find((c) => /群发 #1 进度/.test(text(c)));
     expect(progress).toBeDefined();
   });

@@ -23,7 +23,15 @@ const URL_ = 'http://localhost/feishu/events';
 let services: Services;
 let dir: string;
 let fake: FakeFeishu;
-let now = new Date();
+/**
+ * The channel's clock (signature freshness is ±5 minutes of it) and every request's timestamp come
+ * from this one instant: with the wall clock in the requests and a clock frozen at load in the
+ * channel, a file slower than five minutes would have its signatures turn stale.
+ */
+const now = new Date('2026-11-21T08:00:00Z');
+const nowSeconds = Math.floor(now.getTime() / 1000);
+/** signedEventRequest, stamped at `now` unless the test says otherwise. */
+const signed = (envelope: unknown, o: Parameters<typeof signedEventRequest>[2] = {}) => signedEventRequest(URL_, envelope, { timestamp: nowSeconds, ...o });
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'pb-feishu-'));
@@ -60,26 +68,26 @@ describe('Feishu over HTTP callbacks', () => {
   it('refuses forged, stale, unsigned and plaintext events with a 4xx and records nothing', async () => {
     const ev = (id: string) => messageEvent({ text: '/help', messageId: id, chatId: 'oc_forged', openId: 'ou_forged' });
     const answers = [
-      await app.request(signedEventRequest(URL_, ev('om_f1'), { signature: 'ab'.repeat(32) })),
-      await app.request(signedEventRequest(URL_, ev('om_f2'), { timestamp: Math.floor(now.getTime() / 1000) - 6 * 60 })),
-      await app.request(signedEventRequest(URL_, ev('om_f3'), { unsigned: true })),
-      await app.request(signedEventRequest(URL_, ev('om_f4'), { encryptKey: 'another-key' })),
+      await app.request(signed(ev('om_f1'), { signature: 'ab'.repeat(32) })),
+      await app.request(signed(ev('om_f2'), { timestamp: nowSeconds - 6 * 60 })),
+      await app.request(signed(ev('om_f3'), { unsigned: true })),
+      await app.request(signed(ev('om_f4'), { encryptKey: 'another-key' })),
       await app.request(new Request(URL_, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ev('om_f5')) })),
       await app.request(new Request(URL_, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' })),
     ];
     expect(answers.map((r) => r.status)).toEqual([401, 401, 401, 401, 400, 400]);
     const wrongToken = { ...ev('om_f6'), header: { ...ev('om_f6').header, token: 'not-ours' } };
-    expect((await app.request(signedEventRequest(URL_, wrongToken))).status).toBe(401);
+    expect((await app.request(signed(wrongToken))).status).toBe(401);
     // Inside the window, from either side, it is accepted.
-    expect((await app.request(signedEventRequest(URL_, ev('om_f7'), { timestamp: Math.floor(now.getTime() / 1000) + 4 * 60 }))).status).toBe(200);
+    expect((await app.request(signed(ev('om_f7'), { timestamp: nowSeconds + 4 * 60 }))).status).toBe(200);
     for (const id of ['om_f1', 'om_f2', 'om_f3', 'om_f4', 'om_f5', 'om_f6']) expect(await recorded(id)).toBe(0);
     expect(await recorded('om_f7')).toBe(1);
     await expect.poll(() => fake.messages('oc_forged').length, { timeout: 10_000 }).toBe(1);
   });
 
   it('answers a group only when mentioned', async () => {
-    expect((await app.request(signedEventRequest(URL_, messageEvent({ text: '/help', chatType: 'group', chatId: 'oc_grp', mention: false, messageId: 'om_g1' })))).status).toBe(200);
-    expect((await app.request(signedEventRequest(URL_, messageEvent({ text: '/help', chatType: 'group', chatId: 'oc_grp', messageId: 'om_g2' })))).status).toBe(200);
+    expect((await app.request(signed(messageEvent({ text: '/help', chatType: 'group', chatId: 'oc_grp', mention: false, messageId: 'om_g1' })))).status).toBe(200);
+    expect((await app.request(signed(messageEvent({ text: '/help', chatType: 'group', chatId: 'oc_grp', messageId: 'om_g2' })))).status).toBe(200);
     await expect.poll(() => fake.messages('oc_grp').length, { timeout: 10_000 }).toBe(1);
     await new Promise((r) => setTimeout(r, 300));
     expect(fake.messages('oc_grp')).toHaveLength(1);
@@ -88,7 +96,7 @@ describe('Feishu over HTTP callbacks', () => {
   it('fetches a new token once when Feishu stops accepting the cached one', async () => {
     const tokensBefore = fake.callsTo('token').length;
     fake.invalidateTokens();
-    await app.request(signedEventRequest(URL_, messageEvent({ text: '/help', messageId: 'om_t1', chatId: 'oc_tok', openId: 'ou_tok' })));
+    await app.request(signed(messageEvent({ text: '/help', messageId: 'om_t1', chatId: 'oc_tok', openId: 'ou_tok' })));
     await expect.poll(() => fake.messages('oc_tok').length, { timeout: 10_000 }).toBe(1);
     expect(fake.callsTo('token').length).toBe(tokensBefore + 1);
     expect(fake.callsTo('message.create').filter((c) => c.body.receive_id === 'oc_tok').map((c) => c.code)).toEqual([99991663, 0]);

@@ -1,10 +1,13 @@
 /**
  * A replica dies holding inbox rows (SIGKILL of a child process): while it lives its heartbeat
- * keeps the rows its own however long they take; once dead, the survivor takes them over within
- * 15 s and each update is handled exactly once. Needs two processes on one database: the server.
+ * keeps the rows its own however long they take; once dead, the survivor takes them over when
+ * their lease runs out — at most LEASE_SECONDS (10 s) after the kill, read off the rows on the
+ * database's clock rather than timed here — and each update is handled exactly once, on the rows'
+ * second claim. Needs two processes on one database: the server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InboxStore, LEASE_SECONDS, type InboxRow } from '../../src/services/inbox-store.js';
 import { InboxWorker } from '../../src/services/inbox-worker.js';
@@ -25,7 +28,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('inbox takeover after a SIGKILL 
     await t?.drop();
   });
 
-  it('keeps a live holder\'s rows, and hands a dead one\'s to the survivor within 15 s, once each', async () => {
+  it('keeps a live holder\'s rows, and hands a dead one\'s to the survivor once its lease runs out, once each', async () => {
     t = await openTestDb('postgres');
     const inbox = new InboxStore(t.database);
     const ids = ['901', '902', '903'];
@@ -39,8 +42,10 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('inbox takeover after a SIGKILL 
     for (const end = Date.now() + 30_000; holding.size < ids.length; await sleep(50)) if (Date.now() > end) throw new Error('the child did not claim the rows');
 
     const handled: string[] = [];
+    const claims: number[] = [];
     survivor = new InboxWorker(inbox, 'telegram', async (row: InboxRow) => {
       handled.push(row.updateId);
+      claims.push(row.attempts);
       await inbox.markDone(row);
     }, createLogger('silent'));
     survivor.start(200);
@@ -50,12 +55,21 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('inbox takeover after a SIGKILL 
 
     child.kill('SIGKILL');
     const killedAt = Date.now();
-    for (const end = killedAt + 20_000; handled.length < ids.length && Date.now() < end; ) await sleep(50);
+    // What the dead holder left: leases that run out within one lease from now, on the database's
+    // clock (its heartbeat set them; nobody renews them any more).
+    const left = await t.database.rows<{ ms: number }>(
+      sql`select (extract(epoch from lease_until - now()) * 1000)::float8 as ms from inbound_updates where platform = 'telegram' and update_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`,
+    );
+    expect(left).toHaveLength(ids.length);
+    for (const l of left) expect(l.ms).toBeLessThanOrEqual(LEASE_SECONDS * 1000);
+    // A deadline for the survivor's polls to get there, not a measure of them.
+    for (const end = killedAt + 30_000; handled.length < ids.length && Date.now() < end; ) await sleep(50);
     const takeoverMs = Date.now() - killedAt;
     expect(handled.sort()).toEqual(ids);
-    expect(takeoverMs).toBeLessThanOrEqual(15_000);
+    // Each row's second claim (the child's, then the survivor's): nobody claimed it in between.
+    expect(claims).toEqual(ids.map(() => 2));
     await sleep(1000);
     expect(handled).toHaveLength(ids.length);
-    console.log(`inbox takeover after SIGKILL: ${takeoverMs} ms`);
+    console.log(`inbox takeover after SIGKILL: ${takeoverMs} ms (diagnostic; leases left at the kill ${left.map((l) => Math.round(l.ms)).join(', ')} ms)`);
   }, 60_000);
 });

@@ -28,14 +28,21 @@ const content = loadContent(CONTENT_DIR);
 const TOKEN = 'admin-token-0123456789';
 const AGENCY = 'xiangjiang-ip-trading'; // trading, Hunan: first in line for a Hunan "buy" lead
 const SECRET = { phone: '13812345678', email: 'buyer@example.cn', notes: 'call after 6pm', need: 'need-sodium-battery-licence' };
+/**
+ * The one instant the lead service, the admin API and the seeded rows read: a Tuesday, 14:00 China
+ * time. Claim deadlines count China's working hours, so the wall clock would make them (and what
+ * is due when) depend on the time of day the suite runs.
+ */
+const NOW = new Date('2026-03-10T06:00:00Z');
+const clock = () => NOW;
 
 function leadStore(db: Database['db']): LeadStore {
   return new LeadStore(db, { agencies: content.agencies.agencies, dailyLimit: 50, claimedNotice: () => ({ zh: '已认领', en: 'claimed' }) });
 }
 
-async function seedLead(db: Database['db'], users: UserStore, who: string, extra: Partial<LeadInput> = {}) {
+async function seedLead(db: Database['db'], users: UserStore, who: string, extra: Partial<LeadInput> = {}, at = NOW) {
   const user = await users.upsert('web', who, 'zh');
-  const res = await leadStore(db).create({ userId: user.id, type: 'buy', province: 'Hunan', locale: 'zh', ...SECRET, ...extra }, new Date());
+  const res = await leadStore(db).create({ userId: user.id, type: 'buy', province: 'Hunan', locale: 'zh', ...SECRET, ...extra }, at);
   if (res.kind !== 'created') throw new Error('lead not created');
   return res;
 }
@@ -64,7 +71,7 @@ describe.each(DB_KINDS)('lead admin API on %s', (kind) => {
       agencies: content.agencies,
       notifier: new Notifier(db),
       log: createLogger('silent'),
-      clock: () => new Date(),
+      clock,
     });
     service.registerOutlet('telegram', {
       send: async (chatId: string, reply: Reply) => {
@@ -76,22 +83,23 @@ describe.each(DB_KINDS)('lead admin API on %s', (kind) => {
     });
     await staff.bindInbox(AGENCY, 'telegram', '-1001', null);
 
-    const failed = await seedLead(db, users, `${kind}-a`);
+    const failed = await seedLead(db, users, `${kind}-a`, {}, new Date(NOW.getTime() - 60_000));
     failedRef = failed.lead.ref;
     failedOfferId = failed.offer!.id;
     expect(failed.offer?.agencySlug).toBe(AGENCY);
-    expect(await store.markFailed(failed.offer!, 'OutletError: bot was removed from the group', false, new Date())).toBeUndefined();
+    expect(await store.markFailed(failed.offer!, 'OutletError: bot was removed from the group', false, new Date(NOW.getTime() - 60_000))).toBeUndefined();
 
     const notified = await seedLead(db, users, `${kind}-b`, { type: 'license', province: 'Hubei' });
     notifiedRef = notified.lead.ref;
-    await store.markSent(notified.offer!, '42', new Date(Date.now() + 3_600_000), new Date());
+    // Notified, with an hour left to claim it: never overdue on this clock.
+    await store.markSent(notified.offer!, '42', new Date(NOW.getTime() + 3_600_000), NOW);
 
     app = createHttpApp({
       pipeline: {} as Pipeline,
       log: createLogger('silent'),
-      clock: () => new Date(),
+      clock,
       readiness: {},
-      admin: { token: TOKEN, exportCsv: async () => undefined, leads: leadAdmin(service) },
+      admin: { token: TOKEN, exportCsv: async () => undefined, leads: leadAdmin(service, clock) },
     });
   });
   afterAll(async () => {
@@ -180,7 +188,7 @@ describe.each(DB_KINDS)('lead admin API on %s', (kind) => {
   });
 
   it('has no lead routes when the admin API is built without them', async () => {
-    const bare = createHttpApp({ pipeline: {} as Pipeline, log: createLogger('silent'), clock: () => new Date(), readiness: {}, admin: { token: TOKEN, exportCsv: async () => undefined } });
+    const bare = createHttpApp({ pipeline: {} as Pipeline, log: createLogger('silent'), clock, readiness: {}, admin: { token: TOKEN, exportCsv: async () => undefined } });
     expect((await bare.request('/admin/api/leads', { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
   });
 });
@@ -255,6 +263,12 @@ describe('invite and leads: argument checks', () => {
   });
 });
 
+/**
+ * Each command starts the services (PGlite, Meilisearch) and the lead listing runs six: ~40 s on
+ * an idle 2-core machine, past the default 60 s at load 7. A deadline for finishing, not a measure.
+ */
+const COMMANDS_MS = 180_000;
+
 describe.each(DB_KINDS)('invite and leads commands on %s', (kind) => {
   let dir: string;
   let tdb: TestDb | undefined;
@@ -286,13 +300,18 @@ describe.each(DB_KINDS)('invite and leads commands on %s', (kind) => {
   });
 
   it('prints a staff invite code that works once, and never logs it', async () => {
+    // The command runs on the wall clock (main takes no clock): its expiry lies 3 days after an
+    // instant between these two, however long the command took and whatever the time of day.
+    const before = Date.now();
     const r = await cli(['invite', 'staff', '--agency', AGENCY, '--days', '3'], { ...env, LOG_LEVEL: 'debug' });
+    const after = Date.now();
     expect(r.code, r.err).toBe(0);
     const code = /invite code: ([2-9A-HJ-NP-Z]{5}-[2-9A-HJ-NP-Z]{5})/.exec(r.out)?.[1];
     expect(code).toBeDefined();
     expect(r.out).toContain(`send /join ${code} to the bot in Telegram, or /patent join ${code} in Slack`);
     const expires = Date.parse(/expires:\s+(\S+)/.exec(r.out)![1]!);
-    expect(Math.abs(expires - (Date.now() + 3 * 86_400_000))).toBeLessThan(120_000);
+    expect(expires).toBeGreaterThanOrEqual(before + 3 * 86_400_000);
+    expect(expires).toBeLessThanOrEqual(after + 3 * 86_400_000);
     // The log (stderr) tells that an invite was made, never the code.
     expect(r.err).toContain('invite created');
     expect(r.err).not.toContain(code!);
@@ -301,15 +320,16 @@ describe.each(DB_KINDS)('invite and leads commands on %s', (kind) => {
     await withDb(async (db) => {
       const user = await new UserStore(db.db).upsert('telegram', `${kind}-staff-1`, 'zh');
       const staff = new StaffStore(db.db);
-      const joined = await staff.join(user.id, code!.toLowerCase(), 'Li', new Date());
+      const joined = await staff.join(user.id, code!.toLowerCase(), 'Li', new Date(after));
       expect(joined).toMatchObject({ kind: 'joined', member: { role: 'staff', scope: AGENCY } });
       const other = await new UserStore(db.db).upsert('telegram', `${kind}-staff-2`, 'zh');
-      expect((await staff.join(other.id, code!, 'Wang', new Date())).kind).toBe('invalid');
+      expect((await staff.join(other.id, code!, 'Wang', new Date(after))).kind).toBe('invalid');
     });
-  });
+  }, COMMANDS_MS);
 
   it('prints organiser and coordinator invites scoped to what was asked', async () => {
     const expo = content.expos.expos[0]!.slug;
+    const issued = new Date();
     const org = await cli(['invite', 'organiser', '--expo', expo], env);
     expect(org.code, org.err).toBe(0);
     const coord = await cli(['invite', 'staff', '--agency', 'coordinator'], env);
@@ -319,21 +339,21 @@ describe.each(DB_KINDS)('invite and leads commands on %s', (kind) => {
       const users = new UserStore(db.db);
       const staff = new StaffStore(db.db);
       const a = await users.upsert('slack', `${kind}-org`, 'en');
-      expect(await staff.join(a.id, codeOf(org.out), null, new Date())).toMatchObject({ kind: 'joined', member: { role: 'organiser', scope: expo } });
+      expect(await staff.join(a.id, codeOf(org.out), null, issued)).toMatchObject({ kind: 'joined', member: { role: 'organiser', scope: expo } });
       const b = await users.upsert('slack', `${kind}-coord`, 'en');
-      expect(await staff.join(b.id, codeOf(coord.out), null, new Date())).toMatchObject({ kind: 'joined', member: { role: 'staff', scope: 'coordinator' } });
+      expect(await staff.join(b.id, codeOf(coord.out), null, issued)).toMatchObject({ kind: 'joined', member: { role: 'staff', scope: 'coordinator' } });
     });
-  });
+  }, COMMANDS_MS);
 
   it('lists leads newest first without contact data, as a table and as JSON lines', async () => {
     expect((await cli(['leads'], env)).out).toBe('no leads\n');
     const refs = await withDb(async (db) => {
       const users = new UserStore(db.db);
       await new StaffStore(db.db).bindInbox(AGENCY, 'telegram', '-1002', null);
+      // A second apart on the injected instant: "newest first" cannot hang on two rows' milliseconds.
       const first = await seedLead(db.db, users, `${kind}-cli-a`);
-      await new Promise((r) => setTimeout(r, 5));
-      const second = await seedLead(db.db, users, `${kind}-cli-b`, { type: 'invest', province: undefined });
-      await leadStore(db.db).markSent(first.offer!, '1', null, new Date());
+      const second = await seedLead(db.db, users, `${kind}-cli-b`, { type: 'invest', province: undefined }, new Date(NOW.getTime() + 1000));
+      await leadStore(db.db).markSent(first.offer!, '1', null, NOW);
       return { first: first.lead, second: second.lead };
     });
 
@@ -359,5 +379,5 @@ describe.each(DB_KINDS)('invite and leads commands on %s', (kind) => {
     expect(filtered.out.trimEnd().split('\n').map((l) => (JSON.parse(l) as { ref: string }).ref)).toEqual([refs.first.ref]);
     expect((await cli(['leads', '--limit', '1', '--json'], env)).out.trimEnd().split('\n')).toHaveLength(1);
     expect((await cli(['leads', '--status', 'won'], env)).out).toBe('no won leads\n');
-  });
+  }, COMMANDS_MS);
 });

@@ -143,12 +143,12 @@ describe('graceful shutdown (child process)', () => {
     again.proc.kill('SIGTERM');
     for (let i = 0; i < 100 && !again.log().includes('shutting down'); i++) await new Promise((r) => setTimeout(r, 20));
     const meili = Number(readFileSync(path.join(childDir, 'meili', 'meilisearch.pid'), 'utf8'));
-    const t0 = Date.now();
     again.proc.kill('SIGTERM');
     expect(await again.exited).toBe(130);
-    expect(Date.now() - t0).toBeLessThan(2000);
     expect(again.log()).toMatch(/second signal/);
-    await slow;
+    // At once: the request in flight was cut, not answered — a drain would have waited the model's
+    // 5 s out and answered it (as the first run did). Order, not a stopwatch.
+    expect(await slow).toBeUndefined();
     // Its Meilisearch does not outlive it (its watchdog sees the pipe from the service close).
     let gone = false;
     for (let i = 0; i < 100 && !gone; i++, await new Promise((r) => setTimeout(r, 50))) gone = !existsSync(`/proc/${meili}`) || /^\d+ \(.*\) Z /.test(readFileSync(`/proc/${meili}/stat`, 'utf8'));

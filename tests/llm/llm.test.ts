@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createServices, type Services } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createHttpApp } from '../../src/http/http-app.js';
@@ -87,12 +87,15 @@ describe('understanding with a model', () => {
     ] as const;
     for (const [f, n] of failures) {
       fake.script(...Array.from({ length: n }, () => f));
-      const started = Date.now();
+      const before = fake.requests.length;
       const r = await say('嗯……那个东西怎么弄');
-      const ms = Date.now() - started;
       expect(r.at(-1)!.text, JSON.stringify(f)).toMatch(/抱歉，我没听懂/);
-      expect(ms, JSON.stringify(f)).toBeLessThan(TIMEOUT * 2 + 1500);
+      // Exactly the requests expected (one retry for the retryable), counted, not timed.
+      const asked = fake.requests.slice(before);
+      expect(asked, JSON.stringify(f)).toHaveLength(n);
       expect(fake.pending(), JSON.stringify(f)).toBe(0);
+      // The slow answer: the client gave up on both attempts at the timeout instead of waiting for it.
+      if ('delayMs' in f) await vi.waitFor(() => expect(asked.every((q) => q.aborted), JSON.stringify(f)).toBe(true));
     }
     const metrics = await services.metrics.registry.getSingleMetricAsString('patent_bridge_llm_calls_total');
     for (const outcome of ['invalid', 'timeout', 'rate_limited', 'error']) expect(metrics).toMatch(new RegExp(`kind="intent",outcome="${outcome}"`));
