@@ -13,7 +13,7 @@
  * accuracy of the answers at or above the LLM threshold (0.8: below it the model is asked), and the
  * wrong answers above 0.95.
  * Then the project's own robustness sections (tests/nlu/robust.jsonl, robust-2.jsonl with its halves apart,
- * robust-3.jsonl, robust-4.jsonl, robust-5.jsonl; robust.jsonl: typos, homophones, Traditional
+ * robust-3.jsonl, robust-4.jsonl, robust-5.jsonl, robust-6.jsonl; robust.jsonl: typos, homophones, Traditional
  * characters, negation, references to results, expo sub-questions, bare nouns, talking to the platform),
  * per kind, with the reference and sub-question each row expects. Without ../shared it says so in one
  * line and prints only that section.
@@ -43,6 +43,8 @@ const ROBUST_3 = resolve(root, 'tests/nlu/robust-3.jsonl');
 const ROBUST_4 = resolve(root, 'tests/nlu/robust-4.jsonl');
 /** A fifth, written after the fixes robust-4 drove and before measuring them: their unseen check. */
 const ROBUST_5 = resolve(root, 'tests/nlu/robust-5.jsonl');
+/** A sixth (#19 part 4–5), written before reading the classifier or its training data and committed before any fix. */
+const ROBUST_6 = resolve(root, 'tests/nlu/robust-6.jsonl');
 /** The confidence below which the service asks the LLM (LLM_CONFIDENCE's default). */
 const LLM_THRESHOLD = 0.8;
 const KEYS = ['province', 'patentType', 'leadType', 'patentNumber', 'ipc'] as const satisfies readonly (keyof Entities)[];
@@ -73,6 +75,7 @@ if (!existsSync(path)) {
   robustSection(ROBUST_3);
   robustSection(ROBUST_4);
   robustSection(ROBUST_5);
+  robustSection(ROBUST_6);
   process.exit(2);
 }
 const rows: Gold[] = readRows(path);
@@ -162,6 +165,7 @@ if (!useLlm) {
   robustSection(ROBUST_3);
   robustSection(ROBUST_4);
   robustSection(ROBUST_5);
+  robustSection(ROBUST_6);
 }
 
 interface Scored {

@@ -20,7 +20,7 @@ import { features } from './features.js';
 import { expoSubQuestion } from './expo-question.js';
 import { corrected } from './fuzzy.js';
 import { maskNegated } from './negation.js';
-import { CONTACT, MY_LEADS, PROCESS_FAQ } from './platform-cues.js';
+import { ABOUT_PLATFORM, CONTACT, MY_LEADS, PROCESS_FAQ } from './platform-cues.js';
 import { resultReference } from './reference.js';
 import { techShare } from './tech-topic.js';
 import { CHITCHAT, CLOSING, COMMANDS, EXPO_QUESTION, greetingOnly, INJECTION, INTENT_CUES, LEAD_CUES, ROLE_STATEMENT, TECH, type Cue, type TextLeadType } from './lexicon.js';
@@ -44,7 +44,7 @@ const LEAD_MODEL_W = 1;
 const NEGATED_CONFIDENCE = 0.75;
 
 /** Words of a detail only an event has, so that a question naming it is about the expo without saying "expo". */
-const EXPO_ONLY = /签到|入场|进场|检票|门票|参展|展位|名额|报满|满员|额满|爆满|\b(?:check[- ]?in|doors? open|admission|entry tickets?|entrance|(?:pay|paid|charged?) (?:to|for) (?:get in|enter|entry|attend|visit|go in))\b/;
+const EXPO_ONLY = /签到|入场|进场|检票|门票|参展|展位|名额|报满|满员|额满|爆满|座位|空位|余位|还有(?:没有)?位置|位置(?:还)?(?:够|有没有|有吗|有么)|\b(?:check[- ]?in|doors? open|admission|entry tickets?|entrance|(?:pay|paid|charged?) (?:to|for) (?:get in|enter|entry|attend|visit|go in))\b/;
 
 /** Signing up for the expo, in either language (to see whether a negation declined it). */
 const SIGN_UP = /报名|参展|参会|登记|\b(?:register|sign up|enrol+)\b/;
@@ -145,7 +145,7 @@ export function explain(text: string): Explained {
   const reference = found('patentNumber') ? undefined : resultReference(norm);
   const outOfScope = found('patentNumber') || reference ? 0 : sum(OUT_OF_SCOPE, cue) * (scores.alliance_info >= 5 ? 0.5 : 1);
   // Talking to the platform: contact, a person, how a transfer is done, the leads I submitted.
-  const platform = sum(CONTACT, cue) + sum(PROCESS_FAQ, cue);
+  const platform = sum(CONTACT, cue) + sum(PROCESS_FAQ, cue) + sum(ABOUT_PLATFORM, cue);
   const myLeads = sum(MY_LEADS, cue);
   scores.alliance_info += platform;
   scores.my_registrations += myLeads;
@@ -178,6 +178,12 @@ export function explain(text: string): Explained {
   if (sub && !booking && scores.subscribe < 5 && scores.cancel_registration < 4.5 && (scores.expo_info > 0 || (sub === 'deadline' && scores.register_expo > 0))) {
     scores.expo_info += 4;
     scores.register_expo *= 0.5;
+  }
+  // A registration named as the object of a removal ("展会报名帮我删一下", "delete my expo sign-up") is what is
+  // cancelled: its 报名 / expo words are not a sign-up or a question about the event besides.
+  if (scores.cancel_registration >= 6 && scores.forget_me === 0 && scores.unsubscribe === 0) {
+    scores.register_expo *= 0.3;
+    scores.expo_info *= 0.5;
   }
   // Who may attend or exhibit is a question about the expo, not a sign-up.
   if ((scores.expo_info > 0 || scores.register_expo > 0) && EXPO_ELIGIBILITY.test(cue)) {

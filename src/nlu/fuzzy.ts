@@ -25,6 +25,23 @@ const REAL_WORDS = new Set(
   helps helped batter latent potent search searches searched registers registered modal modes motel yodel resign
   desire deign result resulted insult resale henna human hunger`.split(/\s+/),
 );
+/**
+ * Older romanisations of the provinces and a few cities (postal and Wade-Giles: Anhwei, Honan, Hupeh,
+ * Kiangsi, Shansi, Hankow …), still met in English writing and old company names, read as today's
+ * pinyin. Shensi is Shaanxi (outside the six), kept so: it is not a misspelt Shanxi.
+ */
+const OLD_ROMANISATION: Readonly<Record<string, string>> = {
+  anhwei: 'anhui', nganhwei: 'anhui', honan: 'henan', hupeh: 'hubei', hupei: 'hubei', kiangsi: 'jiangxi',
+  shansi: 'shanxi', shensi: 'shaanxi', hankow: 'wuhan', chengchow: 'zhengzhou', hofei: 'hefei', loyang: 'luoyang',
+  siangtan: 'xiangtan', kanchow: 'ganzhou', kiukiang: 'jiujiang',
+};
+/**
+ * Real words one edit from a province ("henna", a dye, for Henan): read as the province only where a
+ * place stands — the whole message, after in/from/of/at/near, or before patents/policies/province.
+ */
+const PLACE_ALIKE: Readonly<Record<string, string>> = { henna: 'henan' };
+const PLACE_BEFORE = /\b(?:in|from|of|at|near|around)\s+$/;
+const PLACE_AFTER = /^\s*(?:province|patents?|polic(?:y|ies)|subsid\w+|companies|firms|universit\w+)\b/;
 /** Only this many tokens are examined (long inputs stay linear and cheap). */
 const MAX_TOKENS = 300;
 
@@ -45,8 +62,18 @@ function withinOneEdit(a: string, b: string): boolean {
 /** The normalised text with misspelt English keywords corrected (length may change; used for cues only). */
 export function correctTypos(norm: string): string {
   let count = 0;
-  return norm.replace(/[a-z][a-z-]{3,}[a-z]/g, (tok) => {
-    if (++count > MAX_TOKENS || KEYWORD_SET.has(tok) || REAL_WORDS.has(tok)) return tok;
+  return norm.replace(/[a-z][a-z-]{3,}[a-z]/g, (tok, at: number) => {
+    if (++count > MAX_TOKENS || KEYWORD_SET.has(tok)) return tok;
+    const old = OLD_ROMANISATION[tok];
+    if (old) return old;
+    const alike = PLACE_ALIKE[tok];
+    if (alike) {
+      const before = norm.slice(0, at);
+      const after = norm.slice(at + tok.length);
+      const alone = /^[\s\p{P}\p{S}]*$/u.test(before) && /^[\s\p{P}\p{S}]*$/u.test(after);
+      return alone || PLACE_BEFORE.test(before) || PLACE_AFTER.test(after) ? alike : tok;
+    }
+    if (REAL_WORDS.has(tok)) return tok;
     // A place the gazetteer knows is not a typo (Shaanxi is one edit from Shanxi and another province).
     if (findPlaces(tok).length) return tok;
     let found: string | undefined;

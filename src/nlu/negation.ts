@@ -24,7 +24,19 @@ const EN =
  * clause ends in 了 and something follows it; what follows is the request.
  */
 const ZH_RETRACT = /(?:算了|那)?(?:先)?(?:不|不用|不要|别)(?:再)?(?:取消|删除|删掉|删|退订|退|报名|订阅|买|卖|投资|注销)(?:了|啦)(?=[，,;；。!！\s]+\S)/g;
+/**
+ * Declining a destructive action before the real request: "别删我的账号，把展会报名取消就行", "不想取消报名，我想看看我报了哪几场".
+ * The declined verb (取消, 删, 注销 …) and its object are blanked when another clause follows; 不想收到推送 is not
+ * declining an action (it asks to stop the messages) and is left alone.
+ */
+const ZH_KEEP = /(?:不想|不要|不用|不必|无需|别|先别)(?:再)?(?:帮我|给我)?(?:取消|删除|删掉|删|注销|撤销|清除|清空)[^，,;；。!！?？]{0,10}?(?=[，,;；。!！\s]+\S)/g;
 const ZH_VERB = /(?:并不是|不是|不想|不打算|不准备|没打算|没想|无意)(?:要|想|打算|准备)?(?:卖|出售|转让|买|购买|收购|投资|入股|授权|许可|合作)/g;
+/**
+ * An imperative declined before the real request: "don't delete my account, just stop the newsletters",
+ * "don't cancel anything, just show me what I signed up for", "never mind the registration, delete my data".
+ */
+const EN_IMPERATIVE =
+  /(?:^|[,;.!?]\s*|\b(?:please|pls|but)\s+)(?:don'?t|do not|no need to|never mind)\b[^.;!?]{1,60}?(?=[,;.]\s*(?:(?:i|we) (?:just|only) (?:want|need|would like|'d like) to\b|just\b|only\b|instead\b|rather\b|but\b))/g;
 const EN_VERB =
   /\b(?:don'?t|do not|doesn'?t|does not|not|never|no longer|won'?t|will not)(?: (?:want|wish|plan|intend|mean|looking|going|trying)(?: to)?)? (?:sell(?:ing)?|buy(?:ing)?|licen[cs](?:e|ing)|invest(?:ing)?|purchas(?:e|ing)|acquir(?:e|ing)|transfer(?:ring)?|partner(?:ing)?)\b/g;
 
@@ -48,6 +60,6 @@ export function maskNegated(norm: string): Negation {
     negated = true;
     return ' '.repeat(m.length);
   };
-  const text = norm.replace(ZH, blank).replace(ZH_NOT_THAT, blank).replace(ZH_RETRACT, blank).replace(EN, blank).replace(ZH_VERB, blank).replace(EN_VERB, blank).replace(ZH_NOT_ACTION, blank).replace(EN_NOT_ACTION, blank);
+  const text = norm.replace(ZH, blank).replace(ZH_NOT_THAT, blank).replace(ZH_RETRACT, blank).replace(EN, blank).replace(ZH_KEEP, blank).replace(EN_IMPERATIVE, blank).replace(ZH_VERB, blank).replace(EN_VERB, blank).replace(ZH_NOT_ACTION, blank).replace(EN_NOT_ACTION, blank);
   return { text, negated };
 }

@@ -18,6 +18,12 @@ export const CONTACT: Cue[] = [
   c(/\b(?:contact|reach|call|email|e-mail|phone|ring) (?:you|you guys|your (?:team|staff|office|platform|service|support)|the (?:platform|team|staff|office|alliance|operators?))\b|\bcontact (?:details|info(?:rmation)?|number|phone|e-?mail|address)\b|\b(?:talk|speak|chat) (?:to|with) (?:a |an |some |real |actual )?(?:person|human|people|agent|operator|staff|someone|representative|real person)\b|\bhuman (?:agent|support|operator|being)\b|\breal person\b|\bcustomer (?:service|support)\b|\bhow (?:can|do) i (?:reach|contact) (?:you|your|the)\b/, 6.5),
 ];
 
+/** Who is behind the platform (运营方, "who runs this"): the alliance describes itself. */
+export const ABOUT_PLATFORM: Cue[] = [
+  c(/(?:这个|你们的?|该|本)?(?:平台|机器人|小程序|公众号|服务|网站)(?:是)?(?:谁|哪个单位|哪家|什么机构)(?:在)?(?:运营|主办|办|做|开发|管理|负责)的?|(?:平台|机器人|小程序|公众号|网站)的?(?:运营方|主办方|主办单位|运营单位|背景)|谁(?:在)?(?:运营|管理|负责)(?:这个|你们的?)?(?:平台|机器人|小程序|公众号|网站)/, 6.5),
+  c(/\bwho (?:runs|operates|owns|manages|is behind|made|built|maintains|is running) (?:this|the|your|you)(?: (?:platform|service|bot|site|website|chatbot|app|thing))?\b|\bwho (?:are|is) (?:behind|running) (?:this|the|you)\b/, 6.5),
+];
+
 export const PROCESS_FAQ: Cue[] = [
   c(/(?:专利|技术)?(?:转让|许可|交易|转化|过户)(?:的|要|需要|得)?(?:走|办|经过)?(?:哪些|什么|怎样的?|啥)?(?:流程|手续|步骤|程序|环节)|(?:怎么|如何|怎样|咋)(?:办理|办|做|操作)(?:专利|技术)?(?:转让|许可|交易|过户)|(?:专利|技术)(?:转让|许可|交易|过户)(?:怎么|如何|怎样|咋)(?:办理|办|操作|进行|做|弄)/, 6.5),
   c(/\bhow (?:does|do|can|would|should|to) (?:a |an |the |i |we |you |one )?(?:patent |technology )?(?:transfer|licen[cs]e|licen[cs]ing|assignment|sale|deal)s? (?:a patent |patents )?(?:work|happen|proceed|go|get done|take place)\b|\b(?:steps|process|procedure|paperwork|formalities) (?:to|for|of|in) (?:a |an |the )?(?:patent )?(?:transfer\w*|licen[cs]\w*|assignment|sell\w*)\b|\b(?:patent )?(?:transfer|licensing|assignment) (?:process|procedure|steps)\b/, 6.5),

@@ -23,9 +23,9 @@ function zhNumber(s: string): number | undefined {
 /** 第三个 / 第4条 …, not followed by what makes it something else (第三届, 第二十条规定, 第一次). */
 const ZH_ORDINAL = /第\s*([一二两三四五六七八九十]{1,3}|\d{1,2})\s*(?:个|条|项|篇|件|款|份)?(?!届|次|天|年|期|名|批|代|季|轮|号|页|步|条规定|条的规定|章)/;
 const ZH_ORDINAL_CONTEXT = /点开|打开|点进|进去|展开|看看|看下|看一下|详情|详细|介绍|说说|讲讲|是什么|怎么样|呢|吗|还有效|有效|多少钱|谁的|专利|结果|那个|这个|的|^\s*第\s*\S{1,3}\s*(?:个|条|项)?\s*$/;
-const ZH_LAST = /最后(?:一|那)(?:个|条|项)|倒数第一(?:个|条)?/;
+const ZH_LAST = /最后(?:一|那)(?:个|条|项)|倒数第一(?:个|条)?|最(?:底下|下面|下边|末尾|后面)(?:的)?(?:那|这)?(?:一)?(?:个|条|项)/;
 /** What follows a reference to ask about it: 详细讲讲, 再说说, 展开看看, 是啥 … (or nothing). */
-const ZH_FOLLOW = '(?:能不能|可不可以|能|可以|请)?(?:再|给我|帮我|麻烦)?(?:详情|详细|具体)?(?:说说|讲讲|说一下|讲一下|说下|讲下|介绍(?:一下|下)?|看看|看下|看一下|展开(?:看看|说说)?|点开(?:看看)?|打开(?:看看)?|发(?:给)?(?:我)?(?:看看|看下|一下)?|是什么|是啥|怎么样|什么情况|情况|' +
+const ZH_FOLLOW = '(?:能不能|可不可以|能|可以|请)?(?:再|给我|帮我|麻烦)?(?:详情|详细|具体)?(?:(?:信息|情况|资料|内容)?(?:发|给)(?:我)?(?:看看|看下|一下|下)?|点|些|一点|一些|说说|讲讲|说一下|讲一下|说下|讲下|介绍(?:一下|下)?|看看|看下|看一下|展开(?:看看|说说)?|点开(?:看看)?|打开(?:看看)?|发(?:给)?(?:我)?(?:看看|看下|一下)?|是什么|是啥|怎么样|什么情况|情况|' +
   // a question about the listed record itself: who holds it, whether it is in force, its price
   '(?:的)?(?:专利权人|权利人|申请人)?(?:是谁(?:的|申请的)?|谁申请的|谁的)|还有效|有效吗|过期了|多少钱|什么状态)?(?:一下|下)?(?:呢|吧|啊|呀|吗|么|没)?';
 /**
@@ -42,7 +42,8 @@ const BARE = /^\s*(?:看看|看|点开|打开|选|open|show)?\s*(\d{1,2})\s*(?:�
 const LAW = /法|细则|条例|指南|规定|办法|公约/;
 
 const EN_ORD = /\b(?:the |that |no\.? ?|number |#)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|(\d{1,2})(?:st|nd|rd|th))\b(?: (one|result|item|entry|hit|link|patent|record)s?\b)?/;
-const EN_NUM = /(?:\b(?:number|no\.?|result|item)\s*|#)(\d{1,2})\b/;
+const EN_NUM = /(?:\b(?:number|no\.?|result|item)\s*|#)(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b/;
+const EN_CARDINAL: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
 /** "tell me about the solar one", "open the drone one", "the battery one": the X one, alone or asked about, is the whole message. */
 const EN_TOPIC_ONE = /^(?:(?:can you |could you |please )?(?:tell me (?:more )?about|more (?:on|about)|show me|open|what about|details? (?:on|of|for|about)|info on) )?(?:the|that) ([a-z][a-z -]{1,30}?) one(?: please)?\s*[.?!]*\s*$/;
 const EN_TOPIC = /\b(?:the|that) ([a-z][a-z -]{1,30}?) (?:one|patent|result)s? (?:from (?:before|earlier|the (?:list|results|last search))\b|(?:you |that you )?(?:just |earlier |before )?(?:showed|listed|found|mentioned|sent|gave|shown|above|earlier|before)\b)/;
@@ -74,7 +75,8 @@ export function resultReference(norm: string): ResultReference | undefined {
     if (n === -1 || (n >= 1 && n <= 50)) return { index: n };
   }
   const num = EN_NUM.exec(s);
-  if (num && Number(num[1]) >= 1 && /\b(?:show|open|tell|more|details?|about|see|look)\b|^\s*(?:number|no\.?|#)/.test(s)) return { index: Number(num[1]) };
+  const numIndex = num ? (EN_CARDINAL[num[1]!] ?? Number(num[1])) : 0;
+  if (num && numIndex >= 1 && /\b(?:show|open|tell|more|details?|about|see|look)\b|^\s*(?:number|no\.?|#)/.test(s)) return { index: numIndex };
   const one = EN_TOPIC_ONE.exec(s);
   if (one && !/^(?:same|other|next|previous|new|right|wrong|best|cheapest|only)$/.test(one[1]!.trim())) return { topic: one[1]!.trim() };
   const et = EN_TOPIC.exec(s);
