@@ -41,10 +41,12 @@ export interface NeedWords {
   kind: Set<string>;
   /** Actions done to a body or a disease (治疗, 诊断): the sense an English action takes beside a medical term. */
   medical: Set<string>;
+  /** The quality wanted of a result (更快, 更好, 高效, 快速): ranks like an effect, never required nor the head. */
+  degree: Set<string>;
 }
 
 function loadNeedWords(file: string): NeedWords {
-  const need: NeedWords = { drop: new Set(), effect: new Map(), action: new Set(), kind: new Set(), medical: new Set() };
+  const need: NeedWords = { drop: new Set(), effect: new Map(), action: new Set(), kind: new Set(), medical: new Set(), degree: new Set() };
   for (const l of lines(file)) {
     const [kind, v] = l.split('\t');
     const forms = (v ?? '').split('|').map((s) => normText(s)).filter(Boolean);
@@ -53,6 +55,7 @@ function loadNeedWords(file: string): NeedWords {
     else if (kind === 'action') for (const f of forms) need.action.add(f);
     else if (kind === 'kind') for (const f of forms) need.kind.add(f);
     else if (kind === 'medical') for (const f of forms) need.medical.add(f);
+    else if (kind === 'degree') for (const f of forms) need.degree.add(f);
   }
   return need;
 }
@@ -106,7 +109,7 @@ export function loadGlossary(dir = GLOSSARY_DIR): Glossary {
     zhAlts.set(broad, cur);
   }
   // Need words segment like terms, so 如何提高水稻产量 splits into 如何 · 提高 · 水稻 · 产量.
-  const zhWords = new Set([...zhAlts.keys(), ...need.drop, ...need.effect.keys(), ...need.action, ...need.kind].filter(hasCjk));
+  const zhWords = new Set([...zhAlts.keys(), ...need.drop, ...need.effect.keys(), ...need.action, ...need.kind, ...need.degree].filter(hasCjk));
   let maxZhLen = 0;
   for (const w of zhWords) maxZhLen = Math.max(maxZhLen, w.length);
   let maxEnWords = 1;

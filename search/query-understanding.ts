@@ -62,9 +62,17 @@ export interface ParsedQuery {
 const GENERIC_ZH = new Set(['方法', '装置', '系统', '设备', '应用', '制备', '制备方法', '技术', '工艺', '用途', '结构', '组合物', '及其', '一种', '专利', '产品', '方案']);
 const GENERIC_EN = new Set(['method', 'model', 'device', 'system', 'apparatus', 'application', 'technology', 'technique', 'process', 'use', 'structure', 'product', 'solution']);
 const STOP_ZH = new Set(['的', '和', '与', '及', '或', '在', '有关', '相关', '关于', '方面', '领域', '等', '类', '个', '些', '件', '项', '里', '中', '上', '用']);
-const STOP_EN = new Set(['a', 'an', 'the', 'of', 'for', 'in', 'on', 'with', 'and', 'or', 'to', 'by', 'from', 'based', 'new', 'novel', 'using', 'patent', 'about', 'related', 'any', 'some', 'me', 'find', 'search', 'show', 'list', 'look', 'which', 'what', 'that', 'is', 'are', 'there', 'do', 'you', 'have', 'i', 'we', 'want', 'need', 'please', 'all', 'latest', 'recent', 'how', 'way', 'ways', 'can', 'could', 'our', 'company', 'looking', 'seeking', 'solution', 'help', 'better', 'able', 'into', 'via', 'through', 'during', 'at', 'as', 'its', 'their', 'this', 'these', 'those', 'such', 'it', 'be', 'get', 'make', 'provide', 'offer', 'kind', 'type', 'without', 'person', 'thing', 'good', 'effective', 'keep', 'allow', 'enable', 'more', 'less', 'long', 'longer', 'area', 'factory', 'enterprise', 'firm', 'business', 'us', 'my', 'would', 'like', 'should', 'will', 'where', 'when', 'who', 'why', 'than', 'very', 'also', 'other', 'used', 'suitable', 'capable', 'achieve', 'know']);
+const STOP_EN = new Set(['a', 'an', 'the', 'of', 'for', 'in', 'on', 'with', 'and', 'or', 'to', 'by', 'from', 'based', 'new', 'novel', 'using', 'patent', 'about', 'related', 'any', 'some', 'me', 'find', 'search', 'show', 'list', 'look', 'which', 'what', 'that', 'is', 'are', 'there', 'do', 'you', 'have', 'i', 'we', 'want', 'need', 'please', 'all', 'latest', 'recent', 'how', 'way', 'ways', 'can', 'could', 'our', 'company', 'looking', 'seeking', 'solution', 'help', 'better', 'able', 'into', 'via', 'through', 'during', 'at', 'as', 'its', 'their', 'this', 'these', 'those', 'such', 'it', 'be', 'get', 'make', 'provide', 'offer', 'kind', 'type', 'without', 'person', 'thing', 'good', 'effective', 'keep', 'allow', 'enable', 'more', 'less', 'long', 'longer', 'area', 'factory', 'enterprise', 'firm', 'business', 'us', 'my', 'would', 'like', 'should', 'will', 'where', 'when', 'who', 'why', 'than', 'very', 'also', 'other', 'used', 'suitable', 'capable', 'achieve', 'know',
+  // Pronouns and auxiliaries (I am looking for …), and request verbs (can you recommend …): how a need is asked.
+  'am', 'was', 'were', 'been', 'being', 'they', 'them', 'your', 'he', 'she', 'his', 'her', 'does', 'did', 'has', 'had',
+  'may', 'might', 'must', 'shall', 'recommend', 'suggest', 'anyone', 'someone', 'something', 'tell', 'give', 'seek',
+  'require', 'wish', 'hope']);
 /** Single characters that are particles, pronouns or light verbs rather than names of things. */
-const FUNCTION_ZH = /^[的了着是在和与及或对把被从向于为以用等之其将让使给由而且并也都就能会要想吗呢吧啊个种些类到中上下里内做有来去比很更最又再还才只我你他它这那哪啥么呀嘛]$/;
+const FUNCTION_ZH = /^[的了着是在和与及或对把被从向于为以用等之其将让使给由而且并也都就能会要想吗呢吧啊个种些类到中上下里内做有来去比很更最又再还才只我你他它这那哪啥么呀嘛得款新求请]$/;
+/** An unknown run made only of such characters (能让, 能够让) is a light-verb phrase, not a name of a thing. */
+const FUNCTION_RUN_ZH = /^[的了着是在和与及或对把被从向于为以用等之其将让使给由而且并也都就能会要想吗呢吧啊个种些类到中上下里内做有来去比很更最又再还才只我你他它这那哪啥么呀嘛得款新求请]+$/;
+/** A comparative the glossary lacks (更耐磨, 得更牢固): the quality wanted, like the `degree` words of need-words.tsv. */
+const DEGREE_RUN_ZH = /^得?(?:更加|更|越来越)[\u4e00-\u9fff]{1,3}$/;
 /** A generic tail whose removal leaves the core of a term: 传感器 → 传感, 正极材料 → 正极. */
 const STEM_SUFFIXES = ['材料', '装置', '系统', '方法', '器件', '设备', '技术', '工艺', '结构', '组件', '模块', '器', '仪', '剂'];
 
@@ -120,9 +128,14 @@ function zhConcept(g: Glossary, term: string, optional = false): Concept {
   return c;
 }
 
+/** A degree word (更快, 高效) or a comparative the glossary lacks: the quality wanted, never required nor the head. */
+function isDegree(g: Glossary, piece: string): boolean {
+  return g.need.degree.has(piece) || (!g.zhWords.has(piece) && DEGREE_RUN_ZH.test(piece));
+}
+
 /** One concept of a Chinese word, with its role in a need (need-words.tsv). */
 function zhPiece(g: Glossary, piece: string): Concept {
-  if (g.need.effect.has(piece)) return { term: piece, alts: [piece], optional: true, role: 'effect' };
+  if (g.need.effect.has(piece) || isDegree(g, piece)) return { term: piece, alts: [piece], optional: true, role: 'effect' };
   const c = zhConcept(g, piece, GENERIC_ZH.has(piece));
   if (g.need.kind.has(piece)) return { ...c, optional: true, role: 'kind' };
   return g.need.action.has(piece) ? { ...c, role: 'action' } : c;
@@ -145,11 +158,16 @@ function conceptsFromChinese(g: Glossary, chunk: string): Concept[] {
     }
     return out;
   }
+  // A comparative starts its own piece (硬度更加稳固 → 硬度 · 更加稳固), so it cannot glue onto an unknown word.
+  // Only the unambiguous markers: a bare 更 also starts words (更换, 更新).
+  const degrees = chunk.split(/(?=得更|更加|越来越)/);
+  if (degrees.length > 1) return degrees.flatMap((d) => conceptsFromChinese(g, d));
   if (g.zhWords.has(chunk) && !g.need.drop.has(chunk)) return [zhPiece(g, chunk)];
   const out: Concept[] = [];
   const pieces = segmentChinese(g, chunk).filter((p) => !STOP_ZH.has(p) && !g.need.drop.has(p));
   for (let i = 0; i < pieces.length; i++) {
     const piece = pieces[i]!;
+    if (!g.zhWords.has(piece) && FUNCTION_RUN_ZH.test(piece)) continue;
     if (piece.length > 1 || chunk.length === 1) {
       out.push(zhPiece(g, piece));
       continue;
@@ -172,7 +190,7 @@ function conceptsFromChinese(g: Glossary, chunk: string): Concept[] {
  */
 function widenByEffects(g: Glossary, concepts: Concept[]): void {
   const verbs = new Set<string>();
-  for (const c of concepts) if (c.role === 'effect') for (const v of [c.term, g.need.effect.get(c.term) ?? c.term]) verbs.add(v);
+  for (const c of concepts) if (c.role === 'effect' && !isDegree(g, c.term)) for (const v of [c.term, g.need.effect.get(c.term) ?? c.term]) verbs.add(v);
   if (verbs.size === 0) return;
   for (const c of concepts) {
     if (c.role === 'effect') continue;
@@ -240,7 +258,7 @@ function conceptsFromEnglish(g: Glossary, chunk: string, ctx: EnglishContext): C
     // The glossary's first form is the one titles use most, Latin for abbreviations (LED, GaN); the
     // first Chinese form brings the Chinese synonyms and parts.
     const primary = p.zh[0]!;
-    if (zh[0] && g.need.effect.has(zh[0])) {
+    if (zh[0] && (g.need.effect.has(zh[0]) || g.need.degree.has(zh[0]))) {
       out.push({ term: zh[0], alts: [...zh], optional: true, role: 'effect' });
       continue;
     }
@@ -299,12 +317,14 @@ export function conceptsOf(g: Glossary, topic: string, asTyped?: string): Concep
  * preposition of the text as asked (pesticide residues in food), else last; text with any Chinese reads
  * as Chinese.
  */
-function markHead(concepts: Concept[], topic: string, asked: string): void {
+function markHead(g: Glossary, concepts: Concept[], topic: string, asked: string): void {
+  // A degree word (更快, efficient) is no effect verb: it says nothing of which word is the object.
+  const effect = concepts.some((c) => c.role === 'effect' && !isDegree(g, c.term));
   const req = concepts.filter((c) => !c.optional && c.role !== 'action');
   if (req.length < 2) return;
   // Chinese text keeps its word order even when it names a Latin abbreviation (蓝光LED的发光材料).
   if (hasCjk(topic) || !/[a-z]{3}/.test(topic)) {
-    (concepts.some((c) => c.role === 'effect') ? req[0]! : req.at(-1)!).head = true;
+    (effect ? req[0]! : req.at(-1)!).head = true;
     return;
   }
   const prep = /\b(?:in|of|for|from|on|with)\b/.exec(asked);
@@ -312,7 +332,7 @@ function markHead(concepts: Concept[], topic: string, asked: string): void {
   // After an effect verb, "P of O" names the property of an object to change, as 提高混凝土的强度 does:
   // the object is the head, the last noun of its phrase (improving cycling stability of lithium battery
   // cathodes: the cathodes). Without one, "P of O" is a process on an object (degradation of dyes).
-  if (prep?.[0] === 'of' && concepts.some((c) => c.role === 'effect')) {
+  if (prep?.[0] === 'of' && effect) {
     const end = /\b(?:in|of|for|from|on|with|to|by|using|via)\b/g;
     end.lastIndex = prep.index + 2;
     const stop = end.exec(asked)?.index ?? Infinity;
@@ -353,7 +373,7 @@ export function parseQuery(g: Glossary, text: string, preset: SearchFilters = {}
     break;
   }
   const concepts = conceptsOf(g, topic, text);
-  markHead(concepts, topic, normEnglish(clean));
+  markHead(g, concepts, topic, normEnglish(clean));
   return {
     text: clean,
     topic: topic.replace(/\s+/g, ' ').trim(),

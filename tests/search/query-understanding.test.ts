@@ -264,3 +264,32 @@ describe('English needs', () => {
     expect(c.find((x) => x.head)?.term).toBe('生成对抗网络');
   });
 });
+
+describe('how a need is asked (issue #19: filler must not become a required concept)', () => {
+  const shown = (q: string) =>
+    parseQuery(g, q).concepts.map((c) => `${c.term}${c.optional ? '?' : ''}${c.head ? '*' : ''}`);
+  it('drops request and recommendation words, Chinese and English', () => {
+    expect(shown('请推荐能治疗糖尿病的新药')).toEqual(['治疗', '糖尿病', '新药?']);
+    expect(shown('求一种高效去除室内甲醛的材料')).not.toContain('求');
+    expect(shown('帮忙推荐一种更好的防腐涂层')).toEqual(['更好?', '防腐', '涂层*']);
+    expect(shown('can you recommend a better method to remediate heavy metal contaminated soil')).not.toContain('推荐');
+  });
+  it('drops pronouns and auxiliaries (I am looking for …)', () => {
+    expect(shown('I am looking for anti-corrosion coatings')).toEqual(['防腐', '涂层*']);
+    expect(shown('I am looking for a way to improve the yield of rice').map((t) => t.replace(/[?*]/g, ''))).not.toContain('am');
+  });
+  it('keeps a degree or comparative as an optional quality, never the head', () => {
+    expect(shown('有什么专利能让伤口愈合得更快')).toEqual(['伤口愈合', '更快?']);
+    expect(shown('让涂层的硬度更加稳固')).toContain('更加稳固?');
+    expect(shown('how can I make solar cells more efficient')).toEqual(['太阳能电池', '高效?']);
+    expect(shown('有没有让析氢催化剂更高效的新方法')).toEqual(['析氢', '催化剂*', '更高效?', '方法?']);
+  });
+  it('treats novelty words as no topic and 新药 as a kind', () => {
+    expect(shown('有没有防止眼镜起雾的新型涂层')).not.toContain('新型');
+    expect(parseQuery(g, '治疗糖尿病的新药').concepts.find((c) => c.term === '新药')?.role).toBe('kind');
+  });
+  it('keeps a compound whose meaning is not its words as one concept', () => {
+    expect(shown('milk tea recipe')[0]).toBe('奶茶');
+    expect(shown('coffee capsule machine')).toContain('胶囊机');
+  });
+});
