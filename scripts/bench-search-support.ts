@@ -153,6 +153,8 @@ export interface MultiSearchLog {
 export interface SingleSearchLog {
   what: 'applicant' | 'number' | 'other';
   serverMs: number;
+  /** Characters of the JSON response (its hits). */
+  responseChars: number;
   wallMs: number;
 }
 
@@ -199,7 +201,7 @@ export function instrument(client: Meilisearch): { log: { current: CallLog }; re
       const res = await search(q, p);
       const f = JSON.stringify(p?.filter ?? '');
       const what = f.includes('applicants =') ? 'applicant' : f.includes('numbers =') ? 'number' : 'other';
-      log.current.single.push({ what, serverMs: res.processingTimeMs, wallMs: performance.now() - t });
+      log.current.single.push({ what, serverMs: res.processingTimeMs, responseChars: JSON.stringify(res).length, wallMs: performance.now() - t });
       return res;
     };
     return idx;
