@@ -149,7 +149,7 @@ async function main(): Promise<void> {
       if (stage) lastStatement.set(stage, { text, params: params ?? [] });
       return cached(text, params, options);
     }) as typeof pg.query;
-    const users = new UserStore(database.db);
+    const users = new UserStore(database.db, database.rows);
     const inbox = new InboxStore(database);
 
     // Seed: people with a dialogue state each, and finished inbox rows (a service that has run a while).

@@ -180,7 +180,8 @@ export class InboxStore {
    */
   async markSent(r: InboxRow, sent: number, also?: { ctes: SQL; columns: SQL; read(row: Record<string, unknown>): unknown }): Promise<void> {
     if (!also) {
-      await persist(() => this.db.update(inboundUpdates).set({ sent, updatedAt: sql`now()` }).where(this.where(r)));
+      // Prebuilt SQL rather than the query builder, as acceptHeld: this runs for most updates with two replies.
+      await persist(() => this.database.rows(sql`update inbound_updates set sent = ${sent}, updated_at = now() where platform = ${r.platform} and update_id = ${r.updateId}`));
       return;
     }
     let row: Record<string, unknown> | undefined;
