@@ -121,7 +121,7 @@ export async function createServices(config: Config, log: Logger, opts: ServiceO
     const policies = new PolicyService(content.policies, content.agencies, policyIndex);
     const faq = loadFaq(config.contentDir);
 
-    const users = new UserStore(database.db);
+    const users = new UserStore(database.db, database.rows);
     const search = new PatentSearch(client, loadGlossary(), semantic);
     const clock = opts.clock ?? (() => new Date());
     const registrations = new RegistrationStore(database.db);

@@ -87,6 +87,8 @@ async function openPglite(dir: string): Promise<Database> {
   return {
     db,
     kind: 'pglite',
+    // Through db.execute, so bench-e2e-probe.mjs (which wraps drizzle's queryWithCache) counts it.
+    // Calling client.query directly saves ~0.06 ms of CPU per statement, but the probe then sees nothing.
     rows: async <T>(q: SQL) => ((await db.execute(q)) as unknown as { rows: T[] }).rows,
     migrate: async () => {
       await migratePglite(db as never, { migrationsFolder: MIGRATIONS_DIR });

@@ -180,7 +180,8 @@ export class InboxStore {
    */
   async markSent(r: InboxRow, sent: number, also?: { ctes: SQL; columns: SQL; read(row: Record<string, unknown>): unknown }): Promise<void> {
     if (!also) {
-      await persist(() => this.db.update(inboundUpdates).set({ sent, updatedAt: sql`now()` }).where(this.where(r)));
+      // Prebuilt SQL rather than the query builder, as acceptHeld: this runs for most updates with two replies.
+      await persist(() => this.database.rows(sql`update inbound_updates set sent = ${sent}, updated_at = now() where platform = ${r.platform} and update_id = ${r.updateId}`));
       return;
     }
     let row: Record<string, unknown> | undefined;
@@ -197,8 +198,8 @@ export class InboxStore {
   /**
    * Finished: after the last reply left (its "sent" mark is this one), or with nothing to send.
    * Resolves once the mark is written. Marks asked for while one is being written go together in
-   * the next statement (a group commit): nothing waits longer than one statement for it, and under
-   * load one statement finishes many rows.
+   * the next statement, one per platform among them (a group commit): nothing waits longer than one
+   * write for it, and under load one statement finishes many rows.
    */
   markDone(r: InboxRow): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -214,13 +215,15 @@ export class InboxStore {
     if (this.doneWriting || !this.doneQueue.length) return;
     this.doneWriting = true;
     const batch = this.doneQueue.splice(0, 500);
-    // One statement text whatever the batch size (a prepared statement, not one per size).
-    const keys = JSON.stringify(batch.map((b) => [b.platform, b.updateId]));
-    void persist(() =>
-      this.database.rows(sql`
-        update inbound_updates set status = 'done', payload = '{}'::jsonb, replies = null, lease_until = null, error = null, updated_at = now()
-        where (platform, update_id) in (select k->>0, k->>1 from jsonb_array_elements(${keys}::jsonb) k)`),
-    ).then(
+    const byPlatform = new Map<string, string[]>();
+    for (const b of batch) {
+      const ids = byPlatform.get(b.platform);
+      if (ids) ids.push(b.updateId);
+      else byPlatform.set(b.platform, [b.updateId]);
+    }
+    void persist(async () => {
+      for (const [platform, ids] of byPlatform) await this.database.rows(doneStatement(platform, ids));
+    }).then(
       () => batch.forEach((b) => b.resolve()),
       (err) => batch.forEach((b) => b.reject(err)),
     ).finally(() => {
@@ -255,6 +258,20 @@ export class InboxStore {
       .returning({ id: inboundUpdates.updateId });
     return rows.length;
   }
+}
+
+/**
+ * The done mark of `ids` of one platform: one statement text whatever their number (a prepared
+ * statement, not one per batch size). The ids go in as `= any(array(...))` on the primary key's
+ * columns: the planner takes any set-returning function for 100 rows, and matching (platform,
+ * update_id) pairs against jsonb_array_elements that way it chose a hash join over a sequential
+ * scan of the whole inbox, on PGlite and on the Postgres server alike (bench-pglite-statements.ts,
+ * 4,200 rows: 3.2 of 7.3 ms of CPU per update on PGlite, growing with the inbox; 0.6 ms now).
+ */
+export function doneStatement(platform: string, ids: string[]): SQL {
+  return sql`
+    update inbound_updates set status = 'done', payload = '{}'::jsonb, replies = null, lease_until = null, error = null, updated_at = now()
+    where platform = ${platform} and update_id = any(array(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)))`;
 }
 
 /** A short database blip (a dropped connection) should not turn into a repeated message: try a few times. */
