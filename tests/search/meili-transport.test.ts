@@ -67,6 +67,20 @@ describe('Meilisearch over node:http', () => {
     expect(err.message).toContain('failed');
   });
 
+  it('fails at once when the connection ends mid-answer', async () => {
+    const cut = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"hits":[');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    await new Promise<void>((r) => cut.listen(0, '127.0.0.1', r));
+    // A deadline longer than the test's own timeout: only noticing the cut can settle it in time.
+    const client = createMeiliClient(`http://127.0.0.1:${(cut.address() as AddressInfo).port}`, 'k'.repeat(16), 600_000);
+    const err = await guard('searching', () => client.index('x').search('y')).catch((e) => e);
+    expect(err).toMatchObject({ code: 'SEARCH_UNAVAILABLE' });
+    await new Promise((r) => cut.close(r));
+  });
+
   it('reuses kept-alive sockets', async () => {
     const seen = new Set<number>();
     const counting = createServer((req, res) => {
